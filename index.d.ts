@@ -1,0 +1,175 @@
+// Public typings of customerio-security. Hand-written on top of the generated binding.d.ts
+// (which types the internal native calls); __test__/typings.test.mjs compiles a strict
+// consumer against this file.
+
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { CustomerioEvent } from './types/events'
+
+export type {
+  CustomerioEvent,
+  CustomerioEventObjectType,
+  CustomerioEventMetric,
+} from './types/events'
+export * as events from './types/events'
+
+/** A webhook signing key: the text shown on the reporting webhook's page, or its bytes. */
+export type Secret = string | Buffer | Uint8Array
+
+/** Why a delivery was refused. */
+export type WebhookFailure =
+  | 'MISSING_SIGNATURE'
+  | 'MISSING_TIMESTAMP'
+  | 'MALFORMED_SIGNATURE'
+  | 'MALFORMED_TIMESTAMP'
+  | 'TIMESTAMP_TOO_OLD'
+  | 'TIMESTAMP_TOO_NEW'
+  | 'SIGNATURE_MISMATCH'
+
+/** Every {@link WebhookFailure}, in a stable order. */
+export declare const WEBHOOK_FAILURES: readonly WebhookFailure[]
+
+/**
+ * What the sender signed.
+ * - `'v0'` (default): Customer.io reporting webhooks, HMAC-SHA256 over `v0:<timestamp>:<body>`.
+ * - `'body'`: the body alone (e.g. webhook actions signed with Liquid's `hmac_sha256`). The
+ *   timestamp is then not signed, so it is neither required nor checked.
+ */
+export type WebhookScheme = 'v0' | 'body'
+
+/** A header as Node gives it: a string, an array when it was sent twice, or absent. */
+export type HeaderValue = string | string[] | null | undefined
+
+export interface WebhookDelivery {
+  /** The raw body, exactly as received. A parsed object throws `ERR_BODY_NOT_RAW`. */
+  body: Buffer | Uint8Array | string
+  /** `X-CIO-Signature`: 64 hex characters. */
+  signature: HeaderValue
+  /** `X-CIO-Timestamp`: unix seconds. */
+  timestamp: string | number | string[] | null | undefined
+  /** Unix seconds to check the timestamp against. Default: the system clock. */
+  now?: number
+}
+
+export interface WebhookVerifyOptions {
+  /**
+   * How far the timestamp may be from `now`, in seconds, in either direction. Default 300.
+   * `0` means exactly `now`; `Infinity` turns the check off (there is no other way to).
+   */
+  toleranceSeconds?: number
+  /** Default `'v0'`. */
+  scheme?: WebhookScheme
+}
+
+export interface VerifyWebhookInput extends WebhookDelivery, WebhookVerifyOptions {
+  /** The signing key, or several while a key rotates (each is tried in order). */
+  secret: Secret | readonly Secret[]
+}
+
+export interface WebhookValid {
+  valid: true
+  /** Which secret matched (its index in the list; 0 for a single secret). */
+  secretIndex: number
+  /** The signed timestamp, unix seconds. */
+  timestamp: number
+}
+
+/** A delivery verified under `scheme: 'body'`, which signs no timestamp. */
+export interface WebhookValidBodyScheme {
+  valid: true
+  secretIndex: number
+  timestamp: null
+}
+
+export interface WebhookInvalid {
+  valid: false
+  reason: WebhookFailure
+}
+
+export type WebhookVerification = WebhookValid | WebhookInvalid
+
+/**
+ * Verifies one delivery. Anything the sender controls (headers of any type or length, any
+ * body bytes) gives a result, never an exception. Misuse throws a
+ * {@link CustomerioSecurityTypeError}: `ERR_MISSING_SECRET`, `ERR_EMPTY_SECRET`,
+ * `ERR_INVALID_SECRET`, `ERR_SECRET_WHITESPACE`, `ERR_BODY_NOT_RAW`, `ERR_INVALID_BODY`,
+ * `ERR_INVALID_TOLERANCE`, `ERR_INVALID_NOW`, `ERR_INVALID_SCHEME`, `ERR_INVALID_ARGUMENT`.
+ */
+export declare function verifyWebhook(input: VerifyWebhookInput & { scheme: 'body' }): WebhookValidBodyScheme | WebhookInvalid
+export declare function verifyWebhook(input: VerifyWebhookInput & { scheme?: 'v0' }): WebhookVerification
+export declare function verifyWebhook(input: VerifyWebhookInput): WebhookVerification | WebhookValidBodyScheme
+
+export interface SignWebhookOptions {
+  /** Unix seconds. Default: now. */
+  timestamp?: number
+  /** Default `'v0'`. */
+  scheme?: WebhookScheme
+}
+
+export interface CustomerioWebhookHeaders {
+  'x-cio-timestamp': string
+  'x-cio-signature': string
+}
+
+/** The headers Customer.io would send with `body`: for testing a receiver. */
+export declare function signWebhook(
+  body: Buffer | Uint8Array | string,
+  secret: Secret,
+  options?: SignWebhookOptions,
+): CustomerioWebhookHeaders
+
+/** The secrets, or a function returning the current ones (called per request; re-keys only on change). */
+export type SecretSource = Secret | readonly Secret[] | (() => Secret | readonly Secret[])
+
+export interface WebhookVerifierOptions extends WebhookVerifyOptions {
+  secret: SecretSource
+}
+
+/** A verifier configured once, each secret's HMAC keyed up front. Inspecting it shows no secret. */
+export declare class WebhookVerifier {
+  constructor(options: WebhookVerifierOptions)
+  verify(input: WebhookDelivery): WebhookVerification | WebhookValidBodyScheme
+  toJSON(): { secrets: '[REDACTED]' }
+}
+
+export interface CustomerioWebhookOptions extends WebhookVerifierOptions {
+  /** Largest body read from the stream: bytes, or a string such as `'5mb'`. Default `'5mb'`; above it 413. */
+  limit?: number | string
+  /** Called before the 401 for each refused delivery, for logs and metrics. */
+  onInvalid?: (reason: WebhookFailure, req: IncomingMessage) => void
+}
+
+/** What the middleware leaves on a verified request. */
+export interface CustomerioWebhookRequest extends IncomingMessage {
+  customerioEvent: CustomerioEvent
+  rawBody: Buffer
+  customerioWebhook: { secretIndex: number; timestamp: number | null }
+}
+
+/**
+ * Express (4 and 5) middleware. Finds the raw body (`req.rawBody`, a Buffer from
+ * `express.raw()`, or the unread stream up to `limit`), verifies it, and on success sets
+ * `req.customerioEvent` and `req.rawBody` and calls `next()`. Answers 401 `{ error: reason }`
+ * when verification fails, 400 `INVALID_JSON` for a verified body that is not JSON, 413
+ * `PAYLOAD_TOO_LARGE`, and 500 `BODY_NOT_RAW` when only a parsed object is left.
+ */
+export declare function customerioWebhook(
+  options: CustomerioWebhookOptions,
+): (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void
+
+/** Misuse of the API. `code` is stable; the message never holds a secret. */
+export declare class CustomerioSecurityTypeError extends TypeError {
+  readonly code: string
+}
+
+declare global {
+  namespace Express {
+    interface Request {
+      /** Set by `customerioWebhook()` on a verified delivery. */
+      customerioEvent?: CustomerioEvent
+      /** The raw body bytes, set by `customerioWebhook()` (or by your `express.json({ verify })`). */
+      rawBody?: Buffer
+      /** Which secret matched and the signed timestamp, set by `customerioWebhook()`. */
+      customerioWebhook?: { secretIndex: number; timestamp: number | null }
+    }
+  }
+}

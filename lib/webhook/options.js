@@ -1,0 +1,149 @@
+'use strict'
+
+// Checks and normalizes what callers pass to the webhook API, so the native calls receive only
+// strings, byte arrays and numbers. Misuse throws a coded TypeError; junk header values are
+// never errors: they become a value the core reports as missing or malformed.
+
+const { typeError } = require('../errors.js')
+
+const DEFAULT_TOLERANCE_SECONDS = 300
+const SCHEME_V0 = 0
+const SCHEME_BODY = 1
+// A header value no parser accepts: the core reports it as malformed.
+const JUNK_HEADER = '\u0000'
+// Later than the year 5000 in seconds, but a plausible time in milliseconds.
+const LARGEST_PLAUSIBLE_SECONDS = 1e11
+
+function scheme(value) {
+  if (value === undefined || value === 'v0') return SCHEME_V0
+  if (value === 'body') return SCHEME_BODY
+  throw typeError('ERR_INVALID_SCHEME', "scheme must be 'v0' or 'body'")
+}
+
+/** Seconds either way; Infinity turns the window off. 0 means 0, never "the default". */
+function toleranceSeconds(value) {
+  if (value === undefined) return DEFAULT_TOLERANCE_SECONDS
+  if (typeof value !== 'number' || Number.isNaN(value) || value < 0) {
+    throw typeError(
+      'ERR_INVALID_TOLERANCE',
+      'toleranceSeconds must be a number >= 0 (Infinity turns the time window off)',
+    )
+  }
+  return value === Infinity ? value : Math.floor(value)
+}
+
+/** Unix seconds; NaN tells the core to read the system clock. */
+function now(value) {
+  if (value === undefined) return NaN
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw typeError('ERR_INVALID_NOW', 'now must be unix seconds (a finite number >= 0)')
+  }
+  if (value > LARGEST_PLAUSIBLE_SECONDS) {
+    throw typeError('ERR_INVALID_NOW', 'now must be unix seconds, not milliseconds (Date.now() / 1000)')
+  }
+  return value
+}
+
+/** A header as Node gives it: a string, an array for repeated headers, or nothing. */
+function header(value) {
+  if (typeof value === 'string') return value
+  if (value === undefined || value === null) return ''
+  if (Array.isArray(value)) return repeatedHeader(value)
+  return JUNK_HEADER
+}
+
+/** `X-CIO-Timestamp` may also be a number of seconds. */
+function timestampHeader(value) {
+  if (typeof value === 'number') {
+    return Number.isSafeInteger(value) && value >= 0 ? String(value) : JUNK_HEADER
+  }
+  return header(value)
+}
+
+// A header sent twice with the same value is that value; with different values it is
+// ambiguous, and picking one would let whoever added the other choose.
+function repeatedHeader(values) {
+  if (values.length === 0) return ''
+  const first = values[0]
+  if (typeof first !== 'string') return JUNK_HEADER
+  for (let i = 1; i < values.length; i++) {
+    if (values[i] !== first) return JUNK_HEADER
+  }
+  return first
+}
+
+/** The raw body: bytes or text exactly as received. */
+function body(value) {
+  if (typeof value === 'string' || value instanceof Uint8Array) return value
+  if (value instanceof ArrayBuffer) return new Uint8Array(value)
+  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength)
+  if (value !== null && typeof value === 'object') {
+    throw typeError(
+      'ERR_BODY_NOT_RAW',
+      'body is a parsed object, but the signature covers the raw bytes: pass the body exactly as ' +
+        "received (express.raw({ type: 'application/json' }), or keep req.rawBody with " +
+        'express.json({ verify })). Re-serializing a parsed object changes the bytes.',
+    )
+  }
+  throw typeError('ERR_INVALID_BODY', 'body must be a Buffer, Uint8Array or string (the raw request body)')
+}
+
+/** One secret or several (while keys rotate), as an array of strings and byte arrays. */
+function secrets(value) {
+  if (value === undefined || value === null) {
+    throw typeError('ERR_MISSING_SECRET', 'a webhook signing secret is required')
+  }
+  const list = Array.isArray(value) ? value : [value]
+  if (list.length === 0) {
+    throw typeError('ERR_MISSING_SECRET', 'the list of webhook signing secrets is empty')
+  }
+  return list.map(secret)
+}
+
+function secret(value, index = 0) {
+  if (typeof value === 'string') {
+    if (value.length === 0) throw emptySecret(index)
+    if (value.trim() !== value) {
+      throw typeError(
+        'ERR_SECRET_WHITESPACE',
+        `webhook secret #${index} starts or ends with whitespace (a trailing newline from a ` +
+          'file or env var?); Customer.io signing keys have none',
+      )
+    }
+    return value
+  }
+  if (value instanceof Uint8Array) {
+    if (value.length === 0) throw emptySecret(index)
+    return value
+  }
+  if (value === undefined || value === null) {
+    throw typeError('ERR_MISSING_SECRET', `webhook secret #${index} is missing`)
+  }
+  throw typeError('ERR_INVALID_SECRET', `webhook secret #${index} must be a string, Buffer or Uint8Array`)
+}
+
+function emptySecret(index) {
+  return typeError('ERR_EMPTY_SECRET', `webhook secret #${index} is empty`)
+}
+
+function object(value, what) {
+  if (value === null || typeof value !== 'object') {
+    throw typeError('ERR_INVALID_ARGUMENT', `${what} must be an object`)
+  }
+  return value
+}
+
+module.exports = {
+  DEFAULT_TOLERANCE_SECONDS,
+  SCHEME_V0,
+  SCHEME_BODY,
+  body,
+  header,
+  now,
+  object,
+  scheme,
+  secret,
+  secrets,
+  timestampHeader,
+  toleranceSeconds,
+}

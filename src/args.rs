@@ -1,0 +1,158 @@
+//! Argument types that read JavaScript values without the allocations of `String`.
+//!
+//! Crossing into the addon is paid per call (see `shared/facts/napi-costs.md`): a `String`
+//! argument costs a heap allocation and a second N-API call to learn the length. Headers are
+//! short, so they are read into a stack buffer; bodies and secrets are borrowed in place when
+//! they are a `Buffer`/`Uint8Array`.
+
+use std::borrow::Cow;
+use std::ptr;
+
+use napi::bindgen_prelude::{FromNapiValue, TypeName, ValidateNapiValue};
+use napi::{sys, Error, Result, Status, ValueType};
+
+/// Bytes from a `string` (as UTF-8) or a `Uint8Array`/`Buffer` (borrowed for the call).
+pub struct Bytes<'a>(Cow<'a, [u8]>);
+
+impl Bytes<'_> {
+    pub fn as_slice(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl FromNapiValue for Bytes<'_> {
+    unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> Result<Self> {
+        let mut kind = 0;
+        check(unsafe { sys::napi_typeof(env, value, &mut kind) })?;
+        if kind == sys::ValueType::napi_string {
+            return Ok(Bytes(Cow::Owned(unsafe { read_utf8(env, value) }?)));
+        }
+        let mut array_type = 0;
+        let mut length = 0;
+        let mut data = ptr::null_mut();
+        let mut buffer = ptr::null_mut();
+        let mut offset = 0;
+        check(unsafe {
+            sys::napi_get_typedarray_info(
+                env,
+                value,
+                &mut array_type,
+                &mut length,
+                &mut data,
+                &mut buffer,
+                &mut offset,
+            )
+        })?;
+        if array_type != sys::TypedarrayType::uint8_array || (data.is_null() && length != 0) {
+            return Err(Error::new(
+                Status::InvalidArg,
+                "expected a string or Uint8Array",
+            ));
+        }
+        if length == 0 {
+            return Ok(Bytes(Cow::Borrowed(&[])));
+        }
+        // The typed array is an argument of the running call, so V8 keeps it (and its backing
+        // store) alive until the call returns; the slice never outlives the call.
+        Ok(Bytes(Cow::Borrowed(unsafe {
+            std::slice::from_raw_parts(data.cast::<u8>(), length)
+        })))
+    }
+}
+
+impl TypeName for Bytes<'_> {
+    fn type_name() -> &'static str {
+        "string | Uint8Array"
+    }
+    fn value_type() -> ValueType {
+        ValueType::Unknown
+    }
+}
+
+impl ValidateNapiValue for Bytes<'_> {}
+
+/// Room for the longest header the core accepts (64 hex chars) plus enough spare bytes to
+/// tell a longer string apart.
+const HEADER_CAPACITY: usize = 72;
+
+/// A short string header (`X-CIO-Signature`, `X-CIO-Timestamp`), read as UTF-8 into a stack
+/// buffer.
+///
+/// A string longer than the buffer is cut by N-API at a character boundary; `truncated` then
+/// makes [`Header::as_bytes`] return a value no parser accepts. (A cut needs more than 7 bytes
+/// of spare room to hide, and no UTF-8 character is longer than 4, so a truncated string can
+/// never look like a valid header.)
+pub struct Header {
+    buf: [u8; HEADER_CAPACITY],
+    len: usize,
+}
+
+impl Header {
+    pub fn as_bytes(&self) -> &[u8] {
+        self.buf.get(..self.len).unwrap_or(&[])
+    }
+}
+
+impl FromNapiValue for Header {
+    unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> Result<Self> {
+        let mut header = Header {
+            buf: [0; HEADER_CAPACITY],
+            len: 0,
+        };
+        check(unsafe {
+            sys::napi_get_value_string_utf8(
+                env,
+                value,
+                header.buf.as_mut_ptr().cast(),
+                HEADER_CAPACITY,
+                &mut header.len,
+            )
+        })?;
+        // At most HEADER_CAPACITY - 1 bytes are written (one is kept for the terminator);
+        // a full buffer means the string went on, so keep it full: longer than any header.
+        if header.len >= HEADER_CAPACITY - 1 {
+            header.len = HEADER_CAPACITY;
+        }
+        Ok(header)
+    }
+}
+
+impl TypeName for Header {
+    fn type_name() -> &'static str {
+        "string"
+    }
+    fn value_type() -> ValueType {
+        ValueType::String
+    }
+}
+
+impl ValidateNapiValue for Header {}
+
+unsafe fn read_utf8(env: sys::napi_env, value: sys::napi_value) -> Result<Vec<u8>> {
+    let mut len = 0;
+    check(unsafe { sys::napi_get_value_string_utf8(env, value, ptr::null_mut(), 0, &mut len) })?;
+    let mut bytes = vec![0u8; len + 1];
+    let mut written = 0;
+    check(unsafe {
+        sys::napi_get_value_string_utf8(
+            env,
+            value,
+            bytes.as_mut_ptr().cast(),
+            bytes.len(),
+            &mut written,
+        )
+    })?;
+    bytes.truncate(written);
+    Ok(bytes)
+}
+
+fn check(status: sys::napi_status) -> Result<()> {
+    if status == sys::Status::napi_ok {
+        Ok(())
+    } else {
+        Err(Error::new(
+            Status::from(status),
+            "customerio-security: unexpected argument type",
+        ))
+    }
+}

@@ -1,0 +1,9 @@
+//! The napi binding of `customerio-security`.
+//!
+//! This crate only converts JavaScript values into the core's types and the core's results
+//! back into JavaScript values; every decision is made in `customerio-security-core`. Its
+//! exports are internal: `index.js` wraps them into the public API (argument checks, error
+//! codes, result objects), so they take plain positional arguments that are cheap to convert.
+
+mod args;
+mod webhook;
