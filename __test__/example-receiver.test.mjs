@@ -30,22 +30,48 @@ async function startServer(env) {
   return { child, url, output: () => output }
 }
 
+async function stop(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return
+  const exited = once(child, 'exit')
+  child.kill()
+  await exited
+}
+
+function send(url, env) {
+  return promisify(execFile)(process.execPath, ['send.mjs', url], { cwd: EXAMPLE_DIR, env })
+}
+
 test('example receiver: send.mjs gets 200 for the signed event and 401 for the forged one', async () => {
   // Passed by env var, so neither script has a reason to print it.
   const secret = randomBytes(32).toString('hex')
   const env = { ...process.env, CUSTOMERIO_WEBHOOK_SECRET: secret, PORT: '0' }
   const server = await startServer(env)
   try {
-    const { stdout } = await promisify(execFile)(process.execPath, ['send.mjs', server.url], { cwd: EXAMPLE_DIR, env })
+    const { stdout } = await send(server.url, env)
     assert.match(stdout, /^signed event: 200 \{"received":true\}$/m)
     assert.match(stdout, /^forged event: 401 \{"error":"SIGNATURE_MISMATCH"\}$/m)
     assert.ok(!stdout.includes(secret), 'send.mjs must not print the secret')
   } finally {
-    server.child.kill()
-    await once(server.child, 'exit')
+    await stop(server.child)
   }
   const logged = server.output()
   assert.match(logged, /received email\/sent event 01E4C4CT6YDC7Y5M7FE1GWWPQJ/)
   assert.match(logged, /refused a delivery from .*: SIGNATURE_MISMATCH/)
   assert.ok(!logged.includes(secret), 'server.mjs must not print a secret it was given')
+})
+
+test('example receiver: without a secret, server.mjs prints a demo one that send.mjs can use', async () => {
+  const env = { ...process.env, PORT: '0' }
+  delete env.CUSTOMERIO_WEBHOOK_SECRET
+  const server = await startServer(env)
+  try {
+    // The README flow: copy the printed demo secret into send.mjs's environment.
+    const match = /demo secret:\n\s+(\S+)\n/.exec(server.output())
+    assert.ok(match, server.output())
+    const { stdout } = await send(server.url, { ...env, CUSTOMERIO_WEBHOOK_SECRET: match[1] })
+    assert.match(stdout, /^signed event: 200 /m)
+    assert.match(stdout, /^forged event: 401 /m)
+  } finally {
+    await stop(server.child)
+  }
 })

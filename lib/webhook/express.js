@@ -37,12 +37,15 @@ function customerioWebhook(options) {
   }
 
   function handle(req, res, next, body) {
+    // headersDistinct keeps a repeated header as an array; req.headers would join it into
+    // one "a, a" string, which no verifier can tell apart from junk.
+    const headers = req.headersDistinct || req.headers
     let verdict
     try {
       verdict = verifier.verify({
         body,
-        signature: req.headers['x-cio-signature'],
-        timestamp: req.headers['x-cio-timestamp'],
+        signature: headers['x-cio-signature'],
+        timestamp: headers['x-cio-timestamp'],
       })
     } catch (error) {
       // Misuse or a secret provider that threw: never accept, let the app's error handler see it.
