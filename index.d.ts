@@ -10,7 +10,7 @@ export type {
   CustomerioEventObjectType,
   CustomerioEventMetric,
 } from './types/events'
-export * as events from './types/events'
+export type * as events from './types/events'
 
 /** A webhook signing key: the text shown on the reporting webhook's page, or its bytes. */
 export type Secret = string | Buffer | Uint8Array
