@@ -1,0 +1,163 @@
+#!/usr/bin/env node
+// Writes the reporting-webhook event fixtures under __test__/fixtures/ from the same spec (and the
+// same corrections) as scripts/gen-event-types.mjs:
+//
+//   events/<object_type>_<metric>.json            every full event example in the spec, raw
+//   events/assembled/<object_type>_<metric>.json  every other event, assembled from the spec's
+//                                                 field examples (the spec has only 3 full ones)
+//   event-fixtures.ts                             each fixture assigned to its event type and
+//                                                 narrowed from CustomerioEvent (compiled by
+//                                                 __test__/event-types.test.mjs with tsc --strict)
+//
+//   node scripts/gen-event-fixtures.mjs [--spec <file>] [--out-dir <dir>]
+
+import { mkdirSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+
+import { SPEC_FILE, listEvents, loadSpec, requestBody } from './gen-event-types.mjs'
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const OUT_DIR = path.join(ROOT, '__test__/fixtures')
+
+/** `{ raw: Map<pair, event>, assembled: Map<pair, event> }`, each pair in one of them. */
+export function buildFixtures(spec) {
+  const events = listEvents(spec)
+  const raw = new Map()
+  for (const example of Object.values(requestBody(spec).examples ?? {})) {
+    const value = example.value
+    const pair = `${value.object_type}_${value.metric}`
+    if (!events.some((event) => event.pair === pair)) throw new Error(`example for unknown event ${pair}`)
+    if (raw.has(pair)) throw new Error(`two examples for ${pair}`)
+    raw.set(pair, value)
+  }
+  const assembled = new Map()
+  events.forEach((event, index) => {
+    if (raw.has(event.pair)) return
+    assembled.set(event.pair, assembleEvent(spec.components.schemas, event, index))
+  })
+  return { events, raw, assembled }
+}
+
+// An event built from the field-level examples. object_type is the pair's category (customer
+// events may also carry a channel; the types allow it). Where the common data has variants
+// (broadcast, campaign, newsletter, ...), events take turns so each variant is exercised.
+function assembleEvent(schemas, event, index) {
+  const sampler = new Sampler(schemas, index)
+  const { properties } = event.schema
+  return {
+    event_id: sampler.value(properties.event_id, 'event_id'),
+    object_type: event.category,
+    metric: event.metric,
+    timestamp: sampler.value(properties.timestamp, 'timestamp'),
+    data: sampler.value(properties.data, 'data'),
+  }
+}
+
+class Sampler {
+  constructor(schemas, turn) {
+    this.schemas = schemas
+    this.turn = turn
+  }
+
+  // Scalars take the spec's example. Objects are assembled from their fields rather than taken
+  // from an object-level example: event_common_data's example has journey_id 15, a number, where
+  // the schema says string. Fields without an example get an obvious placeholder.
+  value(schema, key) {
+    if (schema.$ref) {
+      const own = schema.example
+      return own !== undefined ? own : this.value(this.schemas[schema.$ref.replace('#/components/schemas/', '')], key)
+    }
+    const isObject = Boolean(schema.properties || schema.type === 'object' || schema.allOf || schema.oneOf)
+    if (!isObject && schema.example !== undefined) return structuredClone(schema.example)
+    if (schema.oneOf || schema.anyOf) {
+      const variants = (schema.oneOf ?? schema.anyOf).filter((variant) => variant.type !== 'null')
+      return this.value(variants[this.turn % variants.length], key)
+    }
+    if (schema.allOf) return Object.assign({}, ...schema.allOf.map((part) => this.value(part, key)))
+    if (schema.enum) return schema.enum[0]
+    const type = [schema.type ?? []].flat().find((t) => t !== 'null')
+    if (type === 'array') return [this.value(schema.items ?? {}, key)]
+    if (type === 'integer' || type === 'number') return 1
+    if (type === 'boolean') return false
+    if (type === 'object' || schema.properties) return this.object(schema)
+    return `<${key}>`
+  }
+
+  /** Required fields, plus optional ones the spec gives an example for. */
+  object(schema) {
+    const required = new Set(schema.required ?? [])
+    const out = {}
+    for (const [key, property] of Object.entries(schema.properties ?? {})) {
+      if (required.has(key) || this.hasExample(property)) out[key] = this.value(property, key)
+    }
+    for (const key of required) if (!(key in out)) out[key] = `<${key}>`
+    return out
+  }
+
+  hasExample(schema) {
+    if (schema.example !== undefined) return true
+    if (schema.$ref) return this.hasExample(this.schemas[schema.$ref.replace('#/components/schemas/', '')])
+    return (schema.oneOf ?? []).some((variant) => this.hasExample(variant))
+  }
+}
+
+/** The TS file that makes tsc check every fixture against its type. */
+export function renderFixturesTs({ events, raw, assembled }) {
+  const out = [
+    '// Generated by scripts/gen-event-fixtures.mjs. Do not edit. Every event fixture (events/*.json raw',
+    '// from the spec, events/assembled/*.json from its field examples) assigned to its event type, and',
+    "// a function per event showing that CustomerioEvent narrows to it on object_type and metric.",
+    '// __test__/event-types.test.mjs compiles this file with tsc --strict.',
+    '',
+    "import type * as events from '../../types/events'",
+  ]
+  for (const event of events) {
+    const fixture = raw.get(event.pair) ?? assembled.get(event.pair)
+    const source = raw.has(event.pair) ? `events/${event.pair}.json` : `events/assembled/${event.pair}.json`
+    // Every type whose object_type and metric admit this fixture's: narrowing yields their union.
+    const matches = events
+      .filter((other) => other.metric === fixture.metric && other.objectTypes.includes(fixture.object_type))
+      .map((other) => `events.${other.typeName}`)
+      .join(' | ')
+    const name = camel(event.pair)
+    out.push('')
+    out.push(`// ${source}`)
+    out.push(`export const ${name}: events.${event.typeName} = ${JSON.stringify(fixture, null, 2)}`)
+    out.push('')
+    out.push(`export function narrow${name[0].toUpperCase()}${name.slice(1)}(e: events.CustomerioEvent): ${matches} | undefined {`)
+    out.push(`  return e.object_type === '${fixture.object_type}' && e.metric === '${fixture.metric}' ? e : undefined`)
+    out.push('}')
+  }
+  return out.join('\n') + '\n'
+}
+
+function camel(snake) {
+  return snake.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase())
+}
+
+export function writeFixtures(spec, outDir) {
+  const fixtures = buildFixtures(spec)
+  mkdirSync(path.join(outDir, 'events/assembled'), { recursive: true })
+  for (const [pair, value] of fixtures.raw) {
+    writeFileSync(path.join(outDir, 'events', `${pair}.json`), JSON.stringify(value, null, 2) + '\n')
+  }
+  for (const [pair, value] of fixtures.assembled) {
+    writeFileSync(path.join(outDir, 'events/assembled', `${pair}.json`), JSON.stringify(value, null, 2) + '\n')
+  }
+  writeFileSync(path.join(outDir, 'event-fixtures.ts'), renderFixturesTs(fixtures))
+}
+
+function main(argv) {
+  const args = { spec: SPEC_FILE, 'out-dir': OUT_DIR }
+  for (let i = 0; i < argv.length; i += 2) {
+    const flag = argv[i].replace(/^--/, '')
+    if (!(flag in args) || argv[i + 1] === undefined) {
+      throw new Error(`usage: gen-event-fixtures.mjs [--spec <file>] [--out-dir <dir>] (got ${argv[i]})`)
+    }
+    args[flag] = path.resolve(argv[i + 1])
+  }
+  writeFixtures(loadSpec(args.spec), args['out-dir'])
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) main(process.argv.slice(2))
