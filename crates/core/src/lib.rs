@@ -6,5 +6,5 @@
 
 #![forbid(unsafe_code)]
 
-pub mod webhook;
 pub mod sanitize;
+pub mod webhook;

@@ -1,5 +1,11 @@
 //! PII sanitization: which attributes may leave for Customer.io, and in what form.
 
+pub mod config;
+pub mod detect;
+pub mod engine;
+pub mod json;
 pub mod keys;
+pub mod normalize;
 pub mod policy;
 pub mod pseudonym;
+pub mod report;

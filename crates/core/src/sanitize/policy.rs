@@ -91,7 +91,9 @@ pub enum Action {
     /// Replace `key` by `<key>_hash` holding the digest.
     Pseudonymize(Digest),
     /// Keep the last `keep_last` characters, replace the rest with `*`.
-    Mask { keep_last: usize },
+    Mask {
+        keep_last: usize,
+    },
     /// Keep raw, but only a valid E.164 phone (Customer.io needs it raw to send SMS); anything
     /// else is dropped.
     E164,
@@ -218,7 +220,11 @@ impl FieldRules {
     /// The rule for `key`, if one names it: exact in any spelling first, then as the last words
     /// of a snake_case key.
     pub fn lookup(&self, key: &str) -> Option<&Rule> {
-        if let Some(rule) = self.by_compact.get(&compact_key(key)).and_then(|&i| self.rules.get(i)) {
+        if let Some(rule) = self
+            .by_compact
+            .get(&compact_key(key))
+            .and_then(|&i| self.rules.get(i))
+        {
             return Some(rule);
         }
         if self.suffixes.is_empty() {
@@ -247,11 +253,21 @@ mod tests {
     #[test]
     fn guide_names_match_in_any_case() {
         let rules = FieldRules::guide_defaults();
-        for key in ["ssn", "SSN", "Credit_Card", "CVV", "password_HASH", "Routing_Number"] {
+        for key in [
+            "ssn",
+            "SSN",
+            "Credit_Card",
+            "CVV",
+            "password_HASH",
+            "Routing_Number",
+        ] {
             assert_eq!(action(&rules, key), Some(Action::Drop), "{key}");
         }
         for key in ["phone", "PHONE", "iP_ADDress", "Street_Address", "IP"] {
-            assert!(matches!(action(&rules, key), Some(Action::Pseudonymize(_))), "{key}");
+            assert!(
+                matches!(action(&rules, key), Some(Action::Pseudonymize(_))),
+                "{key}"
+            );
         }
     }
 
@@ -262,7 +278,10 @@ mod tests {
             assert_eq!(action(&rules, key), Some(Action::Drop), "{key}");
         }
         for key in ["phoneNumber", "Phone-Number", "phone number", "ipAddress"] {
-            assert!(matches!(action(&rules, key), Some(Action::Pseudonymize(_))), "{key}");
+            assert!(
+                matches!(action(&rules, key), Some(Action::Pseudonymize(_))),
+                "{key}"
+            );
         }
     }
 
@@ -271,9 +290,24 @@ mod tests {
         let rules = FieldRules::guide_defaults();
         assert_eq!(action(&rules, "billing_card_number"), Some(Action::Drop));
         assert_eq!(action(&rules, "userSSN"), Some(Action::Drop));
-        assert!(matches!(action(&rules, "home_phone"), Some(Action::Pseudonymize(_))));
-        assert!(matches!(action(&rules, "clientIp"), Some(Action::Pseudonymize(_))));
-        for key in ["zip", "email_address", "ship", "email", "id", "cio_id", "created_at", "phoney"] {
+        assert!(matches!(
+            action(&rules, "home_phone"),
+            Some(Action::Pseudonymize(_))
+        ));
+        assert!(matches!(
+            action(&rules, "clientIp"),
+            Some(Action::Pseudonymize(_))
+        ));
+        for key in [
+            "zip",
+            "email_address",
+            "ship",
+            "email",
+            "id",
+            "cio_id",
+            "created_at",
+            "phoney",
+        ] {
             assert_eq!(action(&rules, key), None, "{key}");
         }
     }

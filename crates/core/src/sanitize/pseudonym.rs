@@ -99,7 +99,11 @@ pub fn digest_into(
     Ok(())
 }
 
-pub fn digest(value: &[u8], digest: Digest, pepper: Option<&Pepper>) -> Result<String, MissingPepper> {
+pub fn digest(
+    value: &[u8],
+    digest: Digest,
+    pepper: Option<&Pepper>,
+) -> Result<String, MissingPepper> {
     let mut out = String::with_capacity(80);
     digest_into(value, digest, pepper, &mut out)?;
     Ok(out)
@@ -134,7 +138,10 @@ mod tests {
     #[test]
     fn sha256_matches_fips_vector_full_and_cut() {
         let full = digest(b"abc", Digest::Sha256 { hex_chars: 64 }, None).unwrap();
-        assert_eq!(full, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        assert_eq!(
+            full,
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
         let cut = digest(b"abc", Digest::Sha256 { hex_chars: 16 }, None).unwrap();
         assert_eq!(cut, "ba7816bf8f01cfea");
         let odd = digest(b"abc", Digest::Sha256 { hex_chars: 5 }, None).unwrap();
@@ -158,7 +165,10 @@ mod tests {
 
     #[test]
     fn hmac_without_pepper_is_an_error() {
-        assert_eq!(digest(b"x", Digest::Hmac { hex_chars: 64 }, None), Err(MissingPepper));
+        assert_eq!(
+            digest(b"x", Digest::Hmac { hex_chars: 64 }, None),
+            Err(MissingPepper)
+        );
     }
 
     #[test]
