@@ -16,6 +16,66 @@ export declare class ExternalObject<T> {
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
+export interface ChangeInfo {
+  path: string
+  action: string
+  rule: string
+}
+
+export interface JsonResult {
+  output: string | Buffer
+  changes: Array<ChangeInfo>
+}
+
+export interface PolicyInfo {
+  rules: Array<RuleInfo>
+  maxDepth: number
+  /** `report`, `error` or `off`. */
+  limits: string
+  nameBytes: number
+  valueBytes: number
+  attributes: number
+  detectors: boolean
+}
+
+/** What `lib/` needs to know about each rule to act on a decision code. */
+export interface RuleInfo {
+  name: string
+  /** `drop`, `keep` or `transform`. */
+  kind: string
+  /** Whether the field becomes `<key>_hash`. */
+  renames: boolean
+  /** The report's word for what the rule does. */
+  verb: string
+  /** The report's rule name when a value cannot be transformed. */
+  dropReason: string
+}
+
+export declare function sanitizerCreate(optionsJson: string, pepperKey?: string | Uint8Array | undefined | null, pepperKeyId?: string | undefined | null): ExternalObject<'Policy'>
+
+/** The rule index for `key` (>= 0), or a negative code for keys no rule names. */
+export declare function sanitizerDecide(policy: ExternalObject<'Policy'>, key: string): number
+
+export declare function sanitizerInfo(policy: ExternalObject<'Policy'>): PolicyInfo
+
+/** Sanitizes JSON text; returns a string or a Buffer as asked. */
+export declare function sanitizerJson(policy: ExternalObject<'Policy'>, input: string | Uint8Array, asBuffer: boolean): string | Buffer
+
+/** Like `sanitizerJson`, with the report. */
+export declare function sanitizerJsonReport(policy: ExternalObject<'Policy'>, input: string | Uint8Array, asBuffer: boolean): JsonResult
+
+/**
+ * `null` when the detectors find nothing; else `['redact', text, ...detectors]` or
+ * `['drop', '', ...detectors]`. An array is built only in the rare case of a match.
+ */
+export declare function sanitizerScan(policy: ExternalObject<'Policy'>, text: string): Array<string> | null
+
+/** The detectors that flag a number written as `text`, or `null`. */
+export declare function sanitizerScanNumber(policy: ExternalObject<'Policy'>, text: string): Array<string> | null
+
+/** The transformed scalar, or `null` when the rule drops it (an invalid phone, say). */
+export declare function sanitizerTransform(policy: ExternalObject<'Policy'>, ruleIndex: number, text: string): string | null
+
 /** Keys the HMAC state for each secret once, for `WebhookVerifier` and the middleware. */
 export declare function webhookKeyring(secrets: Array<string | Uint8Array>): ExternalObject<'Keyring'>
 

@@ -835,6 +835,14 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.sanitizerCreate = nativeBinding.sanitizerCreate
+module.exports.sanitizerDecide = nativeBinding.sanitizerDecide
+module.exports.sanitizerInfo = nativeBinding.sanitizerInfo
+module.exports.sanitizerJson = nativeBinding.sanitizerJson
+module.exports.sanitizerJsonReport = nativeBinding.sanitizerJsonReport
+module.exports.sanitizerScan = nativeBinding.sanitizerScan
+module.exports.sanitizerScanNumber = nativeBinding.sanitizerScanNumber
+module.exports.sanitizerTransform = nativeBinding.sanitizerTransform
 module.exports.webhookKeyring = nativeBinding.webhookKeyring
 module.exports.webhookSign = nativeBinding.webhookSign
 module.exports.webhookVerify = nativeBinding.webhookVerify

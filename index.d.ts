@@ -156,6 +156,103 @@ export declare function customerioWebhook(
   options: CustomerioWebhookOptions,
 ): (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void
 
+// ---------------------------------------------------------------------------------------------
+// PII sanitization
+
+/**
+ * What a rule does to a field.
+ * - `'drop'`: removed. `'keep'`: passed as it is (value detectors skipped: use it for ids).
+ * - `'hash'`: replaced by `<key>_hash` = SHA-256 hex (16 chars unless `length` says; unkeyed
+ *   digests of phones are reversible by enumeration: prefer `'hmac'`).
+ * - `'hmac'`: `<key>_hash` = `<keyId>:<HMAC-SHA256 hex>` under the policy's `pepper`.
+ * - `'mask'`: stars all but the last `keepLast` (default 4) characters.
+ * - `'e164'`: kept raw only if a valid E.164 phone (`+15550123456`), else dropped.
+ * - `'email-match'`, `'phone-match-google'`, `'phone-match-meta'`: `<key>_hash` = full SHA-256
+ *   of the ad-platform normalized form (trimmed lowercase email; `+E.164`; E.164 digits).
+ */
+export type FieldAction =
+  | 'drop'
+  | 'keep'
+  | 'hash'
+  | 'hmac'
+  | 'mask'
+  | 'e164'
+  | 'email-match'
+  | 'phone-match-google'
+  | 'phone-match-meta'
+  | { action: 'hash'; length?: number }
+  | { action: 'hmac'; length?: number }
+  | { action: 'mask'; keepLast?: number }
+
+export type DetectorAction = 'redact' | 'drop' | 'off'
+
+export interface SanitizerPolicy {
+  /**
+   * `'default'`: the guide's rules, leak-proof. `'customerio'`: the same, but `id`, `email`,
+   * `cio_id` and `created_at` are always kept raw, and `phone` too (validated E.164) when `sms`.
+   */
+  preset?: 'default' | 'customerio'
+  /** With the `'customerio'` preset: keep `phone` raw (E.164 only), as SMS sends need it. */
+  sms?: boolean
+  /** Rules added to, or replacing, the preset's. Names match in any spelling (`phoneNumber`, `Phone-Number`). */
+  fields?: Record<string, FieldAction>
+  /** Preset rules taken away: these fields then pass (still scanned by the detectors). */
+  remove?: string[]
+  /** Allow-list mode: only these fields (and fields with a rule) pass; everything else is dropped. */
+  allow?: string[]
+  /** How the preset's personal fields are hashed. Default `{ algorithm: 'sha256', length: 16 }`. */
+  pseudonym?: 'sha256' | 'hmac' | { algorithm: 'sha256' | 'hmac'; length?: number }
+  /** The secret key of `'hmac'` rules, and its id (written into each digest, so it can rotate). */
+  pepper?: { key: Secret; keyId: string }
+  /** Value detectors run on every string not under a rule. Default: all on, `'redact'`. `false` turns them off. */
+  detectors?: boolean | { cardNumber?: DetectorAction; usSsn?: DetectorAction; iban?: DetectorAction }
+  /** Customer.io limits (name 150 bytes, value 1000 bytes, 300 attributes): `'report'` (default), `'error'` or `'off'`. */
+  limits?: 'report' | 'error' | 'off'
+  /** Deeper input throws `ERR_MAX_DEPTH`. Default 64, at most 512. */
+  maxDepth?: number
+  /** Country code for phones written without one (`'1'`), for `'e164'` and the phone match keys. */
+  defaultCountryCode?: string
+}
+
+/** One change the sanitizer made. Never holds a value. */
+export interface SanitizeChange {
+  /** `billing.card_number`, `contacts[0].phone`. */
+  path: string
+  action: 'dropped' | 'hashed' | 'masked' | 'redacted' | 'validated' | 'limit'
+  /** A field rule's name, `detector:card_number`, `prototype_key`, `not_allowed`, `not_a_scalar`, `unsupported_type`, `invalid_e164`, `invalid_phone`, or a limit's name. */
+  rule: string
+}
+
+export interface SanitizeReport {
+  changes: SanitizeChange[]
+}
+
+export interface Sanitizer {
+  /**
+   * A sanitized copy of `attrs` (never changed in place). Throws a {@link CustomerioSecurityError}
+   * (`ERR_CYCLE`, `ERR_MAX_DEPTH`, `ERR_READ_FAILED`, `ERR_LIMIT_EXCEEDED`, `ERR_MISSING_PEPPER`)
+   * and returns nothing partial when the input cannot be sanitized safely.
+   */
+  sanitize(attrs: Record<string, unknown>): Record<string, unknown>
+  sanitizeWithReport(attrs: Record<string, unknown>): { attributes: Record<string, unknown>; report: SanitizeReport }
+  /** The same rules on JSON text, without building JS objects. A string in gives a string out, a Buffer a Buffer. */
+  sanitizeJson(json: string): string
+  sanitizeJson(json: Buffer | Uint8Array): Buffer
+  sanitizeJsonWithReport(json: string): { json: string; report: SanitizeReport }
+  sanitizeJsonWithReport(json: Buffer | Uint8Array): { json: Buffer; report: SanitizeReport }
+}
+
+/** Compiles `policy` once (in Rust); throws `ERR_INVALID_POLICY` / `ERR_INVALID_PEPPER` naming the bad option. */
+export declare function createSanitizer(policy?: SanitizerPolicy): Sanitizer
+
+/** Sanitizes with the default policy. */
+export declare function sanitizeAttributes(attrs: Record<string, unknown>): Record<string, unknown>
+
+/** An input that cannot be processed safely. `code` is stable; the message never holds a value. */
+export declare class CustomerioSecurityError extends Error {
+  readonly code: string
+}
+
 /** Misuse of the API. `code` is stable; the message never holds a secret. */
 export declare class CustomerioSecurityTypeError extends TypeError {
   readonly code: string

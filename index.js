@@ -1,17 +1,21 @@
 'use strict'
 
-// The public entry point: the native core's webhook verifier, wrapped with argument checks,
-// plus the Express middleware. See index.d.ts for the documented API.
+// The public entry point: the native core's webhook verifier and PII sanitizer, wrapped with
+// argument checks, plus the Express middleware. See index.d.ts for the documented API.
 
-const { CustomerioSecurityTypeError } = require('./lib/errors.js')
+const { CustomerioSecurityError, CustomerioSecurityTypeError } = require('./lib/errors.js')
+const { createSanitizer, sanitizeAttributes } = require('./lib/sanitize/index.js')
 const { WEBHOOK_FAILURES, WebhookVerifier, signWebhook, verifyWebhook } = require('./lib/webhook/verify.js')
 const { customerioWebhook } = require('./lib/webhook/express.js')
 
 module.exports = {
+  CustomerioSecurityError,
   CustomerioSecurityTypeError,
   WEBHOOK_FAILURES,
   WebhookVerifier,
+  createSanitizer,
   customerioWebhook,
+  sanitizeAttributes,
   signWebhook,
   verifyWebhook,
 }

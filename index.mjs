@@ -2,10 +2,13 @@
 import cjs from './index.js'
 
 export const {
+  CustomerioSecurityError,
   CustomerioSecurityTypeError,
   WEBHOOK_FAILURES,
   WebhookVerifier,
+  createSanitizer,
   customerioWebhook,
+  sanitizeAttributes,
   signWebhook,
   verifyWebhook,
 } = cjs

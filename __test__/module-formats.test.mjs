@@ -12,10 +12,13 @@ const ESM_ENTRY = new URL('../index.mjs', import.meta.url).href
 // The value exports declared in index.d.ts, listed by hand (its type-only exports have no
 // runtime value). A new export must be added here and to both entries.
 const EXPORTS = {
+  CustomerioSecurityError: 'function',
   CustomerioSecurityTypeError: 'function',
   WEBHOOK_FAILURES: 'object',
   WebhookVerifier: 'function',
+  createSanitizer: 'function',
   customerioWebhook: 'function',
+  sanitizeAttributes: 'function',
   signWebhook: 'function',
   verifyWebhook: 'function',
 }

@@ -18,4 +18,28 @@ function typeError(code, message) {
   return new CustomerioSecurityTypeError(code, message)
 }
 
-module.exports = { CustomerioSecurityTypeError, typeError, PREFIX }
+/**
+ * An input that cannot be processed safely (a cycle, too deep, invalid JSON, a getter that
+ * threw, a limit exceeded). Nothing partial is ever returned alongside it.
+ */
+class CustomerioSecurityError extends Error {
+  constructor(code, message, options) {
+    super(PREFIX + message, options)
+    this.name = 'CustomerioSecurityError'
+    this.code = code
+  }
+}
+
+const NATIVE_MESSAGE = /^(ERR_[A-Z_]+): customerio-security: ([\s\S]*)$/
+
+/**
+ * The addon reports errors as `ERR_CODE: customerio-security: message`; this turns one into a
+ * coded error of the right class. Anything else is rethrown as it is.
+ */
+function fromNative(error, TypeClass = CustomerioSecurityError) {
+  const match = error instanceof Error ? NATIVE_MESSAGE.exec(error.message) : null
+  if (match === null) return error
+  return new TypeClass(match[1], match[2])
+}
+
+module.exports = { CustomerioSecurityError, CustomerioSecurityTypeError, PREFIX, fromNative, typeError }

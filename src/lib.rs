@@ -10,4 +10,5 @@
 #![cfg_attr(test, allow(dead_code))]
 
 mod args;
+mod sanitize;
 mod webhook;

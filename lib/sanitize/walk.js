@@ -1,0 +1,271 @@
+'use strict'
+
+// Walks a JS object in JS and asks the native core for every decision. Reading properties through
+// N-API costs more than the work itself (shared/facts/napi-costs.md), so the walk stays in V8;
+// Rust decides what each key's rule is (cached per key), computes digests and scans strings.
+
+const native = require('../native.js')
+const { CustomerioSecurityError, fromNative } = require('../errors.js')
+
+const KEEP_UNLISTED = -1
+const FORBIDDEN = -2
+const NOT_ALLOWED = -3
+const DROP = Symbol('drop')
+// Enough for any real schema; a stream of random keys must not grow the cache without bound.
+const MAX_CACHED_DECISIONS = 10_000
+// The shortest string a detector can match is an SSN, `123-45-6789` (11 chars), and every match
+// holds two adjacent digits. Strings failing this cheap test skip the native scan; the native
+// `may_contain` check is stricter, never looser (tested in __test__/sanitize-detectors.test.mjs).
+const MIN_DETECTABLE_LENGTH = 11
+const TWO_DIGITS = /\d\d/
+// Integers below this have too few digits for a card number.
+const MIN_DETECTABLE_NUMBER = 1e8
+
+class Walker {
+  constructor(policy, info) {
+    this.policy = policy
+    this.rules = info.rules
+    this.maxDepth = info.maxDepth
+    this.detectors = info.detectors
+    this.limits = info.limits
+    this.nameBytes = info.nameBytes
+    this.valueBytes = info.valueBytes
+    this.attributes = info.attributes
+    this.decisions = new Map()
+  }
+
+  decide(key) {
+    let code = this.decisions.get(key)
+    if (code === undefined) {
+      code = native.sanitizerDecide(this.policy, key)
+      if (this.decisions.size >= MAX_CACHED_DECISIONS) this.decisions.clear()
+      this.decisions.set(key, code)
+    }
+    return code
+  }
+
+  /** Sanitizes `attrs`; `report` is an array to fill, or null when no report is wanted. */
+  run(attrs, report) {
+    const ctx = { report, path: [], stack: [] }
+    try {
+      return this.object(attrs, ctx, 1, true)
+    } catch (error) {
+      throw this.failure(error, ctx)
+    }
+  }
+
+  object(obj, ctx, depth, top) {
+    if (depth > this.maxDepth) {
+      throw new CustomerioSecurityError('ERR_MAX_DEPTH', `the input nests deeper than ${this.maxDepth} levels`)
+    }
+    if (ctx.stack.includes(obj)) {
+      throw new CustomerioSecurityError('ERR_CYCLE', `the input refers to itself at ${render(ctx.path)}`)
+    }
+    ctx.stack.push(obj)
+    const out = {}
+    const keys = Object.keys(obj)
+    let count = 0
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]
+      const code = this.decide(key)
+      ctx.path.push(key)
+      if (code === FORBIDDEN) {
+        note(ctx, 'dropped', 'prototype_key')
+      } else if (code === NOT_ALLOWED) {
+        note(ctx, 'dropped', 'not_allowed')
+      } else {
+        const value = obj[key]
+        let outKey = key
+        let result
+        if (code === KEEP_UNLISTED) {
+          result = this.value(value, ctx, depth)
+        } else {
+          const rule = this.rules[code]
+          if (rule.kind === 'drop') {
+            note(ctx, 'dropped', rule.name)
+            result = DROP
+          } else if (rule.kind === 'keep') {
+            result = value
+          } else {
+            if (rule.renames) outKey = key + '_hash'
+            result = this.transformed(code, rule, value, ctx)
+          }
+        }
+        if (result !== DROP) {
+          out[outKey] = result
+          count++
+          if (top && this.limits !== 'off') this.checkLimits(outKey, result, count, ctx)
+        }
+      }
+      ctx.path.pop()
+    }
+    ctx.stack.pop()
+    return out
+  }
+
+  value(value, ctx, depth) {
+    switch (typeof value) {
+      case 'string':
+        return this.string(value, ctx)
+      case 'number':
+        return this.number(value, ctx)
+      case 'boolean':
+      case 'undefined':
+        return value
+      case 'bigint':
+        // JSON has no BigInt (JSON.stringify throws on one): send its decimal text.
+        return this.string(value.toString(), ctx)
+      case 'object':
+        return this.objectValue(value, ctx, depth)
+      default:
+        // Symbols and functions: JSON would drop them silently; the report says so.
+        note(ctx, 'dropped', 'unsupported_type')
+        return DROP
+    }
+  }
+
+  objectValue(value, ctx, depth) {
+    if (value === null || value instanceof Date) return value
+    if (Array.isArray(value)) return this.array(value, ctx, depth + 1)
+    if (
+      ArrayBuffer.isView(value) ||
+      value instanceof ArrayBuffer ||
+      value instanceof Map ||
+      value instanceof Set ||
+      value instanceof WeakMap ||
+      value instanceof WeakSet ||
+      value instanceof RegExp ||
+      value instanceof Promise
+    ) {
+      // Binary data could hold anything, and Map/Set/RegExp serialize to `{}`: never send them.
+      note(ctx, 'dropped', 'unsupported_type')
+      return DROP
+    }
+    if (typeof value.toJSON === 'function') {
+      // What JSON.stringify would send (Decimal, Moment, Luxon...), sanitized like any value.
+      return this.value(value.toJSON(), ctx, depth + 1)
+    }
+    return this.object(value, ctx, depth + 1, false)
+  }
+
+  array(list, ctx, depth) {
+    if (depth > this.maxDepth) {
+      throw new CustomerioSecurityError('ERR_MAX_DEPTH', `the input nests deeper than ${this.maxDepth} levels`)
+    }
+    if (ctx.stack.includes(list)) {
+      throw new CustomerioSecurityError('ERR_CYCLE', `the input refers to itself at ${render(ctx.path)}`)
+    }
+    ctx.stack.push(list)
+    const out = []
+    for (let i = 0; i < list.length; i++) {
+      ctx.path.push(i)
+      const result = this.value(list[i], ctx, depth)
+      if (result !== DROP) out.push(result)
+      ctx.path.pop()
+    }
+    ctx.stack.pop()
+    return out
+  }
+
+  string(text, ctx) {
+    if (!this.detectors || text.length < MIN_DETECTABLE_LENGTH || !TWO_DIGITS.test(text)) return text
+    const verdict = native.sanitizerScan(this.policy, text)
+    if (verdict === null) return text
+    for (let i = 2; i < verdict.length; i++) {
+      note(ctx, verdict[0] === 'redact' ? 'redacted' : 'dropped', 'detector:' + verdict[i])
+    }
+    return verdict[0] === 'redact' ? verdict[1] : DROP
+  }
+
+  number(value, ctx) {
+    if (!this.detectors || !Number.isInteger(value) || Math.abs(value) < MIN_DETECTABLE_NUMBER) return value
+    const found = native.sanitizerScanNumber(this.policy, String(value))
+    if (found === null) return value
+    for (const detector of found) note(ctx, 'dropped', 'detector:' + detector)
+    return DROP
+  }
+
+  /**
+   * A field under a transforming rule. Scalars are transformed from their text, arrays element
+   * by element, null and undefined kept (null clears the attribute), anything else dropped:
+   * never passed through.
+   */
+  transformed(code, rule, value, ctx) {
+    if (value === null || value === undefined) return value
+    if (Array.isArray(value)) {
+      const out = []
+      for (let i = 0; i < value.length; i++) {
+        ctx.path.push(i)
+        const result = this.transformedScalar(code, rule, value[i], ctx)
+        if (result !== DROP) out.push(result)
+        ctx.path.pop()
+      }
+      return out
+    }
+    return this.transformedScalar(code, rule, value, ctx)
+  }
+
+  transformedScalar(code, rule, value, ctx) {
+    const type = typeof value
+    if (type === 'string' || type === 'number' || type === 'bigint' || type === 'boolean') {
+      const result = native.sanitizerTransform(this.policy, code, String(value))
+      if (result === null) {
+        note(ctx, 'dropped', rule.dropReason)
+        return DROP
+      }
+      note(ctx, rule.verb, rule.name)
+      return result
+    }
+    if (value === null) return null
+    note(ctx, 'dropped', 'not_a_scalar')
+    return DROP
+  }
+
+  checkLimits(key, value, count, ctx) {
+    if (key.length * 3 > this.nameBytes && Buffer.byteLength(key) > this.nameBytes) {
+      this.limit(ctx, 'attribute_name_too_long')
+    }
+    if (valueBytes(value, this.valueBytes) > this.valueBytes) this.limit(ctx, 'attribute_value_too_long')
+    if (count === this.attributes + 1) this.limit(ctx, 'too_many_attributes')
+  }
+
+  limit(ctx, rule) {
+    if (this.limits === 'error') {
+      throw new CustomerioSecurityError('ERR_LIMIT_EXCEEDED', `a Customer.io limit is exceeded (${rule})`)
+    }
+    note(ctx, 'limit', rule)
+  }
+
+  failure(error, ctx) {
+    if (error instanceof CustomerioSecurityError) return error
+    const coded = fromNative(error)
+    if (coded !== error) return coded
+    // A getter or toJSON that threw, a revoked Proxy...: fail closed, name where, never what.
+    return new CustomerioSecurityError('ERR_READ_FAILED', `reading the input failed at ${render(ctx.path)}`, {
+      cause: error,
+    })
+  }
+}
+
+/** The size Customer.io counts: a string's bytes, or the JSON text of anything else. */
+function valueBytes(value, limit) {
+  if (typeof value === 'string') return value.length * 3 > limit ? Buffer.byteLength(value) : value.length
+  if (value === null || typeof value !== 'object') return 0
+  const text = JSON.stringify(value)
+  return text === undefined ? 0 : text.length * 3 > limit ? Buffer.byteLength(text) : text.length
+}
+
+function note(ctx, action, rule) {
+  if (ctx.report !== null) ctx.report.push({ path: render(ctx.path), action, rule })
+}
+
+function render(path) {
+  let out = ''
+  for (const segment of path) {
+    if (typeof segment === 'number') out += `[${segment}]`
+    else out += out === '' ? segment : '.' + segment
+  }
+  return out === '' ? '(top level)' : out
+}
+
+module.exports = { Walker }

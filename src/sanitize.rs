@@ -1,0 +1,254 @@
+//! PII sanitization: the napi face of `customerio_security_core::sanitize`.
+//!
+//! Two ways in. JSON text is sanitized entirely in Rust. A JS object is walked by `lib/`
+//! (reading properties through N-API costs more than the work itself, see
+//! `shared/facts/napi-costs.md`), which asks Rust for each decision: what a key's rule is (cached
+//! per key by the caller), the digest of a value, and what the detectors find in a string.
+
+use customerio_security_core::sanitize::config::policy_from_json;
+use customerio_security_core::sanitize::engine::{
+    Decision, LimitMode, Policy, SanitizeError, Scalar, Scan,
+};
+use customerio_security_core::sanitize::json::sanitize_json;
+use customerio_security_core::sanitize::policy::Action;
+use napi::bindgen_prelude::{Buffer, Either, External};
+use napi::{Error, Result, Status};
+use napi_derive::napi;
+
+use crate::args::Bytes;
+
+/// Decision codes for keys that no rule names (rules are >= 0, their index).
+const KEEP_UNLISTED: i32 = -1;
+const FORBIDDEN: i32 = -2;
+const NOT_ALLOWED: i32 = -3;
+
+#[napi(
+    js_name = "sanitizerCreate",
+    ts_return_type = "ExternalObject<'Policy'>"
+)]
+pub fn sanitizer_create(
+    options_json: String,
+    #[napi(ts_arg_type = "string | Uint8Array | undefined | null")] pepper_key: Option<Bytes<'_>>,
+    pepper_key_id: Option<String>,
+) -> Result<External<Policy>> {
+    let pepper = match (&pepper_key, &pepper_key_id) {
+        (Some(key), Some(id)) => Some((key.as_slice(), id.as_str())),
+        _ => None,
+    };
+    policy_from_json(&options_json, pepper)
+        .map(External::new)
+        .map_err(|e| coded("ERR_INVALID_POLICY", &e.message))
+}
+
+/// What `lib/` needs to know about each rule to act on a decision code.
+#[napi(object)]
+pub struct RuleInfo {
+    pub name: String,
+    /// `drop`, `keep` or `transform`.
+    pub kind: String,
+    /// Whether the field becomes `<key>_hash`.
+    pub renames: bool,
+    /// The report's word for what the rule does.
+    pub verb: String,
+    /// The report's rule name when a value cannot be transformed.
+    pub drop_reason: String,
+}
+
+#[napi(object)]
+pub struct PolicyInfo {
+    pub rules: Vec<RuleInfo>,
+    pub max_depth: u32,
+    /// `report`, `error` or `off`.
+    pub limits: String,
+    pub name_bytes: u32,
+    pub value_bytes: u32,
+    pub attributes: u32,
+    pub detectors: bool,
+}
+
+#[napi(js_name = "sanitizerInfo")]
+pub fn sanitizer_info(
+    #[napi(ts_arg_type = "ExternalObject<'Policy'>")] policy: &External<Policy>,
+) -> PolicyInfo {
+    let rules = policy
+        .rules
+        .rules()
+        .iter()
+        .map(|rule| RuleInfo {
+            name: rule.name.clone(),
+            kind: match rule.action {
+                Action::Drop => "drop",
+                Action::Keep => "keep",
+                _ => "transform",
+            }
+            .to_owned(),
+            renames: rule.action.renames(),
+            verb: rule.action.verb().to_owned(),
+            drop_reason: match rule.action {
+                Action::E164 => "invalid_e164",
+                Action::MatchKey(_) => "invalid_phone",
+                _ => "dropped",
+            }
+            .to_owned(),
+        })
+        .collect();
+    let limits = policy.limits;
+    PolicyInfo {
+        rules,
+        max_depth: u32::try_from(policy.max_depth).unwrap_or(u32::MAX),
+        limits: match limits.mode {
+            LimitMode::Report => "report",
+            LimitMode::Error => "error",
+            LimitMode::Off => "off",
+        }
+        .to_owned(),
+        name_bytes: u32::try_from(limits.name_bytes).unwrap_or(u32::MAX),
+        value_bytes: u32::try_from(limits.value_bytes).unwrap_or(u32::MAX),
+        attributes: u32::try_from(limits.attributes).unwrap_or(u32::MAX),
+        detectors: !policy.detectors.is_empty(),
+    }
+}
+
+/// The rule index for `key` (>= 0), or a negative code for keys no rule names.
+#[napi(js_name = "sanitizerDecide")]
+pub fn sanitizer_decide(
+    #[napi(ts_arg_type = "ExternalObject<'Policy'>")] policy: &External<Policy>,
+    key: String,
+) -> i32 {
+    match policy.decide(&key) {
+        Decision::Forbidden => FORBIDDEN,
+        Decision::Unlisted => NOT_ALLOWED,
+        Decision::Keep => KEEP_UNLISTED,
+        Decision::Rule(_) => policy
+            .rules
+            .lookup_index(&key)
+            .and_then(|index| i32::try_from(index).ok())
+            .unwrap_or(KEEP_UNLISTED),
+    }
+}
+
+/// The transformed scalar, or `null` when the rule drops it (an invalid phone, say).
+#[napi(js_name = "sanitizerTransform")]
+pub fn sanitizer_transform(
+    #[napi(ts_arg_type = "ExternalObject<'Policy'>")] policy: &External<Policy>,
+    rule_index: u32,
+    text: String,
+) -> Result<Option<String>> {
+    let action = usize::try_from(rule_index)
+        .ok()
+        .and_then(|index| policy.rules.rules().get(index))
+        .map(|rule| rule.action)
+        .ok_or_else(|| coded("ERR_INTERNAL", "unknown rule index"))?;
+    match policy.transform(action, &text).map_err(sanitize_error)? {
+        Scalar::Value(value) => Ok(Some(value)),
+        Scalar::Drop(_) => Ok(None),
+    }
+}
+
+/// `null` when the detectors find nothing; else `['redact', text, ...detectors]` or
+/// `['drop', '', ...detectors]`. An array is built only in the rare case of a match.
+#[napi(js_name = "sanitizerScan")]
+pub fn sanitizer_scan(
+    #[napi(ts_arg_type = "ExternalObject<'Policy'>")] policy: &External<Policy>,
+    text: String,
+) -> Option<Vec<String>> {
+    match policy.scan(&text) {
+        Scan::Clean => None,
+        Scan::Redacted(redacted, found) => Some(verdict(
+            "redact",
+            redacted,
+            found.iter().map(|d| d.as_str()),
+        )),
+        Scan::Drop(found) => Some(verdict(
+            "drop",
+            String::new(),
+            found.iter().map(|d| d.as_str()),
+        )),
+    }
+}
+
+/// The detectors that flag a number written as `text`, or `null`.
+#[napi(js_name = "sanitizerScanNumber")]
+pub fn sanitizer_scan_number(
+    #[napi(ts_arg_type = "ExternalObject<'Policy'>")] policy: &External<Policy>,
+    text: String,
+) -> Option<Vec<String>> {
+    policy
+        .scan_number(&text)
+        .map(|found| found.iter().map(|d| d.as_str().to_owned()).collect())
+}
+
+fn verdict<'a>(kind: &str, text: String, detectors: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut out = vec![kind.to_owned(), text];
+    out.extend(detectors.map(str::to_owned));
+    out
+}
+
+#[napi(object)]
+pub struct ChangeInfo {
+    pub path: String,
+    pub action: String,
+    pub rule: String,
+}
+
+#[napi(object)]
+pub struct JsonResult {
+    #[napi(ts_type = "string | Buffer")]
+    pub output: Either<String, Buffer>,
+    pub changes: Vec<ChangeInfo>,
+}
+
+/// Sanitizes JSON text; returns a string or a Buffer as asked.
+#[napi(js_name = "sanitizerJson", ts_return_type = "string | Buffer")]
+pub fn sanitizer_json(
+    #[napi(ts_arg_type = "ExternalObject<'Policy'>")] policy: &External<Policy>,
+    #[napi(ts_arg_type = "string | Uint8Array")] input: Bytes<'_>,
+    as_buffer: bool,
+) -> Result<Either<String, Buffer>> {
+    let (output, _) = sanitize_json(input.as_slice(), policy).map_err(sanitize_error)?;
+    output_of(output, as_buffer)
+}
+
+/// Like `sanitizerJson`, with the report.
+#[napi(js_name = "sanitizerJsonReport")]
+pub fn sanitizer_json_report(
+    #[napi(ts_arg_type = "ExternalObject<'Policy'>")] policy: &External<Policy>,
+    #[napi(ts_arg_type = "string | Uint8Array")] input: Bytes<'_>,
+    as_buffer: bool,
+) -> Result<JsonResult> {
+    let (output, report) = sanitize_json(input.as_slice(), policy).map_err(sanitize_error)?;
+    Ok(JsonResult {
+        output: output_of(output, as_buffer)?,
+        changes: report
+            .changes
+            .into_iter()
+            .map(|change| ChangeInfo {
+                path: change.path,
+                action: change.action.to_owned(),
+                rule: change.rule,
+            })
+            .collect(),
+    })
+}
+
+fn output_of(output: Vec<u8>, as_buffer: bool) -> Result<Either<String, Buffer>> {
+    if as_buffer {
+        return Ok(Either::B(output.into()));
+    }
+    // Structural bytes are ASCII and every string was checked as UTF-8 on the way in.
+    String::from_utf8(output)
+        .map(Either::A)
+        .map_err(|_| coded("ERR_INVALID_JSON", "the output is not UTF-8"))
+}
+
+fn sanitize_error(error: SanitizeError) -> Error {
+    coded(error.code.as_str(), &error.message)
+}
+
+/// `index.js` reads the code back from the message prefix and throws a coded JS error.
+fn coded(code: &str, message: &str) -> Error {
+    Error::new(
+        Status::InvalidArg,
+        format!("{code}: customerio-security: {message}"),
+    )
+}
