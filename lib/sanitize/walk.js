@@ -6,6 +6,7 @@
 
 const native = require('../native.js')
 const { CustomerioSecurityError, fromNative } = require('../errors.js')
+const { NEVER, ShapeCache } = require('./shapes.js')
 
 const KEEP_UNLISTED = -1
 const FORBIDDEN = -2
@@ -13,13 +14,15 @@ const NOT_ALLOWED = -3
 const DROP = Symbol('drop')
 // Enough for any real schema; a stream of random keys must not grow the cache without bound.
 const MAX_CACHED_DECISIONS = 10_000
-// The shortest string a detector can match is an SSN, `123-45-6789` (11 chars), and every match
-// holds two adjacent digits. Strings failing this cheap test skip the native scan; the native
-// `may_contain` check is stricter, never looser (tested in __test__/sanitize-detectors.test.mjs).
+// Cheap tests that let most values skip the native scan. They must never be stricter than the
+// native `may_contain` (tested in __test__/sanitize-detectors.test.mjs): every match holds at
+// least 9 ASCII digits (an SSN; a card has 13) or starts like an IBAN (two capitals, two
+// digits), and the shortest possible match is 11 characters (`123-45-6789`).
 const MIN_DETECTABLE_LENGTH = 11
-const TWO_DIGITS = /\d\d/
-// Integers below this have too few digits for a card number.
-const MIN_DETECTABLE_NUMBER = 1e8
+const MIN_DETECTABLE_DIGITS = 9
+const IBAN_HEAD = /[A-Z]{2}[0-9]{2}/
+// Numbers can only hold a card number: 13 to 19 digits, Luhn-valid.
+const MIN_CARD_NUMBER = 1e12
 
 class Walker {
   constructor(policy, info) {
@@ -32,6 +35,7 @@ class Walker {
     this.valueBytes = info.valueBytes
     this.attributes = info.attributes
     this.decisions = new Map()
+    this.shapes = new ShapeCache((keys) => this.compileShape(keys))
   }
 
   decide(key) {
@@ -61,9 +65,17 @@ class Walker {
     if (ctx.stack.includes(obj)) {
       throw new CustomerioSecurityError('ERR_CYCLE', `the input refers to itself at ${render(ctx.path)}`)
     }
-    ctx.stack.push(obj)
-    const out = {}
     const keys = Object.keys(obj)
+    // The compiled builder skips nothing but the report, so it serves calls without one.
+    const build = ctx.report === null ? this.shapes.builder(keys) : null
+    ctx.stack.push(obj)
+    if (build !== null) {
+      const out = build(obj, this, ctx, depth)
+      ctx.stack.pop()
+      if (top && this.limitsApply(ctx)) this.checkAllLimits(out, ctx)
+      return out
+    }
+    const out = {}
     let count = 0
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i]
@@ -94,7 +106,7 @@ class Walker {
         if (result !== DROP) {
           out[outKey] = result
           count++
-          if (top && this.limits !== 'off') this.checkLimits(outKey, result, count, ctx)
+          if (top && this.limitsApply(ctx)) this.checkLimits(outKey, result, count, ctx)
         }
       }
       ctx.path.pop()
@@ -168,7 +180,7 @@ class Walker {
   }
 
   string(text, ctx) {
-    if (!this.detectors || text.length < MIN_DETECTABLE_LENGTH || !TWO_DIGITS.test(text)) return text
+    if (!this.detectors || !mayHoldPii(text)) return text
     const verdict = native.sanitizerScan(this.policy, text)
     if (verdict === null) return text
     for (let i = 2; i < verdict.length; i++) {
@@ -178,7 +190,9 @@ class Walker {
   }
 
   number(value, ctx) {
-    if (!this.detectors || !Number.isInteger(value) || Math.abs(value) < MIN_DETECTABLE_NUMBER) return value
+    if (!this.detectors || !Number.isSafeInteger(value) || Math.abs(value) < MIN_CARD_NUMBER || !luhn(value)) {
+      return value
+    }
     const found = native.sanitizerScanNumber(this.policy, String(value))
     if (found === null) return value
     for (const detector of found) note(ctx, 'dropped', 'detector:' + detector)
@@ -221,6 +235,60 @@ class Walker {
     return DROP
   }
 
+  /** Limits matter when they throw, or when there is a report to list them in. */
+  limitsApply(ctx) {
+    return this.limits === 'error' || (this.limits === 'report' && ctx.report !== null)
+  }
+
+  checkAllLimits(out, ctx) {
+    const keys = Object.keys(out)
+    for (let i = 0; i < keys.length; i++) {
+      ctx.path.push(keys[i])
+      this.checkLimits(keys[i], out[keys[i]], i + 1, ctx)
+      ctx.path.pop()
+    }
+  }
+
+  /**
+   * Generates the builder for one shape: the same decisions as object(), unrolled, with the
+   * output made by one object literal. Values a detector or rule drops are deleted afterwards,
+   * which keeps the order of the others.
+   */
+  compileShape(keys) {
+    const reads = []
+    const fields = []
+    const drops = []
+    for (let i = 0; i < keys.length; i++) {
+      const key = JSON.stringify(keys[i])
+      const code = this.decide(keys[i])
+      if (code === FORBIDDEN || code === NOT_ALLOWED) continue
+      const rule = code >= 0 ? this.rules[code] : null
+      if (rule !== null && rule.kind === 'drop') continue
+      if (rule !== null && rule.kind === 'keep') {
+        if (fields.some((field) => field.startsWith(key + ':'))) return NEVER
+        fields.push(`${key}: o[${key}]`)
+        continue
+      }
+      const outKey = rule !== null && rule.renames ? JSON.stringify(keys[i] + '_hash') : key
+      const call =
+        rule === null ? `w.value(o[${key}], ctx, depth)` : `w.transformed(${code}, w.rules[${code}], o[${key}], ctx)`
+      // Two keys writing one output name (`phone` hashed next to a `phone_hash` key) would let a
+      // dropped value delete the other's: such shapes take the plain walk.
+      if (fields.some((field) => field.startsWith(outKey + ':'))) return NEVER
+      reads.push(`p.push(${key}); const v${i} = ${call}; p.pop();`)
+      fields.push(`${outKey}: v${i}`)
+      drops.push(`if (v${i} === DROP) delete out[${outKey}];`)
+    }
+    const body = [
+      'const p = ctx.path;',
+      ...reads,
+      `const out = { ${fields.join(', ')} };`,
+      ...drops,
+      'return out;',
+    ].join('\n')
+    return new Function('DROP', `return function build(o, w, ctx, depth) {\n${body}\n}`)(DROP)
+  }
+
   checkLimits(key, value, count, ctx) {
     if (key.length * 3 > this.nameBytes && Buffer.byteLength(key) > this.nameBytes) {
       this.limit(ctx, 'attribute_name_too_long')
@@ -245,6 +313,31 @@ class Walker {
       cause: error,
     })
   }
+}
+
+function mayHoldPii(text) {
+  if (text.length < MIN_DETECTABLE_LENGTH) return false
+  let digits = 0
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c >= 48 && c <= 57 && ++digits >= MIN_DETECTABLE_DIGITS) return true
+  }
+  return IBAN_HEAD.test(text)
+}
+
+/** The Luhn checksum of a whole number's decimal digits (every card number passes it). */
+function luhn(value) {
+  let n = Math.abs(value)
+  let sum = 0
+  let double = false
+  while (n > 0) {
+    let digit = n % 10
+    n = (n - digit) / 10
+    if (double) digit = digit * 2 > 9 ? digit * 2 - 9 : digit * 2
+    sum += digit
+    double = !double
+  }
+  return sum % 10 === 0
 }
 
 /** The size Customer.io counts: a string's bytes, or the JSON text of anything else. */
