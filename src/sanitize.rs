@@ -9,7 +9,7 @@ use customerio_security_core::sanitize::config::policy_from_json;
 use customerio_security_core::sanitize::engine::{
     Decision, LimitMode, Policy, SanitizeError, Scalar, Scan,
 };
-use customerio_security_core::sanitize::json::sanitize_json;
+use customerio_security_core::sanitize::json::{sanitize_json, sanitize_json_with};
 use customerio_security_core::sanitize::policy::Action;
 use napi::bindgen_prelude::{Buffer, Either, External};
 use napi::{Error, Result, Status};
@@ -205,7 +205,8 @@ pub fn sanitizer_json(
     #[napi(ts_arg_type = "string | Uint8Array")] input: Bytes<'_>,
     as_buffer: bool,
 ) -> Result<Either<String, Buffer>> {
-    let (output, _) = sanitize_json(input.as_slice(), policy).map_err(sanitize_error)?;
+    let (output, _) =
+        sanitize_json_with(input.as_slice(), policy, false).map_err(sanitize_error)?;
     output_of(output, as_buffer)
 }
 

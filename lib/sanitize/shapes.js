@@ -13,7 +13,7 @@ const COMPILE_AFTER = 2
 // Enough for the shapes a service really sends; bounded so hostile key sets cannot grow it.
 const MAX_SHAPES = 64
 // Wider objects are rare and walk fine (and a literal of thousands of keys compiles slowly).
-const MAX_COMPILED_KEYS = 100
+const MAX_COMPILED_KEYS = 1000
 // What compile() returns for a shape it will not compile (two keys with one output name).
 const NEVER = false
 

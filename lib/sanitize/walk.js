@@ -15,11 +15,11 @@ const DROP = Symbol('drop')
 // Enough for any real schema; a stream of random keys must not grow the cache without bound.
 const MAX_CACHED_DECISIONS = 10_000
 // Cheap tests that let most values skip the native scan. They must never be stricter than the
-// native `may_contain` (tested in __test__/sanitize-detectors.test.mjs): every match holds at
-// least 9 ASCII digits (an SSN; a card has 13) or starts like an IBAN (two capitals, two
-// digits), and the shortest possible match is 11 characters (`123-45-6789`).
+// native `may_contain` (tested in __test__/sanitize-detectors.test.mjs): a card or an SSN is a
+// run of digits, spaces and dashes holding at least 9 digits, so the shortest is 11 characters
+// (`123-45-6789`); an IBAN starts with two capitals and two digits.
 const MIN_DETECTABLE_LENGTH = 11
-const MIN_DETECTABLE_DIGITS = 9
+const MIN_RUN_DIGITS = 9
 const IBAN_HEAD = /[A-Z]{2}[0-9]{2}/
 // Numbers can only hold a card number: 13 to 19 digits, Luhn-valid.
 const MIN_CARD_NUMBER = 1e12
@@ -317,12 +317,20 @@ class Walker {
 
 function mayHoldPii(text) {
   if (text.length < MIN_DETECTABLE_LENGTH) return false
+  let run = 0
   let digits = 0
+  let upper = false
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i)
-    if (c >= 48 && c <= 57 && ++digits >= MIN_DETECTABLE_DIGITS) return true
+    if (c >= 48 && c <= 57) {
+      if (++run >= MIN_RUN_DIGITS) return true
+      digits++
+    } else if (c !== 32 && c !== 45) {
+      run = 0
+      if (c >= 65 && c <= 90) upper = true
+    }
   }
-  return IBAN_HEAD.test(text)
+  return upper && digits >= 2 && IBAN_HEAD.test(text)
 }
 
 /** The Luhn checksum of a whole number's decimal digits (every card number passes it). */

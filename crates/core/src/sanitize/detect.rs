@@ -215,6 +215,8 @@ pub fn may_contain(text: &str, enabled: DetectorSet) -> bool {
     } else {
         usize::MAX
     };
+    // Digits in the current run of digits, spaces and dashes: a card or an SSN is made of
+    // nothing else, so an ISO date (`2024-05-01T12:34:00Z`) never gets that far.
     let mut digits = 0usize;
     // How much of "letter, letter, digit, digit" the latest bytes spell (0 to 3).
     let mut iban_head = 0u8;
@@ -230,12 +232,16 @@ pub fn may_contain(text: &str, enabled: DetectorSet) -> bool {
                 _ => 0,
             };
         } else if byte.is_ascii_uppercase() {
+            digits = 0;
             iban_head = if iban_head == 1 || iban_head == 2 {
                 2
             } else {
                 1
             };
         } else {
+            if byte != b' ' && byte != b'-' {
+                digits = 0;
+            }
             iban_head = 0;
         }
     }

@@ -209,8 +209,9 @@ impl Policy {
     /// Runs the value detectors over a number as written. A flagged number is dropped: there is
     /// no way to redact part of a number, and turning it into a string would change its type.
     pub fn scan_number(&self, text: &str) -> Option<Vec<Detector>> {
+        // Only a card number fits in a number, and a card has at least 13 digits.
         let digits = text.bytes().filter(u8::is_ascii_digit).count();
-        if digits < 9 || self.detectors.is_empty() {
+        if digits < 13 || self.detectors.is_empty() {
             return None;
         }
         let found = distinct(detect::find(text, self.detectors));

@@ -11,14 +11,37 @@ use super::engine::{Decision, ErrorCode, LimitMode, Policy, SanitizeError, Scala
 use super::policy::Action;
 use super::report::{PathStack, Report};
 
-/// Sanitizes one JSON document (normally an object of attributes).
+/// Sanitizes one JSON document (normally an object of attributes), with the report.
 pub fn sanitize_json(input: &[u8], policy: &Policy) -> Result<(Vec<u8>, Report), SanitizeError> {
+    sanitize_json_with(input, policy, true)
+}
+
+/// Like [`sanitize_json`]; without `want_report` no path is rendered and the report is empty
+/// (limits in `report` mode are then not checked either: there is nowhere to list them).
+pub fn sanitize_json_with(
+    input: &[u8],
+    policy: &Policy,
+    want_report: bool,
+) -> Result<(Vec<u8>, Report), SanitizeError> {
+    // JSON text is UTF-8 (RFC 8259). Checking it once here lets every string be sliced out of
+    // `text` without checking its bytes again.
+    let text = std::str::from_utf8(input).map_err(|error| {
+        SanitizeError::new(
+            ErrorCode::InvalidJson,
+            format!(
+                "invalid JSON at byte {}: the text is not UTF-8",
+                error.valid_up_to()
+            ),
+        )
+    })?;
     let mut walker = Walker {
         src: input,
+        text,
         pos: 0,
         out: Vec::with_capacity(input.len()),
         policy,
         report: Report::default(),
+        want_report,
         path: PathStack::default(),
         value_start: 0,
     };
@@ -43,11 +66,14 @@ enum Emitted {
 
 struct Walker<'a, 'p> {
     src: &'a [u8],
+    /// The same bytes as `src`, known to be UTF-8.
+    text: &'a str,
     pos: usize,
     out: Vec<u8>,
     policy: &'p Policy,
     report: Report,
-    path: PathStack,
+    want_report: bool,
+    path: PathStack<'a>,
     /// Where the value of the member being written starts in `out` (for the size limit).
     value_start: usize,
 }
@@ -74,13 +100,8 @@ impl<'a> Walker<'a, '_> {
                     .policy
                     .scan_number(ascii(self.src.get(start..end).unwrap_or_default()))
                 {
-                    let path = self.path.render();
                     for detector in found {
-                        self.report.push(
-                            path.clone(),
-                            "dropped",
-                            format!("detector:{}", detector.as_str()),
-                        );
+                        self.note("dropped", format!("detector:{}", detector.as_str()));
                     }
                     return Ok(Emitted::Dropped);
                 }
@@ -121,9 +142,13 @@ impl<'a> Walker<'a, '_> {
             }
             self.skip_ws();
             let mark = self.out.len();
-            self.path.push_key(&key.text);
+            if self.want_report {
+                self.path.push_key(key.text.clone());
+            }
             let emitted = self.member(&key, count > 0, depth)?;
-            self.path.pop();
+            if self.want_report {
+                self.path.pop();
+            }
             if emitted == Emitted::Value {
                 if depth == 1 {
                     self.check_limits(&key, count + 1)?;
@@ -215,7 +240,9 @@ impl<'a> Walker<'a, '_> {
                 if !self.eat(b']') {
                     loop {
                         self.skip_ws();
-                        self.path.push_index(index);
+                        if self.want_report {
+                            self.path.push_index(index);
+                        }
                         let mark = self.out.len();
                         if written > 0 {
                             self.out.push(b',');
@@ -225,7 +252,9 @@ impl<'a> Walker<'a, '_> {
                         } else {
                             self.transformed_scalar(action, rule)?
                         };
-                        self.path.pop();
+                        if self.want_report {
+                            self.path.pop();
+                        }
                         if emitted == Emitted::Value {
                             written += 1;
                         } else {
@@ -271,11 +300,11 @@ impl<'a> Walker<'a, '_> {
         match self.policy.transform(action, &text)? {
             Scalar::Value(value) => {
                 write_json_string(&mut self.out, &value);
-                self.report.push(self.path.render(), action.verb(), rule);
+                self.note(action.verb(), rule);
                 Ok(Emitted::Value)
             }
             Scalar::Drop(reason) => {
-                self.report.push(self.path.render(), "dropped", reason);
+                self.note("dropped", reason);
                 Ok(Emitted::Dropped)
             }
         }
@@ -310,9 +339,13 @@ impl<'a> Walker<'a, '_> {
             if written > 0 {
                 self.out.push(b',');
             }
-            self.path.push_index(index);
+            if self.want_report {
+                self.path.push_index(index);
+            }
             let emitted = self.value(depth)?;
-            self.path.pop();
+            if self.want_report {
+                self.path.pop();
+            }
             if emitted == Emitted::Value {
                 written += 1;
             } else {
@@ -342,21 +375,13 @@ impl<'a> Walker<'a, '_> {
             Scan::Redacted(text, found) => {
                 write_json_string(&mut self.out, &text);
                 for detector in found {
-                    self.report.push(
-                        self.path.render(),
-                        "redacted",
-                        format!("detector:{}", detector.as_str()),
-                    );
+                    self.note("redacted", format!("detector:{}", detector.as_str()));
                 }
                 Ok(Emitted::Value)
             }
             Scan::Drop(found) => {
                 for detector in found {
-                    self.report.push(
-                        self.path.render(),
-                        "dropped",
-                        format!("detector:{}", detector.as_str()),
-                    );
+                    self.note("dropped", format!("detector:{}", detector.as_str()));
                 }
                 Ok(Emitted::Dropped)
             }
@@ -370,7 +395,7 @@ impl<'a> Walker<'a, '_> {
         rule: impl Into<String>,
     ) -> Result<Emitted, SanitizeError> {
         self.skip_value(depth)?;
-        self.report.push(self.path.render(), action, rule);
+        self.note(action, rule);
         Ok(Emitted::Dropped)
     }
 
@@ -418,7 +443,8 @@ impl<'a> Walker<'a, '_> {
     /// the quotes of a string.
     fn check_limits(&mut self, key: &Str<'a>, count: usize) -> Result<(), SanitizeError> {
         let limits = self.policy.limits;
-        if limits.mode == LimitMode::Off {
+        if limits.mode == LimitMode::Off || (limits.mode == LimitMode::Report && !self.want_report)
+        {
             return Ok(());
         }
         let value = self.out.get(self.value_start..).unwrap_or_default();
@@ -442,9 +468,17 @@ impl<'a> Walker<'a, '_> {
                     format!("a Customer.io limit is exceeded ({rule})"),
                 ));
             }
-            self.report.push(self.path_of_key(key), "limit", rule);
+            let path = self.path_of_key(key);
+            self.report.push(path, "limit", rule);
         }
         Ok(())
+    }
+
+    fn note(&mut self, action: &'static str, rule: impl Into<String>) {
+        if self.want_report {
+            let path = self.path.render();
+            self.report.push(path, action, rule);
+        }
     }
 
     fn path_of_key(&self, key: &Str<'a>) -> String {
@@ -530,16 +564,15 @@ impl<'a> Walker<'a, '_> {
                 Some(_) => self.pos += 1,
             }
         }
-        let content = self.src.get(content_start..self.pos).unwrap_or_default();
+        // Both ends are at ASCII quotes, so they are character boundaries of `self.text`.
+        let content = self.text.get(content_start..self.pos).unwrap_or_default();
         self.pos += 1;
         let text = if escaped {
             Cow::Owned(
                 decode_escapes(content).ok_or_else(|| self.invalid("bad escape in a string"))?,
             )
         } else {
-            Cow::Borrowed(
-                std::str::from_utf8(content).map_err(|_| self.invalid("a string is not UTF-8"))?,
-            )
+            Cow::Borrowed(content)
         };
         Ok(Str {
             start,
@@ -586,8 +619,7 @@ fn ascii(bytes: &[u8]) -> &str {
 }
 
 /// Decodes a string's escapes. Lone surrogates become U+FFFD, as Node's UTF-8 encoder does.
-fn decode_escapes(content: &[u8]) -> Option<String> {
-    let raw = std::str::from_utf8(content).ok()?;
+fn decode_escapes(raw: &str) -> Option<String> {
     let mut out = String::with_capacity(raw.len());
     let mut chars = raw.chars();
     while let Some(c) = chars.next() {

@@ -49,6 +49,22 @@ pub fn compact_key(key: &str) -> String {
         .collect()
 }
 
+/// Longest name [`compact_key_ascii`] compacts on the stack.
+pub const COMPACT_STACK: usize = 64;
+
+/// [`compact_key`] for ASCII names that fit `buf`, without allocating; `None` otherwise.
+pub fn compact_key_ascii<'b>(key: &str, buf: &'b mut [u8; COMPACT_STACK]) -> Option<&'b [u8]> {
+    if key.len() > COMPACT_STACK || !key.is_ascii() {
+        return None;
+    }
+    let mut len = 0;
+    for byte in key.bytes().filter(u8::is_ascii_alphanumeric) {
+        *buf.get_mut(len)? = byte.to_ascii_lowercase();
+        len += 1;
+    }
+    buf.get(..len)
+}
+
 /// True when `key` is already what [`normalize_key`] would return, so the common case
 /// (`email`, `created_at`) needs no allocation.
 pub fn is_normalized(key: &str) -> bool {
@@ -105,6 +121,17 @@ mod tests {
         for key in ["iP_ADDress", "IpAddress", "ip-address", "IP ADDRESS"] {
             assert_eq!(compact_key(key), "ipaddress", "{key:?}");
         }
+    }
+
+    #[test]
+    fn stack_compaction_agrees_with_the_allocating_one() {
+        let mut buf = [0u8; COMPACT_STACK];
+        for key in ["iP_ADDress", "phone", "Credit-Card", "", "__"] {
+            let stacked = compact_key_ascii(key, &mut buf).map(<[u8]>::to_vec);
+            assert_eq!(stacked, Some(compact_key(key).into_bytes()), "{key:?}");
+        }
+        assert_eq!(compact_key_ascii("Téléphone", &mut buf), None);
+        assert_eq!(compact_key_ascii(&"a".repeat(65), &mut buf), None);
     }
 
     #[test]

@@ -1,9 +1,11 @@
 //! What a sanitizer does with each attribute: the rules, matched on normalized names.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
 use std::fmt;
 
-use super::keys::{compact_key, normalize_key};
+use rustc_hash::FxHashMap;
+
+use super::keys::{compact_key, compact_key_ascii, is_normalized, normalize_key, COMPACT_STACK};
 
 /// Fields that must never reach Customer.io (the guide's list first, then close relatives).
 pub const NEVER_SEND: &[&str] = &[
@@ -140,8 +142,12 @@ pub enum Unlisted {
 #[derive(Clone, Debug, Default)]
 pub struct FieldRules {
     rules: Vec<Rule>,
-    by_compact: HashMap<String, usize>,
-    suffixes: Vec<(String, usize)>,
+    by_compact: FxHashMap<Box<[u8]>, usize>,
+    /// Rule names matched as the last words of a key, by name (`card_number` -> rule index).
+    suffixes: FxHashMap<Box<str>, usize>,
+    /// The last two characters of every rule's compact name: a key whose compact form ends
+    /// otherwise matches no rule, exact or suffix, and skips both lookups.
+    endings: Endings,
     pub unlisted: Unlisted,
 }
 
@@ -186,14 +192,16 @@ impl FieldRules {
             name: normalize_key(name),
             action,
         };
-        match self.by_compact.get(&compact) {
+        match self.by_compact.get(compact.as_bytes()) {
             Some(&index) => {
                 if let Some(slot) = self.rules.get_mut(index) {
                     *slot = rule;
                 }
             }
             None => {
-                self.by_compact.insert(compact, self.rules.len());
+                self.endings.add(compact.as_bytes());
+                self.by_compact
+                    .insert(compact.into_bytes().into_boxed_slice(), self.rules.len());
                 self.rules.push(rule);
             }
         }
@@ -211,8 +219,8 @@ impl FieldRules {
 
     fn set_builtin(&mut self, name: &str, action: Action) {
         if self.set(name, action).is_ok() && SUFFIX_MATCHED.contains(&name) {
-            if let Some(&index) = self.by_compact.get(&compact_key(name)) {
-                self.suffixes.push((format!("_{name}"), index));
+            if let Some(&index) = self.by_compact.get(compact_key(name).as_bytes()) {
+                self.suffixes.insert((*name).into(), index);
             }
         }
     }
@@ -220,25 +228,101 @@ impl FieldRules {
     /// The rule for `key`, if one names it: exact in any spelling first, then as the last words
     /// of a snake_case key.
     pub fn lookup(&self, key: &str) -> Option<&Rule> {
-        if let Some(rule) = self
-            .by_compact
-            .get(&compact_key(key))
-            .and_then(|&i| self.rules.get(i))
-        {
-            return Some(rule);
-        }
-        if self.suffixes.is_empty() {
+        self.lookup_index(key)
+            .and_then(|index| self.rules.get(index))
+    }
+
+    /// Like [`FieldRules::lookup`], as an index into [`FieldRules::rules`].
+    ///
+    /// Runs once per field of every JSON record, so the common case allocates nothing: ASCII
+    /// names are compacted on the stack, and already-snake_case names are matched as they are.
+    pub fn lookup_index(&self, key: &str) -> Option<usize> {
+        let mut stack = [0u8; COMPACT_STACK];
+        let compact: Cow<'_, [u8]> = match compact_key_ascii(key, &mut stack) {
+            Some(compact) => Cow::Borrowed(compact),
+            None => Cow::Owned(compact_key(key).into_bytes()),
+        };
+        if !self.endings.may_end(&compact) {
             return None;
         }
-        let snake = normalize_key(key);
-        self.suffixes
-            .iter()
-            .find(|(suffix, _)| snake.ends_with(suffix.as_str()))
-            .and_then(|&(_, index)| self.rules.get(index))
+        if let Some(&index) = self.by_compact.get(compact.as_ref()) {
+            return Some(index);
+        }
+        // A suffix rule matches `_<name>`: a key without a separator or a capital has no words.
+        if self.suffixes.is_empty() || !key.bytes().any(|b| b == b'_' || !b.is_ascii_lowercase()) {
+            return None;
+        }
+        let snake: Cow<'_, str> = if is_normalized(key) {
+            Cow::Borrowed(key)
+        } else {
+            Cow::Owned(normalize_key(key))
+        };
+        // Each word start after the first is a candidate: `billing_card_number` tries
+        // `card_number`, then `number`. A key has few words, so this is a few hash lookups.
+        snake
+            .match_indices('_')
+            .find_map(|(at, _)| snake.get(at + 1..).and_then(|tail| self.suffixes.get(tail)))
+            .copied()
     }
 
     pub fn rules(&self) -> &[Rule] {
         &self.rules
+    }
+}
+
+/// A set of two-byte endings, as a 64 Kibit bitmap: one shift and one load per lookup.
+#[derive(Clone)]
+struct Endings {
+    bits: Box<[u64; 1024]>,
+    /// Compact names shorter than two bytes (a one-letter rule) defeat the filter.
+    short_names: bool,
+}
+
+impl Default for Endings {
+    fn default() -> Self {
+        Endings {
+            bits: Box::new([0; 1024]),
+            short_names: false,
+        }
+    }
+}
+
+impl fmt::Debug for Endings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Endings(..)")
+    }
+}
+
+impl Endings {
+    fn slot(compact: &[u8]) -> Option<usize> {
+        match compact {
+            [.., a, b] => Some(usize::from(*a) << 8 | usize::from(*b)),
+            _ => None,
+        }
+    }
+
+    fn add(&mut self, compact: &[u8]) {
+        match Self::slot(compact) {
+            Some(slot) => {
+                if let Some(word) = self.bits.get_mut(slot / 64) {
+                    *word |= 1 << (slot % 64);
+                }
+            }
+            None => self.short_names = true,
+        }
+    }
+
+    fn may_end(&self, compact: &[u8]) -> bool {
+        match Self::slot(compact) {
+            Some(slot) => {
+                self.short_names
+                    || self
+                        .bits
+                        .get(slot / 64)
+                        .is_some_and(|word| word & (1 << (slot % 64)) != 0)
+            }
+            None => true,
+        }
     }
 }
 
@@ -320,5 +404,16 @@ mod tests {
         rules.set("dateOfBirth", Action::Drop).unwrap();
         assert_eq!(action(&rules, "date_of_birth"), Some(Action::Drop));
         assert_eq!(rules.set("--", Action::Drop), Err(RuleError::EmptyName));
+    }
+
+    #[test]
+    fn one_letter_rules_still_match() {
+        let mut rules = FieldRules::guide_defaults();
+        rules.set("x", Action::Drop).unwrap();
+        assert_eq!(action(&rules, "X"), Some(Action::Drop));
+        assert_eq!(
+            action(&rules, "phone"),
+            rules.lookup("phone").map(|r| r.action)
+        );
     }
 }

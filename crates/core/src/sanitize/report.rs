@@ -1,5 +1,7 @@
 //! What a sanitizer did, field by field. Paths and rule names only: never a value.
 
+use std::borrow::Cow;
+
 /// One change made to the attributes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Change {
@@ -31,21 +33,22 @@ impl Report {
     }
 }
 
-/// A path being walked, turned into text only when a change is reported.
+/// A path being walked, turned into text only when a change is reported. Keys borrow from the
+/// input where they can, so walking allocates nothing per field.
 #[derive(Clone, Debug, Default)]
-pub struct PathStack {
-    segments: Vec<Segment>,
+pub struct PathStack<'a> {
+    segments: Vec<Segment<'a>>,
 }
 
 #[derive(Clone, Debug)]
-enum Segment {
-    Key(String),
+enum Segment<'a> {
+    Key(Cow<'a, str>),
     Index(usize),
 }
 
-impl PathStack {
-    pub fn push_key(&mut self, key: &str) {
-        self.segments.push(Segment::Key(key.to_owned()));
+impl<'a> PathStack<'a> {
+    pub fn push_key(&mut self, key: Cow<'a, str>) {
+        self.segments.push(Segment::Key(key));
     }
 
     pub fn push_index(&mut self, index: usize) {
@@ -84,9 +87,9 @@ mod tests {
     #[test]
     fn paths_render_like_javascript_accessors() {
         let mut path = PathStack::default();
-        path.push_key("contacts");
+        path.push_key("contacts".into());
         path.push_index(0);
-        path.push_key("phone");
+        path.push_key("phone".into());
         assert_eq!(path.render(), "contacts[0].phone");
         path.pop();
         path.pop();
