@@ -16,6 +16,7 @@ const ROOT = path.resolve(HERE, '..')
 
 const SUITES = {
   webhook: './webhook.mjs',
+  sanitize: './sanitize.mjs',
 }
 
 function parseArgs(argv) {
