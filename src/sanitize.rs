@@ -11,8 +11,8 @@ use customerio_security_core::sanitize::engine::{
 };
 use customerio_security_core::sanitize::json::{sanitize_json, sanitize_json_with};
 use customerio_security_core::sanitize::policy::Action;
-use napi::bindgen_prelude::{Buffer, Either, External};
-use napi::{Error, Result, Status};
+use napi::bindgen_prelude::{BufferSlice, Either, External};
+use napi::{Env, Error, Result, Status};
 use napi_derive::napi;
 
 use crate::args::Bytes;
@@ -192,34 +192,36 @@ pub struct ChangeInfo {
 }
 
 #[napi(object)]
-pub struct JsonResult {
+pub struct JsonResult<'env> {
     #[napi(ts_type = "string | Buffer")]
-    pub output: Either<String, Buffer>,
+    pub output: Either<String, BufferSlice<'env>>,
     pub changes: Vec<ChangeInfo>,
 }
 
 /// Sanitizes JSON text; returns a string or a Buffer as asked.
 #[napi(js_name = "sanitizerJson", ts_return_type = "string | Buffer")]
-pub fn sanitizer_json(
+pub fn sanitizer_json<'env>(
+    env: &'env Env,
     #[napi(ts_arg_type = "ExternalObject<'Policy'>")] policy: &External<Policy>,
     #[napi(ts_arg_type = "string | Uint8Array")] input: Bytes<'_>,
     as_buffer: bool,
-) -> Result<Either<String, Buffer>> {
+) -> Result<Either<String, BufferSlice<'env>>> {
     let (output, _) =
         sanitize_json_with(input.as_slice(), policy, false).map_err(sanitize_error)?;
-    output_of(output, as_buffer)
+    output_of(env, output, as_buffer)
 }
 
 /// Like `sanitizerJson`, with the report.
 #[napi(js_name = "sanitizerJsonReport")]
-pub fn sanitizer_json_report(
+pub fn sanitizer_json_report<'env>(
+    env: &'env Env,
     #[napi(ts_arg_type = "ExternalObject<'Policy'>")] policy: &External<Policy>,
     #[napi(ts_arg_type = "string | Uint8Array")] input: Bytes<'_>,
     as_buffer: bool,
-) -> Result<JsonResult> {
+) -> Result<JsonResult<'env>> {
     let (output, report) = sanitize_json(input.as_slice(), policy).map_err(sanitize_error)?;
     Ok(JsonResult {
-        output: output_of(output, as_buffer)?,
+        output: output_of(env, output, as_buffer)?,
         changes: report
             .changes
             .into_iter()
@@ -232,9 +234,15 @@ pub fn sanitizer_json_report(
     })
 }
 
-fn output_of(output: Vec<u8>, as_buffer: bool) -> Result<Either<String, Buffer>> {
+/// A Buffer made by copying: for the sizes JSON records have, one copy is far cheaper than
+/// handing V8 an external buffer with a finalizer (~1.5 us per call, measured).
+fn output_of(
+    env: &Env,
+    output: Vec<u8>,
+    as_buffer: bool,
+) -> Result<Either<String, BufferSlice<'_>>> {
     if as_buffer {
-        return Ok(Either::B(output.into()));
+        return BufferSlice::copy_from(env, &output).map(Either::B);
     }
     // Structural bytes are ASCII and every string was checked as UTF-8 on the way in.
     String::from_utf8(output)

@@ -1,7 +1,7 @@
 'use strict'
 
 const native = require('../native.js')
-const { fromNative, typeError, CustomerioSecurityTypeError } = require('../errors.js')
+const { CustomerioSecurityError, CustomerioSecurityTypeError, fromNative, typeError } = require('../errors.js')
 const { nativeOptions } = require('./options.js')
 const { Walker } = require('./walk.js')
 
@@ -49,7 +49,14 @@ function createSanitizer(policy) {
 }
 
 function attributes(attrs) {
-  if (attrs === null || typeof attrs !== 'object' || Array.isArray(attrs)) {
+  let isArray
+  try {
+    isArray = Array.isArray(attrs)
+  } catch (error) {
+    // A revoked Proxy throws even here.
+    throw new CustomerioSecurityError('ERR_READ_FAILED', 'reading the input failed at (top level)', { cause: error })
+  }
+  if (attrs === null || typeof attrs !== 'object' || isArray) {
     throw typeError('ERR_INVALID_ATTRIBUTES', 'attributes must be an object')
   }
   return attrs

@@ -97,7 +97,7 @@ class Walker {
             note(ctx, 'dropped', rule.name)
             result = DROP
           } else if (rule.kind === 'keep') {
-            result = value
+            result = this.kept(value, ctx, depth)
           } else {
             if (rule.renames) outKey = key + '_hash'
             result = this.transformed(code, rule, value, ctx)
@@ -113,6 +113,15 @@ class Walker {
     }
     ctx.stack.pop()
     return out
+  }
+
+  /**
+   * A value an explicit `keep` rule names: a scalar as it is, without the detectors (an `id` is
+   * never redacted); an object or array still walked, so a kept name cannot carry a never-send
+   * field past the rules.
+   */
+  kept(value, ctx, depth) {
+    return value !== null && typeof value === 'object' ? this.objectValue(value, ctx, depth) : value
   }
 
   value(value, ctx, depth) {
@@ -190,7 +199,9 @@ class Walker {
   }
 
   number(value, ctx) {
-    if (!this.detectors || !Number.isSafeInteger(value) || Math.abs(value) < MIN_CARD_NUMBER || !luhn(value)) {
+    // A number can hold a card only with 13+ digits; a whole one must also pass Luhn (cheap
+    // here). Fractions go to the native scan like the JSON path does with their text.
+    if (!this.detectors || !(Math.abs(value) >= MIN_CARD_NUMBER) || (Number.isSafeInteger(value) && !luhn(value))) {
       return value
     }
     const found = native.sanitizerScanNumber(this.policy, String(value))
@@ -264,14 +275,13 @@ class Walker {
       if (code === FORBIDDEN || code === NOT_ALLOWED) continue
       const rule = code >= 0 ? this.rules[code] : null
       if (rule !== null && rule.kind === 'drop') continue
-      if (rule !== null && rule.kind === 'keep') {
-        if (fields.some((field) => field.startsWith(key + ':'))) return NEVER
-        fields.push(`${key}: o[${key}]`)
-        continue
-      }
       const outKey = rule !== null && rule.renames ? JSON.stringify(keys[i] + '_hash') : key
       const call =
-        rule === null ? `w.value(o[${key}], ctx, depth)` : `w.transformed(${code}, w.rules[${code}], o[${key}], ctx)`
+        rule === null
+          ? `w.value(o[${key}], ctx, depth)`
+          : rule.kind === 'keep'
+            ? `w.kept(o[${key}], ctx, depth)`
+            : `w.transformed(${code}, w.rules[${code}], o[${key}], ctx)`
       // Two keys writing one output name (`phone` hashed next to a `phone_hash` key) would let a
       // dropped value delete the other's: such shapes take the plain walk.
       if (fields.some((field) => field.startsWith(outKey + ':'))) return NEVER

@@ -98,7 +98,7 @@ fn policy_from_options(
     }
 
     for name in string_list(options, "remove")? {
-        set(&mut policy.rules, name, Action::Keep)?;
+        policy.rules.remove(name);
     }
     if let Some(fields) = options.get("fields") {
         let fields = fields

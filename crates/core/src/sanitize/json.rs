@@ -111,9 +111,13 @@ impl<'a> Walker<'a, '_> {
         }
     }
 
-    /// A value an explicit `keep` rule names: copied as it is, without the value detectors
-    /// (so an `id` of nine digits is never mistaken for a social security number).
+    /// A value an explicit `keep` rule names. A scalar is copied as it is, without the value
+    /// detectors (an `id` is never redacted); an object or array is still walked, so a kept
+    /// name cannot carry a never-send field past the rules.
     fn verbatim(&mut self, depth: usize) -> Result<Emitted, SanitizeError> {
+        if matches!(self.peek(), Some(b'{' | b'[')) {
+            return self.value(depth);
+        }
         let start = self.pos;
         self.skip_value(depth)?;
         self.copy(start, self.pos);
@@ -196,12 +200,15 @@ impl<'a> Walker<'a, '_> {
             Action::Keep => {
                 self.copy(key.start, key.end);
                 self.out.push(b':');
-                self.value_start = self.out.len();
-                if rule.is_some() {
+                let value_start = self.out.len();
+                let emitted = if rule.is_some() {
                     self.verbatim(depth)
                 } else {
                     self.value(depth)
-                }
+                };
+                // Nested members moved it; the limit check needs this member's value.
+                self.value_start = value_start;
+                emitted
             }
             _ => {
                 let rule_name = rule_name.to_owned();
@@ -221,10 +228,9 @@ impl<'a> Walker<'a, '_> {
     ) -> Result<Emitted, SanitizeError> {
         match self.peek() {
             Some(b'n') => {
+                // `null` clears the attribute: under the name the hashed values go by.
                 let (start, end) = self.scalar()?;
-                self.copy(key.start, key.end);
-                self.out.push(b':');
-                self.value_start = self.out.len();
+                self.write_key(key, action);
                 self.copy(start, end);
                 Ok(Emitted::Value)
             }
@@ -448,8 +454,13 @@ impl<'a> Walker<'a, '_> {
             return Ok(());
         }
         let value = self.out.get(self.value_start..).unwrap_or_default();
-        let quotes = if value.first() == Some(&b'"') { 2 } else { 0 };
-        let value_len = value.len().saturating_sub(quotes);
+        // A string counts as its decoded UTF-8 bytes, like the object API's Buffer.byteLength;
+        // anything else as its JSON text.
+        let value_len = if value.first() == Some(&b'"') {
+            decoded_len(value)
+        } else {
+            value.len()
+        };
         let broken = [
             (
                 key.text.len() > limits.name_bytes,
@@ -613,6 +624,44 @@ impl<'a> Walker<'a, '_> {
     }
 }
 
+/// The UTF-8 length of a JSON string token's decoded contents (the token is known valid).
+fn decoded_len(token: &[u8]) -> usize {
+    let inner = token
+        .get(1..token.len().saturating_sub(1))
+        .unwrap_or_default();
+    let mut len = 0;
+    let mut i = 0;
+    while let Some(&byte) = inner.get(i) {
+        if byte != b'\\' {
+            len += 1;
+            i += 1;
+            continue;
+        }
+        match inner.get(i + 1) {
+            Some(b'u') => {
+                let unit = inner
+                    .get(i + 2..i + 6)
+                    .and_then(|hex| std::str::from_utf8(hex).ok())
+                    .and_then(|hex| u32::from_str_radix(hex, 16).ok())
+                    .unwrap_or(0);
+                i += 6;
+                len += match unit {
+                    0..=0x7f => 1,
+                    0x80..=0x7ff => 2,
+                    // A surrogate pair is two escapes and 4 bytes; 2 + 2 counts it right.
+                    0xd800..=0xdfff => 2,
+                    _ => 3,
+                };
+            }
+            _ => {
+                len += 1;
+                i += 2;
+            }
+        }
+    }
+    len
+}
+
 /// Numbers and literals are ASCII by the grammar that produced their span.
 fn ascii(bytes: &[u8]) -> &str {
     std::str::from_utf8(bytes).unwrap_or_default()
@@ -768,7 +817,7 @@ mod tests {
         assert_eq!(
             out,
             format!(
-                r#"{{"phone_hash":"{}","phone_number_hash":["{}","{}"],"ip":null}}"#,
+                r#"{{"phone_hash":"{}","phone_number_hash":["{}","{}"],"ip_hash":null}}"#,
                 sha16("15550123"),
                 sha16("+1555"),
                 sha16("+1666")
@@ -951,6 +1000,49 @@ mod tests {
         let (_, report) = run(&many, &Policy::default());
         assert_eq!(report.changes.len(), 1);
         assert_eq!(report.changes[0].rule, "too_many_attributes");
+    }
+
+    #[test]
+    fn kept_names_still_walk_objects_and_arrays() {
+        let mut policy = Policy::default();
+        policy.rules.set("email", Action::Keep).unwrap();
+        assert_eq!(
+            clean_with(
+                r#"{"email":{"password":"x","ok":"123-45-6789"},"id":"1"}"#,
+                &policy
+            ),
+            r#"{"email":{"ok":"[REDACTED:us_ssn]"},"id":"1"}"#
+        );
+        assert_eq!(
+            clean_with(r#"{"email":"123-45-6789"}"#, &policy),
+            r#"{"email":"123-45-6789"}"#
+        );
+    }
+
+    #[test]
+    fn removed_rules_leave_the_field_to_the_detectors() {
+        let mut policy = Policy::default();
+        policy.rules.remove("phone");
+        assert_eq!(
+            clean_with(
+                r#"{"phone":"card 4111 1111 1111 1111","home_phone":"x"}"#,
+                &policy
+            ),
+            r#"{"phone":"card [REDACTED:card_number]","home_phone":"x"}"#
+        );
+    }
+
+    #[test]
+    fn nested_values_are_measured_whole_and_strings_by_decoded_bytes() {
+        let nested = format!(r#"{{"a":{{"b":"{}","c":1}}}}"#, "x".repeat(1200));
+        assert_eq!(
+            run(&nested, &Policy::default()).1.changes[0].rule,
+            "attribute_value_too_long"
+        );
+        let escaped = format!(r#"{{"a":"{}"}}"#, "\\n".repeat(600));
+        assert!(run(&escaped, &Policy::default()).1.is_empty());
+        let wide = format!(r#"{{"a":"{}"}}"#, "é".repeat(501));
+        assert_eq!(run(&wide, &Policy::default()).1.changes.len(), 1);
     }
 
     #[test]

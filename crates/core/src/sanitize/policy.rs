@@ -208,6 +208,15 @@ impl FieldRules {
         Ok(())
     }
 
+    /// Takes the rule for `name` away: the field is then unlisted (kept, and scanned by the
+    /// detectors), and so are longer names it matched as their last words.
+    pub fn remove(&mut self, name: &str) {
+        if let Some(index) = self.by_compact.remove(compact_key(name).as_bytes()) {
+            // The rule stays in `rules` so other indices keep their meaning; nothing finds it.
+            self.suffixes.retain(|_, &mut i| i != index);
+        }
+    }
+
     /// Sets the action of every built-in rule that currently has `from`.
     pub fn replace_action(&mut self, from: Action, to: Action) {
         for rule in &mut self.rules {
