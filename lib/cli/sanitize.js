@@ -28,14 +28,14 @@ Options:
                         a limit under "limits": "error"): stop there and exit 1
                         (stop, the default), or leave it out and go on (skip)
   --quiet               no progress line and no summary (errors are still shown)
-                        (the progress line is drawn only when stderr is a terminal
-                        and stdout is not)
   -h, --help            show this help
 
 Input lines end with \\n or \\r\\n (the last one may have none); output lines end
 with \\n. Blank lines are skipped. A line that cannot be sanitized is reported on
-stderr with its line number and error code, never its content. A summary of the
-counts (records, and changes by action and rule) goes to stderr at the end.
+stderr with its line number and error code, never its content. While it runs, a
+progress line (records/s) is drawn on stderr if stderr is a terminal and stdout is
+not; at the end a summary of counts (records, and changes by action and rule, never
+a value) goes to stderr.
 
 Exit status: 0 done (also when lines were skipped under --on-error skip; the
 summary counts them), 1 stopped at a line that cannot be sanitized, 2 usage
@@ -130,8 +130,8 @@ async function sanitizeStream(input, sanitizer, options, io) {
     tally.read += 1
     let result
     try {
-      // The report is only read by the summary, and building it costs more than the
-      // sanitizing itself: --quiet skips it (same Rust pass, same output).
+      // The report is only read by the summary, and building its JS objects costs more than
+      // the sanitizing itself: --quiet, which prints no summary, asks for the output alone.
       result = options.quiet ? { json: sanitizer.sanitizeJson(line), report: null } : sanitizer.sanitizeJsonWithReport(line)
     } catch (error) {
       if (typeof error?.code !== 'string') throw error
