@@ -7,6 +7,8 @@ const { CustomerioSecurityError, CustomerioSecurityTypeError } = require('./lib/
 const { createSanitizer, sanitizeAttributes } = require('./lib/sanitize/index.js')
 const { WEBHOOK_FAILURES, WebhookVerifier, signWebhook, verifyWebhook } = require('./lib/webhook/verify.js')
 const { customerioWebhook } = require('./lib/webhook/express.js')
+const { secureTrackClient } = require('./lib/integrations/track-client.js')
+const { customerioCdpPlugin } = require('./lib/integrations/cdp-plugin.js')
 
 module.exports = {
   CustomerioSecurityError,
@@ -14,8 +16,10 @@ module.exports = {
   WEBHOOK_FAILURES,
   WebhookVerifier,
   createSanitizer,
+  customerioCdpPlugin,
   customerioWebhook,
   sanitizeAttributes,
+  secureTrackClient,
   signWebhook,
   verifyWebhook,
 }

@@ -7,8 +7,10 @@ export const {
   WEBHOOK_FAILURES,
   WebhookVerifier,
   createSanitizer,
+  customerioCdpPlugin,
   customerioWebhook,
   sanitizeAttributes,
+  secureTrackClient,
   signWebhook,
   verifyWebhook,
 } = cjs

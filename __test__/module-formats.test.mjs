@@ -17,8 +17,10 @@ const EXPORTS = {
   WEBHOOK_FAILURES: 'object',
   WebhookVerifier: 'function',
   createSanitizer: 'function',
+  customerioCdpPlugin: 'function',
   customerioWebhook: 'function',
   sanitizeAttributes: 'function',
+  secureTrackClient: 'function',
   signWebhook: 'function',
   verifyWebhook: 'function',
 }
