@@ -16,6 +16,25 @@ export declare class ExternalObject<T> {
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
+export interface AuditCheck {
+  records: number
+  /** `seq:mac` of the last record that verified, or empty. */
+  head: string
+  /** The 1-based line of the first problem, or 0. */
+  problemLine: number
+  /** The problem's name, or empty. */
+  problem: string
+}
+
+export declare function auditKey(key: string | Uint8Array): ExternalObject<'AuditKey'>
+
+/** `[line, mac]` for a record body that already holds its `seq` and `prev`. */
+export declare function auditSeal(key: ExternalObject<'AuditKey'>, body: string): Array<string>
+
+export declare function auditSubject(key: ExternalObject<'AuditKey'>, identifier: string): string
+
+export declare function auditVerify(key: ExternalObject<'AuditKey'>, content: Uint8Array, expectedHead?: string | undefined | null): AuditCheck
+
 export interface ChangeInfo {
   path: string
   action: string

@@ -835,6 +835,10 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.auditKey = nativeBinding.auditKey
+module.exports.auditSeal = nativeBinding.auditSeal
+module.exports.auditSubject = nativeBinding.auditSubject
+module.exports.auditVerify = nativeBinding.auditVerify
 module.exports.sanitizerCreate = nativeBinding.sanitizerCreate
 module.exports.sanitizerDecide = nativeBinding.sanitizerDecide
 module.exports.sanitizerInfo = nativeBinding.sanitizerInfo

@@ -322,6 +322,94 @@ export interface CustomerioCdpPlugin {
  */
 export declare function customerioCdpPlugin(policy?: SanitizerPolicy | Sanitizer): CustomerioCdpPlugin
 
+// ---------------------------------------------------------------------------------------------
+// Erasure audit log
+
+/** The last record of an audit log. Store it elsewhere (`formatAuditHead`) to detect truncation. */
+export interface AuditHead {
+  seq: number
+  /** The record's MAC, 64 hex. */
+  mac: string
+}
+
+export interface AuditAction {
+  /** `'suppress'`, `'destroy'`, `'batch-suppress'`, ... */
+  action: string
+  /** The HTTP status of the last attempt, or null when no answer came. */
+  status: number | null
+  attempts: number
+  error?: string
+}
+
+export interface AuditRecordInput {
+  requestId: string
+  /** The identifier erased (id or email). Only its keyed hash is written: never the raw value. */
+  subject: string
+  /** `'gdpr'`, `'ccpa'`, ... */
+  jurisdiction?: string
+  receivedAt: Date | string | number
+  /** Default: now. */
+  completedAt?: Date | string | number
+  actions: AuditAction[]
+  outcome: 'done' | 'failed'
+  /** Why it failed, or the basis for a denial. */
+  reason?: string
+  actor?: string
+  policyVersion?: string
+}
+
+/**
+ * An open audit log: append-only JSON lines, each sealed with HMAC-SHA256 over the record and the
+ * previous record's MAC. Inspecting it shows no key.
+ */
+export interface AuditLog {
+  /** Appends one record, fsync'd; concurrent calls are written in call order, never interleaved. */
+  append(record: AuditRecordInput): Promise<AuditHead>
+  /** The keyed hash (64 hex) written as `subject` for an identifier: to find a person's records. */
+  subjectHash(identifier: string): string
+  head(): AuditHead | null
+  /** Waits for pending appends, then closes the file. */
+  close(): Promise<void>
+}
+
+/**
+ * Opens (creating it if needed) an audit log. An existing log must verify (else
+ * `ERR_AUDIT_LOG_INVALID`); a last line cut off by a crash mid-append (never acknowledged) is dropped.
+ * Throws `ERR_MISSING_AUDIT_KEY`, `ERR_INVALID_KEY_ID`, `ERR_INVALID_PATH`.
+ */
+export declare function openAuditLog(path: string, options: { key: Secret; keyId?: string }): AuditLog
+
+export type AuditProblem =
+  | 'MALFORMED'
+  | 'BAD_MAC'
+  | 'OUT_OF_SEQUENCE'
+  | 'INCOMPLETE_LAST_LINE'
+  | 'TRUNCATED'
+  | 'HEAD_MISMATCH'
+
+export interface AuditVerification {
+  valid: boolean
+  /** Records that verified before the first problem. */
+  records: number
+  head: AuditHead | null
+  /** The 1-based line of the first bad record (for TRUNCATED / HEAD_MISMATCH, the saved head's line). */
+  firstBadRecord?: number
+  /**
+   * `BAD_MAC`: edited, or forged without the key. `OUT_OF_SEQUENCE`: records deleted or reordered.
+   * `TRUNCATED`: fewer records than `expectedHead`. `HEAD_MISMATCH`: rewritten since the head was saved.
+   */
+  reason?: AuditProblem
+}
+
+/** Verifies a whole audit log; with `expectedHead` (saved elsewhere) it also detects truncation. */
+export declare function verifyAuditLog(
+  path: string,
+  options: { key: Secret; expectedHead?: AuditHead | string },
+): AuditVerification
+
+/** `seq:mac`, the text form of a head to store elsewhere. */
+export declare function formatAuditHead(head: AuditHead): string
+
 /** Misuse of the API. `code` is stable; the message never holds a secret. */
 export declare class CustomerioSecurityTypeError extends TypeError {
   readonly code: string

@@ -9,6 +9,7 @@ const { WEBHOOK_FAILURES, WebhookVerifier, signWebhook, verifyWebhook } = requir
 const { customerioWebhook } = require('./lib/webhook/express.js')
 const { secureTrackClient } = require('./lib/integrations/track-client.js')
 const { customerioCdpPlugin } = require('./lib/integrations/cdp-plugin.js')
+const { formatAuditHead, openAuditLog, verifyAuditLog } = require('./lib/audit/index.js')
 
 module.exports = {
   CustomerioSecurityError,
@@ -18,8 +19,11 @@ module.exports = {
   createSanitizer,
   customerioCdpPlugin,
   customerioWebhook,
+  formatAuditHead,
+  openAuditLog,
   sanitizeAttributes,
   secureTrackClient,
   signWebhook,
+  verifyAuditLog,
   verifyWebhook,
 }

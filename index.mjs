@@ -9,9 +9,12 @@ export const {
   createSanitizer,
   customerioCdpPlugin,
   customerioWebhook,
+  formatAuditHead,
+  openAuditLog,
   sanitizeAttributes,
   secureTrackClient,
   signWebhook,
+  verifyAuditLog,
   verifyWebhook,
 } = cjs
 export default cjs

@@ -19,9 +19,12 @@ const EXPORTS = {
   createSanitizer: 'function',
   customerioCdpPlugin: 'function',
   customerioWebhook: 'function',
+  formatAuditHead: 'function',
+  openAuditLog: 'function',
   sanitizeAttributes: 'function',
   secureTrackClient: 'function',
   signWebhook: 'function',
+  verifyAuditLog: 'function',
   verifyWebhook: 'function',
 }
 const NAMES = Object.keys(EXPORTS)

@@ -10,5 +10,6 @@
 #![cfg_attr(test, allow(dead_code))]
 
 mod args;
+mod audit;
 mod sanitize;
 mod webhook;
