@@ -8,7 +8,7 @@
 use std::borrow::Cow;
 use std::ptr;
 
-use napi::bindgen_prelude::{FromNapiValue, TypeName, ValidateNapiValue};
+use napi::bindgen_prelude::{FromNapiValue, ToNapiValue, TypeName, ValidateNapiValue};
 use napi::{sys, Error, Result, Status, ValueType};
 
 /// Bytes from a `string` (as UTF-8) or a `Uint8Array`/`Buffer` (borrowed for the call).
@@ -128,10 +128,13 @@ impl TypeName for Header {
 
 impl ValidateNapiValue for Header {}
 
+/// Reads a string as UTF-8 with one pass over it: its UTF-16 length is known without a scan, and
+/// three UTF-8 bytes per UTF-16 unit is the most it can take (asking for the UTF-8 length first
+/// would walk the whole string once more).
 unsafe fn read_utf8(env: sys::napi_env, value: sys::napi_value) -> Result<Vec<u8>> {
-    let mut len = 0;
-    check(unsafe { sys::napi_get_value_string_utf8(env, value, ptr::null_mut(), 0, &mut len) })?;
-    let mut bytes = vec![0u8; len + 1];
+    let mut units = 0;
+    check(unsafe { sys::napi_get_value_string_utf16(env, value, ptr::null_mut(), 0, &mut units) })?;
+    let mut bytes = vec![0u8; units.saturating_mul(3).saturating_add(1)];
     let mut written = 0;
     check(unsafe {
         sys::napi_get_value_string_utf8(
@@ -144,6 +147,37 @@ unsafe fn read_utf8(env: sys::napi_env, value: sys::napi_value) -> Result<Vec<u8
     })?;
     bytes.truncate(written);
     Ok(bytes)
+}
+
+/// A string result, made as a one-byte JS string when it is ASCII (a copy, where a UTF-8 string
+/// makes V8 decode every byte).
+pub struct Text(pub String);
+
+impl ToNapiValue for Text {
+    unsafe fn to_napi_value(env: sys::napi_env, text: Self) -> Result<sys::napi_value> {
+        if !text.0.is_ascii() {
+            return unsafe { String::to_napi_value(env, text.0) };
+        }
+        let mut value = ptr::null_mut();
+        check(unsafe {
+            sys::napi_create_string_latin1(
+                env,
+                text.0.as_ptr().cast(),
+                text.0.len() as isize,
+                &mut value,
+            )
+        })?;
+        Ok(value)
+    }
+}
+
+impl TypeName for Text {
+    fn type_name() -> &'static str {
+        "string"
+    }
+    fn value_type() -> ValueType {
+        ValueType::String
+    }
 }
 
 fn check(status: sys::napi_status) -> Result<()> {

@@ -15,7 +15,7 @@ use napi::bindgen_prelude::{BufferSlice, Either, External};
 use napi::{Env, Error, Result, Status};
 use napi_derive::napi;
 
-use crate::args::Bytes;
+use crate::args::{Bytes, Text};
 
 /// Decision codes for keys that no rule names (rules are >= 0, their index).
 const KEEP_UNLISTED: i32 = -1;
@@ -191,10 +191,10 @@ pub struct ChangeInfo {
     pub rule: String,
 }
 
-#[napi(object)]
+#[napi(object, object_from_js = false)]
 pub struct JsonResult<'env> {
     #[napi(ts_type = "string | Buffer")]
-    pub output: Either<String, BufferSlice<'env>>,
+    pub output: Either<Text, BufferSlice<'env>>,
     pub changes: Vec<ChangeInfo>,
 }
 
@@ -205,7 +205,7 @@ pub fn sanitizer_json<'env>(
     #[napi(ts_arg_type = "ExternalObject<'Policy'>")] policy: &External<Policy>,
     #[napi(ts_arg_type = "string | Uint8Array")] input: Bytes<'_>,
     as_buffer: bool,
-) -> Result<Either<String, BufferSlice<'env>>> {
+) -> Result<Either<Text, BufferSlice<'env>>> {
     let (output, _) =
         sanitize_json_with(input.as_slice(), policy, false).map_err(sanitize_error)?;
     output_of(env, output, as_buffer)
@@ -236,17 +236,13 @@ pub fn sanitizer_json_report<'env>(
 
 /// A Buffer made by copying: for the sizes JSON records have, one copy is far cheaper than
 /// handing V8 an external buffer with a finalizer (~1.5 us per call, measured).
-fn output_of(
-    env: &Env,
-    output: Vec<u8>,
-    as_buffer: bool,
-) -> Result<Either<String, BufferSlice<'_>>> {
+fn output_of(env: &Env, output: Vec<u8>, as_buffer: bool) -> Result<Either<Text, BufferSlice<'_>>> {
     if as_buffer {
         return BufferSlice::copy_from(env, &output).map(Either::B);
     }
     // Structural bytes are ASCII and every string was checked as UTF-8 on the way in.
     String::from_utf8(output)
-        .map(Either::A)
+        .map(|text| Either::A(Text(text)))
         .map_err(|_| coded("ERR_INVALID_JSON", "the output is not UTF-8"))
 }
 

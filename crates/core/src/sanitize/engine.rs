@@ -11,6 +11,9 @@ use super::pseudonym::{self, Pepper};
 /// `Object.assign`, spread or a merge helper. They are always dropped.
 pub const FORBIDDEN_KEYS: &[&str] = &["__proto__", "constructor", "prototype"];
 
+/// No detector matches fewer bytes than an SSN, `123-45-6789`.
+const MIN_DETECTABLE_LEN: usize = 11;
+
 /// Deeper input is an error, never a stack overflow.
 pub const DEFAULT_MAX_DEPTH: usize = 64;
 /// The ceiling for a configured depth: the JSON walker recurses once per level.
@@ -190,7 +193,11 @@ impl Policy {
 
     /// Runs the value detectors over a string that is kept.
     pub fn scan(&self, text: &str) -> Scan {
-        if self.detectors.is_empty() || !detect::may_contain(text, self.detectors) {
+        // The shortest possible match is an SSN, `123-45-6789`: most values are shorter.
+        if text.len() < MIN_DETECTABLE_LEN
+            || self.detectors.is_empty()
+            || !detect::may_contain(text, self.detectors)
+        {
             return Scan::Clean;
         }
         let dropping = self.detectors.intersect(self.dropping_detectors);
@@ -210,6 +217,9 @@ impl Policy {
     /// no way to redact part of a number, and turning it into a string would change its type.
     pub fn scan_number(&self, text: &str) -> Option<Vec<Detector>> {
         // Only a card number fits in a number, and a card has at least 13 digits.
+        if text.len() < 13 {
+            return None;
+        }
         let digits = text.bytes().filter(u8::is_ascii_digit).count();
         if digits < 13 || self.detectors.is_empty() {
             return None;

@@ -246,6 +246,10 @@ impl FieldRules {
     /// Runs once per field of every JSON record, so the common case allocates nothing: ASCII
     /// names are compacted on the stack, and already-snake_case names are matched as they are.
     pub fn lookup_index(&self, key: &str) -> Option<usize> {
+        // Most keys end in letters no rule ends in: tell from the raw key, before any copying.
+        if key.is_ascii() && !self.endings.may_end(&last_two_alnum(key)) {
+            return None;
+        }
         let mut stack = [0u8; COMPACT_STACK];
         let compact: Cow<'_, [u8]> = match compact_key_ascii(key, &mut stack) {
             Some(compact) => Cow::Borrowed(compact),
@@ -276,6 +280,21 @@ impl FieldRules {
 
     pub fn rules(&self) -> &[Rule] {
         &self.rules
+    }
+}
+
+/// The last two ASCII letters or digits of `key`, lowercased: the end of its compact form.
+fn last_two_alnum(key: &str) -> [u8; 2] {
+    let mut tail = key
+        .bytes()
+        .rev()
+        .filter(u8::is_ascii_alphanumeric)
+        .map(|b| b.to_ascii_lowercase());
+    let last = tail.next();
+    match (tail.next(), last) {
+        (Some(a), Some(b)) => [a, b],
+        // Fewer than two: a byte no ending has, unless a one-letter rule defeats the filter.
+        _ => [0, last.unwrap_or(0)],
     }
 }
 
