@@ -10,6 +10,8 @@ const { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } = require('../lib/cli/usa
 // Adding a subcommand is one line here.
 const COMMANDS = {
   sanitize: { module: '../lib/cli/sanitize.js', summary: 'sanitize NDJSON records (a file or stdin) to stdout' },
+  erase: { module: '../lib/cli/erase.js', summary: 'erase (suppress/destroy) every id of a file, resumably, with an audit log' },
+  'audit-log': { module: '../lib/cli/audit-log.js', summary: 'verify an erasure audit log, or print its head for anchoring' },
 }
 
 const TOOL = 'customerio-security'
