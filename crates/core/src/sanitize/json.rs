@@ -238,46 +238,13 @@ impl<'a> Walker<'a, '_> {
             Some(b'[') => {
                 self.enter(depth + 1)?;
                 self.write_key(key, action);
-                self.pos += 1;
-                self.out.push(b'[');
-                let mut index = 0usize;
-                let mut written = 0usize;
-                self.skip_ws();
-                if !self.eat(b']') {
-                    loop {
-                        self.skip_ws();
-                        if self.want_report {
-                            self.path.push_index(index);
-                        }
-                        let mark = self.out.len();
-                        if written > 0 {
-                            self.out.push(b',');
-                        }
-                        let emitted = if matches!(self.peek(), Some(b'{') | Some(b'[')) {
-                            self.skip_reported(depth + 1, "dropped", "not_a_scalar")?
-                        } else {
-                            self.transformed_scalar(action, rule)?
-                        };
-                        if self.want_report {
-                            self.path.pop();
-                        }
-                        if emitted == Emitted::Value {
-                            written += 1;
-                        } else {
-                            self.out.truncate(mark);
-                        }
-                        index += 1;
-                        self.skip_ws();
-                        if self.eat(b',') {
-                            continue;
-                        }
-                        if self.eat(b']') {
-                            break;
-                        }
-                        return Err(self.invalid("expected ',' or ']' in an array"));
+                self.elements(|walker| {
+                    if matches!(walker.peek(), Some(b'{' | b'[')) {
+                        walker.skip_reported(depth + 1, "dropped", "not_a_scalar")
+                    } else {
+                        walker.transformed_scalar(action, rule)
                     }
-                }
-                self.out.push(b']');
+                })?;
                 Ok(Emitted::Value)
             }
             _ => {
@@ -330,6 +297,15 @@ impl<'a> Walker<'a, '_> {
 
     fn array(&mut self, depth: usize) -> Result<(), SanitizeError> {
         self.enter(depth)?;
+        self.elements(|walker| walker.value(depth))
+    }
+
+    /// Writes the array at the cursor, each element by `element`; elements it drops are left
+    /// out (with their commas), and the path names each element while it runs.
+    fn elements(
+        &mut self,
+        mut element: impl FnMut(&mut Self) -> Result<Emitted, SanitizeError>,
+    ) -> Result<(), SanitizeError> {
         self.pos += 1;
         self.out.push(b'[');
         self.skip_ws();
@@ -348,7 +324,7 @@ impl<'a> Walker<'a, '_> {
             if self.want_report {
                 self.path.push_index(index);
             }
-            let emitted = self.value(depth)?;
+            let emitted = element(self)?;
             if self.want_report {
                 self.path.pop();
             }
