@@ -410,6 +410,156 @@ export declare function verifyAuditLog(
 /** `seq:mac`, the text form of a head to store elsewhere. */
 export declare function formatAuditHead(head: AuditHead): string
 
+// ---------------------------------------------------------------------------------------------
+// Erasure (GDPR/CCPA)
+
+/** What one erasure does. */
+export type ErasureMode = 'suppress' | 'destroy' | 'suppress-and-destroy'
+/** Every {@link ErasureMode}. */
+export declare const ERASURE_MODES: readonly ErasureMode[]
+/** Customer.io's identifier limit: 150 bytes (UTF-8). */
+export declare const MAX_ID_BYTES: 150
+
+/** The calls erasure makes: a customerio-node 5 `TrackClient` (or anything with these methods). */
+export interface ErasureClient {
+  suppress?(id: string): Promise<unknown>
+  destroy?(id: string): Promise<unknown>
+  batch?(operations: object[]): Promise<unknown>
+}
+
+export interface ErasureRetryOptions {
+  /** Calls per action for 429, 408, 5xx and network errors; other 4xx fail at once. Default 5 (1-100). */
+  maxAttempts?: number
+  /** Full-jitter backoff: a random wait in [0, min(maxDelayMs, baseDelayMs * 2^(n-1))). Defaults 250 and 20000. */
+  baseDelayMs?: number
+  maxDelayMs?: number
+  /** A `Retry-After` (seconds or HTTP date) is obeyed up to this. Default 300000. */
+  maxRetryAfterMs?: number
+}
+
+export interface ErasureAuditMetadata {
+  /** `'gdpr'`, `'ccpa'`, ... written into each audit record. */
+  jurisdiction?: string
+  actor?: string
+  policyVersion?: string
+}
+
+export interface ErasePersonOptions extends ErasureRetryOptions, ErasureAuditMetadata {
+  /** Default `'suppress'`: deletes the person and blocks the id from coming back. */
+  mode?: ErasureMode
+  /** When given, the outcome is appended (subject = the id, written as its keyed hash). */
+  audit?: AuditLog
+  /** The erasure request's id for the audit record. Default: a random UUID. */
+  requestId?: string
+  /** When the request was received. Default: now. */
+  receivedAt?: Date | string | number
+}
+
+export interface ErasureAction {
+  /** `'suppress'`, `'destroy'`, or with the batch API `'batch-suppress'`, `'batch-delete'`. */
+  action: string
+  /** The last attempt's HTTP status (200 for any 2xx: customerio-node hides it; 207 for a batch with item errors), or null when no answer came. */
+  status: number | null
+  /** Client calls made. With customerio-node's own retries on, one call can be several HTTP requests. */
+  attempts: number
+  /** Why it failed: `http 400`, `http 500 after 5 attempts`, `network error (UND_ERR_SOCKET)`, `batch item invalid (field identifiers)`. Never an id or a response body. */
+  error?: string
+}
+
+export interface ErasureResult {
+  id: string
+  status: 'done' | 'failed'
+  actions: ErasureAction[]
+  /** `'<action>: <error>'` when failed. */
+  reason?: string
+}
+
+/**
+ * Erases one person through `client`: the mode's calls in order (suppress-and-destroy stops if
+ * the suppress fails), each retried on 429/408/5xx/network errors with exponential backoff and
+ * full jitter, honouring `Retry-After`. An HTTP failure is a `'failed'` result, not an exception.
+ * Build the client with `retry: { maxRetries: 0 }` so that attempts count HTTP requests.
+ *
+ * @throws {CustomerioSecurityTypeError} before anything is sent: `ERR_INVALID_ID` (not a string,
+ *   blank, or over 150 bytes), `ERR_INVALID_OPTION`, `ERR_INVALID_CLIENT`.
+ * @throws {CustomerioSecurityError} `ERR_AUDIT_WRITE` when the audit record could not be appended
+ *   (the erasure happened but is unproven).
+ */
+export declare function erasePerson(client: ErasureClient, id: string, options?: ErasePersonOptions): Promise<ErasureResult>
+
+export interface ErasureProgress {
+  done: number
+  failed: number
+  /** Done by an earlier run on the same journal. */
+  skipped: number
+  /** Repeats of an id already taken by this run. */
+  duplicates: number
+  inFlight: number
+  /** Input items (duplicates included): `ids.length` / `.size`, or the `total` option. */
+  total?: number
+}
+
+export interface EraseManyOptions extends ErasureRetryOptions, ErasureAuditMetadata {
+  /** The resume journal (JSONL of keyed hashes, created if missing). */
+  journal: string
+  /** Every outcome is appended here; its `subjectHash` names ids in the journal. */
+  audit: AuditLog
+  mode?: ErasureMode
+  /** Requests per second (retries included). Default 100. `Infinity`: no cap. 0 is refused. */
+  ratePerSecond?: number
+  /** Ids (or batches) in flight at most. Default 10 (1-1000). */
+  concurrency?: number
+  /** Send suppress/delete through POST /api/v2/batch (`client.batch()`). Default false. */
+  useBatchApi?: boolean
+  /** Ids per batch request (also kept under 500 KB). Default 100. */
+  batchSize?: number
+  /** The identifier key of batch operations. Default `'id'`. */
+  identifierType?: 'id' | 'email' | 'cio_id'
+  /** Called after each id is finished, skipped or found duplicate. A throw stops the run. */
+  onProgress?: (progress: ErasureProgress) => void
+  /** The audit record's request id for an id. Default: a random UUID each. */
+  requestId?: (id: string) => string
+  /** For progress when `ids` has no length (an AsyncIterable). */
+  total?: number
+}
+
+export interface ErasureDeadLetter {
+  id: unknown
+  reason: string
+  status: number | null
+}
+
+export interface ErasureSummary {
+  done: number
+  failed: number
+  /** Done by an earlier run on the same journal, not sent again. */
+  skipped: number
+  duplicates: number
+  /** Every failed id (permanent 4xx, retries exhausted, invalid id), with why. */
+  deadLetters: ErasureDeadLetter[]
+}
+
+/**
+ * Erases every id of `ids` (streamed: an Iterable or AsyncIterable is pulled as workers free up)
+ * with a token-bucket rate cap, bounded concurrency and the retry policy of {@link erasePerson}.
+ * Each id is journaled (fsync'd, as `audit.subjectHash(id)`) before its first request and after
+ * its audit record; a run killed at any point and started again on the same journal skips the
+ * ids done, retries the others (suppress is idempotent), and ignores a torn last line. Ids that
+ * failed in an earlier run are tried again. Duplicates are erased once. A failed id never stops
+ * the run; invalid ids are dead-lettered without a request.
+ *
+ * @throws {CustomerioSecurityTypeError} `ERR_INVALID_OPTION`, `ERR_INVALID_CLIENT`, before anything is sent.
+ * @throws {CustomerioSecurityError} before anything is sent: `ERR_JOURNAL_UNREADABLE`,
+ *   `ERR_JOURNAL_UNWRITABLE`, `ERR_JOURNAL_CORRUPT` (a damaged line, or not a journal),
+ *   `ERR_JOURNAL_MISMATCH` (another mode or audit key); during the run (after the requests in
+ *   flight end): `ERR_JOURNAL_WRITE`, `ERR_AUDIT_WRITE`, or the input's own error.
+ */
+export declare function eraseMany(
+  client: ErasureClient,
+  ids: Iterable<unknown> | AsyncIterable<unknown>,
+  options: EraseManyOptions,
+): Promise<ErasureSummary>
+
 /** Misuse of the API. `code` is stable; the message never holds a secret. */
 export declare class CustomerioSecurityTypeError extends TypeError {
   readonly code: string

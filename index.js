@@ -10,15 +10,20 @@ const { customerioWebhook } = require('./lib/webhook/express.js')
 const { secureTrackClient } = require('./lib/integrations/track-client.js')
 const { customerioCdpPlugin } = require('./lib/integrations/cdp-plugin.js')
 const { formatAuditHead, openAuditLog, verifyAuditLog } = require('./lib/audit/index.js')
+const { ERASURE_MODES, MAX_ID_BYTES, eraseMany, erasePerson } = require('./lib/erasure/index.js')
 
 module.exports = {
   CustomerioSecurityError,
   CustomerioSecurityTypeError,
+  ERASURE_MODES,
+  MAX_ID_BYTES,
   WEBHOOK_FAILURES,
   WebhookVerifier,
   createSanitizer,
   customerioCdpPlugin,
   customerioWebhook,
+  eraseMany,
+  erasePerson,
   formatAuditHead,
   openAuditLog,
   sanitizeAttributes,

@@ -201,7 +201,13 @@ test('misuse is refused with a code, and nothing shows the key', async (t) => {
   await assert.rejects(log.append({ ...record(1), receivedAt: 'not a date' }), { code: 'ERR_INVALID_AUDIT_RECORD' })
   for (const shown of [inspect(log), JSON.stringify(log), String(log)]) assert.ok(!shown.includes(KEY), shown)
   await log.close()
+  await log.close() // a second close is harmless
   assert.throws(() => verifyAuditLog(path, { key: KEY, expectedHead: 'nonsense' }), { code: 'ERR_INVALID_HEAD' })
+  assert.throws(() => verifyAuditLog(path + '.missing', { key: KEY }), (error) => {
+    assert.equal(error.code, 'ERR_AUDIT_LOG_UNREADABLE')
+    assert.ok(!error.message.includes(KEY))
+    return true
+  })
 })
 
 function pick(result) {

@@ -17,6 +17,7 @@ const ROOT = path.resolve(HERE, '..')
 const SUITES = {
   webhook: './webhook.mjs',
   sanitize: './sanitize.mjs',
+  erasure: './erasure.mjs',
 }
 
 function parseArgs(argv) {

@@ -8,8 +8,8 @@ const fs = require('node:fs')
 const { inspect } = require('node:util')
 
 const native = require('../native.js')
-const { CustomerioSecurityError, fromNative, typeError } = require('../errors.js')
-const { DurableAppender } = require('./durable-appender.js')
+const { CustomerioSecurityError, CustomerioSecurityTypeError, fromNative, typeError } = require('../errors.js')
+const { GroupCommitFile, fdHandle } = require('../durable/group-commit.js')
 
 const GENESIS_MAC = '0'.repeat(64)
 const KEY_ID = /^[A-Za-z0-9_.-]{1,32}$/
@@ -70,24 +70,29 @@ class AuditLog {
   #key
   #keyId
   #head
-  #appender
+  #file
 
   constructor(fd, key, keyId, head) {
     this.#key = key
     this.#keyId = keyId
     this.#head = head
-    this.#appender = new DurableAppender(fd, (record) => this.#seal(record))
+    this.#file = new GroupCommitFile(fdHandle(fd), 'audit log', 'ERR_AUDIT_WRITE')
   }
 
-  /** Appends one record; resolves with the new head once it is on disk. */
+  /**
+   * Appends one record; resolves with the new head once it is on disk. Sealing happens here, in
+   * call order, so concurrent appends chain in the order they were made; the file then writes
+   * whatever queued up with one write and one fsync.
+   */
   append(record) {
-    let body
+    let line
     try {
-      body = recordFields(record, this)
+      line = this.#seal(recordFields(record, this))
     } catch (error) {
       return Promise.reject(error)
     }
-    return this.#appender.append(body).then((sealed) => sealed.head)
+    const head = this.head()
+    return this.#file.append(line + '\n').then(() => head)
   }
 
   /** The keyed hash that stands for an identifier in the log (64 hex). */
@@ -101,17 +106,15 @@ class AuditLog {
   }
 
   close() {
-    return this.#appender.close()
+    return this.#file.close()
   }
 
-  // Runs in append order inside the appender, so seq and prev always follow the chain.
   #seal(fields) {
     const seq = (this.#head === null ? 0 : this.#head.seq) + 1
     const prev = this.#head === null ? GENESIS_MAC : this.#head.mac
     const body = JSON.stringify({ seq, prev, key_id: this.#keyId, ...fields })
     const [line, mac] = native.auditSeal(this.#key, body)
     this.#head = { seq, mac }
-    fields.head = { seq, mac }
     return line
   }
 
@@ -189,12 +192,19 @@ function verifyAuditLog(path, options) {
   if (options === null || typeof options !== 'object') throw typeError('ERR_INVALID_ARGUMENT', 'options must be an object')
   const key = auditKeyOf(options.key)
   const expected = headText(options.expectedHead)
-  const content = fs.readFileSync(path)
+  let content
+  try {
+    content = fs.readFileSync(path)
+  } catch (error) {
+    throw new CustomerioSecurityError('ERR_AUDIT_LOG_UNREADABLE', `the audit log cannot be read (${error.code ?? 'error'})`, {
+      cause: error,
+    })
+  }
   let check
   try {
     check = native.auditVerify(key, content, expected)
   } catch (error) {
-    throw fromNative(error, require('../errors.js').CustomerioSecurityTypeError)
+    throw fromNative(error, CustomerioSecurityTypeError)
   }
   const result = { valid: check.problem === '', records: check.records, head: parseHead(check.head) }
   if (check.problem !== '') {
