@@ -1,0 +1,70 @@
+'use strict'
+
+// The framework-free core of every webhook adapter (Express now; others build on it): options
+// checked once, then per delivery the raw body and headers in, a decision out. Adapters only
+// find the body, translate headers, and write the decision as their framework wants.
+
+const { typeError } = require('../errors.js')
+const { WebhookVerifier } = require('./verify.js')
+const { parseLimit } = require('./raw-body.js')
+
+/**
+ * @returns {{ limit: number, decide(body, headers, request): Decision }}
+ * A Decision is `{ accepted: true, event, rawBody, webhook }` or
+ * `{ accepted: false, status, payload }` (payload is the JSON body to answer with).
+ * `decide` throws only for misuse or a failing secret provider or onInvalid callback: adapters
+ * pass that to the framework's error handling (never an accept).
+ */
+function createReceiver(options, what = 'customerioWebhook') {
+  if (options === null || typeof options !== 'object') {
+    throw typeError('ERR_INVALID_ARGUMENT', `${what} options must be an object`)
+  }
+  // Built now, so a missing or bad secret fails when the app starts, not on the first event.
+  const verifier = new WebhookVerifier(options)
+  const limit = parseLimit(options.limit)
+  if (limit === null) {
+    throw typeError('ERR_INVALID_LIMIT', "limit must be a byte count or a string such as '5mb'")
+  }
+  const onInvalid = options.onInvalid
+  if (onInvalid !== undefined && typeof onInvalid !== 'function') {
+    throw typeError('ERR_INVALID_ARGUMENT', 'onInvalid must be a function')
+  }
+
+  function decide(body, headers, request) {
+    const verdict = verifier.verify({
+      body,
+      signature: headers['x-cio-signature'],
+      timestamp: headers['x-cio-timestamp'],
+    })
+    if (!verdict.valid) {
+      if (onInvalid !== undefined) onInvalid(verdict.reason, request)
+      return { accepted: false, status: 401, payload: { error: verdict.reason } }
+    }
+    const rawBody = typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body.buffer, body.byteOffset, body.byteLength)
+    let event
+    try {
+      event = JSON.parse(rawBody.toString('utf8'))
+    } catch {
+      return { accepted: false, status: 400, payload: { error: 'INVALID_JSON' } }
+    }
+    return {
+      accepted: true,
+      event,
+      rawBody,
+      webhook: { secretIndex: verdict.secretIndex, timestamp: verdict.timestamp },
+    }
+  }
+
+  return { limit, decide }
+}
+
+/** Writes a JSON answer on a Node `ServerResponse` (Express's `res` is one). */
+function sendJson(res, status, payload) {
+  const text = JSON.stringify(payload)
+  res.statusCode = status
+  res.setHeader('content-type', 'application/json; charset=utf-8')
+  res.setHeader('content-length', Buffer.byteLength(text))
+  res.end(text)
+}
+
+module.exports = { createReceiver, sendJson }
