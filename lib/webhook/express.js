@@ -23,12 +23,12 @@ function customerioWebhook(options) {
     )
   }
 
-  function handle(req, res, next, body) {
+  async function handle(req, res, next, body) {
     let decision
     try {
       // headersDistinct keeps a repeated header as an array; req.headers would join it into
       // one "a, b" string, which no verifier can tell apart from junk.
-      decision = receiver.decide(body, req.headersDistinct || req.headers, req)
+      decision = await receiver.decide(body, req.headersDistinct || req.headers, req)
     } catch (error) {
       // Misuse, or a secret provider or onInvalid that threw: never accept, let the app's error
       // handler see it.

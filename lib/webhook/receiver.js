@@ -9,11 +9,12 @@ const { WebhookVerifier } = require('./verify.js')
 const { parseLimit } = require('./raw-body.js')
 
 /**
- * @returns {{ limit: number, decide(body, headers, request): Decision }}
+ * @returns {{ limit: number, decide(body, headers, request): Promise<Decision> }}
  * A Decision is `{ accepted: true, event, rawBody, webhook }` or
  * `{ accepted: false, status, payload }` (payload is the JSON body to answer with).
- * `decide` throws only for misuse or a failing secret provider or onInvalid callback: adapters
- * pass that to the framework's error handling (never an accept).
+ * `decide` rejects only for misuse or a failing secret provider or onInvalid callback: adapters
+ * pass that to the framework's error handling (never an accept). It is async so that steps that
+ * wait (a shared de-duplication store) fit in without changing the adapters.
  */
 function createReceiver(options, what = 'customerioWebhook') {
   if (options === null || typeof options !== 'object') {
@@ -30,7 +31,7 @@ function createReceiver(options, what = 'customerioWebhook') {
     throw typeError('ERR_INVALID_ARGUMENT', 'onInvalid must be a function')
   }
 
-  function decide(body, headers, request) {
+  async function decide(body, headers, request) {
     const verdict = verifier.verify({
       body,
       signature: headers['x-cio-signature'],
