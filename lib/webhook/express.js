@@ -10,17 +10,20 @@ function customerioWebhook(options) {
   const receiver = createReceiver(options)
 
   return function customerioWebhookMiddleware(req, res, next) {
-    rawBody(req, receiver.limit).then(
-      (body) => handle(req, res, next, body),
-      (error) => {
-        if (error instanceof BodyError) {
-          if (error.status === 413) res.setHeader('connection', 'close')
-          sendJson(res, error.status, { error: error.code, message: error.message })
-        } else {
-          next(error)
-        }
-      },
-    )
+    rawBody(req, receiver.limit)
+      .then(
+        (body) => handle(req, res, next, body),
+        (error) => {
+          if (error instanceof BodyError) {
+            if (error.status === 413) res.setHeader('connection', 'close')
+            sendJson(res, error.status, { error: error.code, message: error.message })
+          } else {
+            next(error)
+          }
+        },
+      )
+      // Anything that escaped (a write on a closed socket...) goes to Express, never unhandled.
+      .catch(next)
   }
 
   async function handle(req, res, next, body) {
