@@ -42,4 +42,21 @@ function fromNative(error, TypeClass = CustomerioSecurityError) {
   return new TypeClass(match[1], match[2])
 }
 
-module.exports = { CustomerioSecurityError, CustomerioSecurityTypeError, PREFIX, fromNative, typeError }
+/** A file error in words ("no such file or directory"), never a path's contents or a stack. */
+function describeIoError(error) {
+  switch (error?.code) {
+    case 'ENOENT':
+      return 'no such file or directory'
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied'
+    case 'EISDIR':
+      return 'it is a directory'
+    case 'ENOTDIR':
+      return 'a parent is not a directory'
+    default:
+      return error?.code ?? error?.name ?? 'failed'
+  }
+}
+
+module.exports = { CustomerioSecurityError, CustomerioSecurityTypeError, PREFIX, describeIoError, fromNative, typeError }

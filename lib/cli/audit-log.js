@@ -7,7 +7,7 @@ const fs = require('node:fs')
 const { parseArgs } = require('node:util')
 const { PREFIX } = require('../errors.js')
 const { auditKey } = require('./erase-env.js')
-const { describeIoError } = require('./policy-file.js')
+const { describeIoError } = require('../errors.js')
 const { EXIT_FAILED, EXIT_OK, UsageError } = require('./usage.js')
 
 const usage = `Usage: customerio-security audit-log verify FILE [--head HEAD]

@@ -8,7 +8,7 @@
 const fs = require('node:fs')
 const { MAX_ID_BYTES } = require('../erasure/validate.js')
 const { LineSplitter, withoutBom } = require('./lines.js')
-const { describeIoError } = require('./policy-file.js')
+const { describeIoError } = require('../errors.js')
 const { UsageError } = require('./usage.js')
 
 /** Problems listed before "and N more": enough to fix a file, not a flood. */

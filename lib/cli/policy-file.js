@@ -5,6 +5,7 @@
 // out of files that end up in repositories. No message here ever includes the file's text or the key.
 
 const fs = require('node:fs')
+const { describeIoError } = require('../errors.js')
 const { UsageError } = require('./usage.js')
 
 function loadPolicy(file, env) {
@@ -50,19 +51,5 @@ function pepperFromEnv(pepper, file, env) {
   return { key, keyId }
 }
 
-/** "no such file or directory" rather than a stack or an errno number. */
-function describeIoError(error) {
-  switch (error && error.code) {
-    case 'ENOENT':
-      return 'no such file or directory'
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied'
-    case 'EISDIR':
-      return 'it is a directory'
-    default:
-      return (error && error.code) || 'read failed'
-  }
-}
 
-module.exports = { loadPolicy, describeIoError }
+module.exports = { loadPolicy }

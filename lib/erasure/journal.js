@@ -17,7 +17,7 @@
 
 const fs = require('node:fs')
 const path = require('node:path')
-const { CustomerioSecurityError } = require('../errors.js')
+const { CustomerioSecurityError, describeIoError } = require('../errors.js')
 const { GroupCommitFile } = require('../durable/group-commit.js')
 
 const KIND = 'customerio-security-erasure'
@@ -49,7 +49,7 @@ class Journal {
       handle = await fs.promises.open(file, 'a')
     } catch (error) {
       await handle?.close()
-      throw new CustomerioSecurityError('ERR_JOURNAL_UNWRITABLE', `cannot open the journal ${file} for appending: ${describe(error)}`, { cause: error })
+      throw new CustomerioSecurityError('ERR_JOURNAL_UNWRITABLE', `cannot open the journal ${file} for appending: ${describeIoError(error)}`, { cause: error })
     }
     const journal = new Journal(file, handle, state)
     if (state.header === null) {
@@ -187,27 +187,12 @@ async function syncDirectory(file) {
 }
 
 function unreadable(file, error) {
-  return new CustomerioSecurityError('ERR_JOURNAL_UNREADABLE', `cannot read the journal ${file}: ${describe(error)}`, { cause: error })
+  return new CustomerioSecurityError('ERR_JOURNAL_UNREADABLE', `cannot read the journal ${file}: ${describeIoError(error)}`, { cause: error })
 }
 
 function corrupt(file, lineNumber, why = 'the line is not a journal record') {
   return new CustomerioSecurityError('ERR_JOURNAL_CORRUPT', `the journal ${file} is damaged at line ${lineNumber}: ${why}`)
 }
 
-function describe(error) {
-  switch (error?.code) {
-    case 'ENOENT':
-      return 'no such file or directory'
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied'
-    case 'EISDIR':
-      return 'it is a directory'
-    case 'ENOTDIR':
-      return 'a parent is not a directory'
-    default:
-      return error?.code ?? error?.name ?? 'failed'
-  }
-}
 
 module.exports = { Journal, PROBE }
