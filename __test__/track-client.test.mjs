@@ -4,6 +4,7 @@
 
 import { describe, test, before, after, beforeEach } from 'node:test'
 import assert from 'node:assert/strict'
+import { inspect } from 'node:util'
 import { createRequire } from 'node:module'
 
 import { createSanitizer, secureTrackClient } from '../index.js'
@@ -305,6 +306,14 @@ describe('secureTrackClient with customerio-node 5', { skip }, () => {
       const cio = secureTrackClient(realClient(), { allow: ['plan'] })
       await cio.track('42', { name: 'purchase', data: { plan: 'pro', favourite_colour: 'green' } })
       assert.deepEqual(api.requests[0].json, { name: 'purchase', data: { plan: 'pro' } })
+    })
+
+    test('inspecting or serializing the wrapper never shows the API key the client holds', () => {
+      const cio = secureTrackClient(new TrackClient('site-canary-1', 'key-canary-1', { url: api.trackUrl }))
+      for (const shown of [inspect(cio), inspect(cio, { showHidden: true, depth: 5 }), JSON.stringify(cio), String(Object.keys(cio))]) {
+        assert.ok(!shown.includes('key-canary-1'), shown)
+      }
+      assert.ok(cio instanceof TrackClient)
     })
 
     test('an invalid policy or client throws at wrap time with a code', () => {

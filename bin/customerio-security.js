@@ -12,6 +12,8 @@ const COMMANDS = {
   sanitize: { module: '../lib/cli/sanitize.js', summary: 'sanitize NDJSON records (a file or stdin) to stdout' },
   erase: { module: '../lib/cli/erase.js', summary: 'erase (suppress/destroy) every id of a file, resumably, with an audit log' },
   'audit-log': { module: '../lib/cli/audit-log.js', summary: 'verify an erasure audit log, or print its head for anchoring' },
+  check: { module: '../lib/cli/check.js', summary: 'check the Track API credentials in the environment (region, environment id)' },
+  audit: { module: '../lib/cli/audit.js', summary: 'run the security checklist on a directory and its git history' },
 }
 
 const TOOL = 'customerio-security'

@@ -5,6 +5,8 @@
 // only the methods that carry personal attributes are replaced. Unsanitizable input rejects the
 // call before anything reaches the client, so nothing is sent (fail closed).
 
+const { inspect } = require('node:util')
+
 const { createSanitizer } = require('../sanitize/index.js')
 const { CustomerioSecurityError, CustomerioSecurityTypeError, typeError } = require('../errors.js')
 
@@ -59,18 +61,22 @@ function secureTrackClient(client, policy) {
   const wrapper = { proxy: undefined }
   for (const [name, [index, sanitizePayload]] of Object.entries(METHODS)) {
     if (typeof client[name] !== 'function') continue
-    const own = Object.getOwnPropertyDescriptor(client, name)
-    if (own !== undefined && !own.configurable && !own.writable) {
-      // A Proxy may not answer another function for a frozen own property.
-      throw typeError('ERR_INVALID_CLIENT', `secureTrackClient cannot wrap a client whose ${name} is frozen`)
-    }
     replaced.set(name, guarded(client, wrapper, name, index, sanitizePayload, sanitizer))
   }
-  wrapper.proxy = new Proxy(client, {
+  // The Proxy's target is an empty object whose prototype is the client: reads and `instanceof`
+  // still reach the client, but util.inspect (which looks at a Proxy's target directly) and
+  // JSON.stringify see no `apikey` (customerio-node keeps its key in a public field).
+  const shadow = Object.create(client)
+  Object.defineProperty(shadow, inspect.custom, { value: () => 'SecureTrackClient { [REDACTED] }' })
+  Object.defineProperty(shadow, 'toJSON', { value: () => ({ secureTrackClient: '[REDACTED]' }) })
+  wrapper.proxy = new Proxy(shadow, {
     get(target, key, receiver) {
       // Other methods come back unbound: called on the wrapper, their `this` is the wrapper,
       // which forwards to the client, so a method that calls this.identify() is sanitized too.
       return replaced.get(key) ?? Reflect.get(target, key, receiver)
+    },
+    set(target, key, value) {
+      return Reflect.set(client, key, value)
     },
   })
   return wrapper.proxy

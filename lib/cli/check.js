@@ -1,0 +1,113 @@
+'use strict'
+
+// `customerio-security check`: a credential self-test from the environment. Loads the site id
+// and Track API key (with their shape checks), asks the Track API which region and environment
+// they belong to, and prints the answer. No secret is ever printed: only variable names,
+// codes, the region, the environment id and the endpoint.
+
+const { parseArgs } = require('node:util')
+const { PREFIX } = require('../errors.js')
+const { loadCredentials } = require('../credentials/load.js')
+const { checkCredentials, DEFAULT_TIMEOUT_MS } = require('../credentials/check.js')
+const { EXIT_FAILED, EXIT_OK, UsageError } = require('./usage.js')
+
+const usage = `Usage: customerio-security check [options]
+
+Checks the Track API credentials in the environment: GET /api/v1/accounts/region
+with HTTP Basic site id:Track API key (no side effects), and prints the region
+and environment id they belong to. Never prints a secret.
+
+Options:
+  --json           print the result as one JSON object
+  --timeout MS     give up after MS milliseconds (default ${DEFAULT_TIMEOUT_MS})
+  -h, --help       show this help
+
+Environment:
+  CUSTOMERIO_SITE_ID, CUSTOMERIO_TRACK_API_KEY   the credentials (required)
+  CUSTOMERIO_REGION      us (default) or eu: the region you configured
+  CUSTOMERIO_TRACK_URL   base URL override ending in /api/v1 (a proxy, a test server)
+
+Exit status: 0 the credentials work and the configured region is theirs, 1 they
+are missing, malformed, refused (401), the region differs, or the API could not
+be reached, 2 usage error.
+`
+
+async function run(args, io) {
+  const options = parseOptions(args)
+  if (options.help) {
+    io.stdout.write(usage)
+    return EXIT_OK
+  }
+  const warnings = []
+  let credentials
+  try {
+    credentials = await loadCredentials({ env: io.env, onWarning: (warning) => warnings.push(warning) })
+  } catch (error) {
+    if (typeof error?.code !== 'string' || error.name !== 'CustomerioSecurityError') throw error
+    // Our errors name the variable and the problem, never the value.
+    const message = error.message.startsWith(PREFIX) ? error.message.slice(PREFIX.length) : error.message
+    return report(io, options, { ok: false, reason: error.code, message }, warnings)
+  }
+  const result = await checkCredentials(credentials, { timeoutMs: options.timeoutMs })
+  return report(io, options, result, warnings)
+}
+
+function parseOptions(args) {
+  let values
+  try {
+    ;({ values } = parseArgs({
+      args,
+      options: {
+        json: { type: 'boolean', default: false },
+        timeout: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }))
+  } catch (error) {
+    throw new UsageError(error.message)
+  }
+  let timeoutMs = DEFAULT_TIMEOUT_MS
+  if (values.timeout !== undefined) {
+    timeoutMs = Number(values.timeout)
+    if (!Number.isSafeInteger(timeoutMs) || timeoutMs <= 0) throw new UsageError('--timeout must be a whole number of milliseconds > 0')
+  }
+  return { json: values.json, timeoutMs, help: values.help }
+}
+
+function report(io, options, result, warnings) {
+  const good = result.ok && result.regionMismatch === undefined
+  if (options.json) {
+    io.stdout.write(`${JSON.stringify({ ...result, warnings: warnings.map(({ code, message }) => ({ code, message })) })}\n`)
+  } else {
+    for (const warning of warnings) io.stderr.write(`customerio-security check: warning: ${warning.message}\n`)
+    io.stdout.write(describe(result))
+  }
+  return good ? EXIT_OK : EXIT_FAILED
+}
+
+function describe(result) {
+  if (result.ok) {
+    let text = `ok: region ${result.region}, environment ${result.environmentId}${result.url ? `, ${result.url}` : ''}\n`
+    if (result.regionMismatch) {
+      const { configured, actual } = result.regionMismatch
+      text +=
+        `region mismatch: configured ${configured}, but the credentials belong to ${actual}: ` +
+        `set CUSTOMERIO_REGION=${actual} (requests to the ${configured} host are redirected, and data crosses regions)\n`
+    }
+    return text
+  }
+  switch (result.reason) {
+    case 'UNAUTHORIZED':
+      return `not ok: UNAUTHORIZED (HTTP ${result.status}): the site id and Track API key were refused by ${result.endpoint} (wrong pair, deleted key, or another workspace's region)\n`
+    case 'NETWORK':
+      return `not ok: NETWORK (${result.detail}): ${result.endpoint} could not be reached\n`
+    case 'UNEXPECTED_STATUS':
+      return `not ok: UNEXPECTED_STATUS (HTTP ${result.status}) from ${result.endpoint}\n`
+    case 'UNEXPECTED_RESPONSE':
+      return `not ok: UNEXPECTED_RESPONSE: ${result.endpoint} answered 200 without a region\n`
+    default:
+      return `not ok: ${result.reason}: ${result.message}\n`
+  }
+}
+
+module.exports = { run, usage }

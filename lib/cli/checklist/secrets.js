@@ -1,0 +1,50 @@
+'use strict'
+
+// The two credential checks as results: in the current files, and in git history. A finding
+// keeps file, line, commit, kind and the masked secret; the secret itself stays here (it is
+// dropped before anything is printed, see format.js).
+
+function checkFiles(findings, scanned, inGit) {
+  const id = 'secrets-in-files'
+  const title = inGit ? 'no Customer.io credentials in tracked files' : 'no Customer.io credentials in files'
+  if (findings.length === 0) return { id, title, status: 'pass', summary: `${scanned} files scanned`, details: [], findings }
+  const files = new Set(findings.map((f) => f.file)).size
+  return {
+    id,
+    title,
+    status: 'fail',
+    summary: `${findings.length} credential${plural(findings)} in ${files} file${files === 1 ? '' : 's'}: move them to the environment or a secret manager, and rotate them`,
+    details: [],
+    findings,
+  }
+}
+
+function checkHistory(history, current) {
+  const id = 'secrets-in-history'
+  const title = 'no Customer.io credentials anywhere in git history'
+  if (history.error) return { id, title, status: 'warn', summary: `git could not be run (${history.error.code ?? history.error.message})`, details: [], findings: [] }
+  if (history.code !== 0 && !/does not have any commits|bad default revision/.test(history.stderr)) {
+    return { id, title, status: 'warn', summary: `git log failed: ${history.stderr.split('\n')[0].slice(0, 200)}`, details: [], findings: [] }
+  }
+  const present = new Set(current.map((f) => f.secret))
+  const findings = history.findings.map((f) => ({ ...f, present: present.has(f.secret) }))
+  if (findings.length === 0) return { id, title, status: 'pass', summary: 'no credentials in any commit of any ref', details: [], findings }
+  const gone = findings.filter((f) => !f.present).length
+  return {
+    id,
+    title,
+    status: 'fail',
+    summary:
+      `${findings.length} credential${plural(findings)} in history` +
+      (gone > 0 ? ` (${gone} no longer in the files: deleting a file does not remove it from history)` : '') +
+      ': rotate these keys in Customer.io',
+    details: [],
+    findings,
+  }
+}
+
+function plural(list) {
+  return list.length === 1 ? '' : 's'
+}
+
+module.exports = { checkFiles, checkHistory }

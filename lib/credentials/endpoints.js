@@ -1,0 +1,43 @@
+'use strict'
+
+// Customer.io's regions and their Track API v1 base URLs, and the checks on a configured region
+// or URL. Errors name the variable, never its value.
+
+const { CustomerioSecurityError } = require('../errors.js')
+
+const TRACK_URLS = Object.freeze({
+  us: 'https://track.customer.io/api/v1',
+  eu: 'https://track-eu.customer.io/api/v1',
+})
+
+/** 'us' | 'eu' from a configured value (any case); undefined means the default, 'us'. */
+function parseRegion(value, variable = 'CUSTOMERIO_REGION') {
+  if (value === undefined) return 'us'
+  const region = value.toLowerCase()
+  if (region === 'us' || region === 'eu') return region
+  throw invalid(variable, "must be 'us' or 'eu'")
+}
+
+/** The v1 base URL without a trailing slash: the configured one, else the region's. */
+function parseTrackUrl(value, region, variable = 'CUSTOMERIO_TRACK_URL') {
+  if (value === undefined) return TRACK_URLS[region]
+  let url
+  try {
+    url = new URL(value)
+  } catch {
+    throw invalid(variable, 'is not a URL')
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalid(variable, 'must be an http(s) URL')
+  // Credentials in the URL would be sent and logged with it; they belong in the key variables.
+  if (url.username !== '' || url.password !== '') throw invalid(variable, 'must not contain a user or password')
+  if (url.search !== '' || url.hash !== '') throw invalid(variable, 'must not have a query or fragment')
+  return url.href.replace(/\/+$/, '')
+}
+
+function invalid(variable, problem) {
+  const error = new CustomerioSecurityError('ERR_INVALID_CREDENTIAL', `${variable} ${problem}`)
+  error.variable = variable
+  return error
+}
+
+module.exports = { TRACK_URLS, invalid, parseRegion, parseTrackUrl }
