@@ -5,6 +5,7 @@
 
 const { BodyError, rawBody } = require('./raw-body.js')
 const { createReceiver, sendJson } = require('./receiver.js')
+const { settleWhenAnswered } = require('./settle.js')
 
 function customerioWebhook(options) {
   const receiver = createReceiver(options)
@@ -45,6 +46,7 @@ function customerioWebhook(options) {
     req.rawBody = decision.rawBody
     req.customerioEvent = decision.event
     req.customerioWebhook = decision.webhook
+    settleWhenAnswered(res, decision.complete)
     next()
   }
 }

@@ -7,14 +7,19 @@
 const { typeError } = require('../errors.js')
 const { WebhookVerifier } = require('./verify.js')
 const { parseLimit } = require('./raw-body.js')
+const { NOOP, createDedupe } = require('./dedupe/index.js')
 
 /**
  * @returns {{ limit: number, decide(body, headers, request): Promise<Decision> }}
- * A Decision is `{ accepted: true, event, rawBody, webhook }` or
+ * A Decision is `{ accepted: true, event, rawBody, webhook, complete }` or
  * `{ accepted: false, status, payload }` (payload is the JSON body to answer with).
- * `decide` rejects only for misuse or a failing secret provider or onInvalid callback: adapters
- * pass that to the framework's error handling (never an accept). It is async so that steps that
- * wait (a shared de-duplication store) fit in without changing the adapters.
+ * `decide` rejects only for misuse or a failing secret provider, onInvalid or onDuplicate
+ * callback: adapters pass that to the framework's error handling (never an accept).
+ *
+ * Every adapter MUST call `complete(statusCode)` once the app has answered an accepted delivery
+ * (`0` if the connection closed with no answer). With `dedupe` on, a 2xx marks the event done
+ * and anything else lets Customer.io's retry through (see dedupe/guard.js); without it, it does
+ * nothing. It never rejects, so adapters need not await it.
  */
 function createReceiver(options, what = 'customerioWebhook') {
   if (options === null || typeof options !== 'object') {
@@ -30,6 +35,7 @@ function createReceiver(options, what = 'customerioWebhook') {
   if (onInvalid !== undefined && typeof onInvalid !== 'function') {
     throw typeError('ERR_INVALID_ARGUMENT', 'onInvalid must be a function')
   }
+  const dedupe = createDedupe(options)
 
   async function decide(body, headers, request) {
     const verdict = verifier.verify({
@@ -48,12 +54,15 @@ function createReceiver(options, what = 'customerioWebhook') {
     } catch {
       return { accepted: false, status: 400, payload: { error: 'INVALID_JSON' } }
     }
-    return {
+    const accepted = {
       accepted: true,
       event,
       rawBody,
       webhook: { secretIndex: verdict.secretIndex, timestamp: verdict.timestamp },
+      complete: NOOP,
     }
+    // Only verified deliveries reach the store: forged ones cannot fill it or claim keys.
+    return dedupe === null ? accepted : dedupe.admit(accepted, headers, request)
   }
 
   return { limit, decide }
