@@ -131,12 +131,43 @@ export declare class WebhookVerifier {
   toJSON(): { secrets: '[REDACTED]' }
 }
 
-export interface CustomerioWebhookOptions extends WebhookVerifierOptions {
-  /** Largest body read from the stream: bytes, or a string such as `'5mb'`. Default `'5mb'`; above it 413. */
+/**
+ * What every webhook adapter takes; `Req` is what that framework calls a request (Express's and
+ * node:http's `IncomingMessage`, Fastify's request, a Web `Request`). Callbacks are declared as
+ * methods so that an app may annotate their request with its framework's full type.
+ */
+export interface WebhookReceiverOptions<Req> extends WebhookVerifierOptions {
+  /** Largest body: bytes, or a string such as `'5mb'`. Default `'5mb'`; above it 413. */
   limit?: number | string
   /** Called before the 401 for each refused delivery, for logs and metrics. */
-  onInvalid?: (reason: WebhookFailure, req: IncomingMessage) => void
+  onInvalid?(reason: WebhookFailure, request: Req): void
+  /**
+   * De-duplication: a delivery whose `event_id` (or, for a body without one, whose signature) was
+   * already accepted is answered 200 `{ duplicate: true }` and not passed on. `true`: an in-memory
+   * store (one instance); several instances share a {@link redisDedupeStore}. Default: off.
+   * Its `ttlSeconds` must be at least twice `toleranceSeconds` (throws `ERR_INVALID_DEDUPE`).
+   */
+  dedupe?: boolean | DedupeStore
+  /**
+   * When the store cannot be asked before the handler runs: `'reject'` (default) answers 503
+   * `{ error: 'DEDUPE_UNAVAILABLE' }`, which Customer.io retries; `'accept'` passes the delivery
+   * on without de-duplication. Either way the failure goes to `onDedupeError`.
+   */
+  onStoreError?: 'reject' | 'accept'
+  /**
+   * Called for each copy refused: `'done'` (answered 200 `{ duplicate: true }`) or `'in-progress'`
+   * (another copy is being handled: answered 503 `DELIVERY_IN_PROGRESS`, so it is retried).
+   */
+  onDuplicate?(key: string, request: Req, state: 'done' | 'in-progress'): void
+  /**
+   * Called for each store failure, at `'claim'`, `'read'`, `'commit'` or `'release'`. Without it a
+   * process warning with code `CUSTOMERIO_DEDUPE_STORE` is emitted: a failure is never silent.
+   */
+  onDedupeError?(error: unknown, phase: DedupePhase, request: Req): void
 }
+
+/** The Express middleware's options. */
+export interface CustomerioWebhookOptions extends WebhookReceiverOptions<IncomingMessage> {}
 
 /** What the middleware leaves on a verified request. */
 export interface CustomerioWebhookRequest extends IncomingMessage {
@@ -155,6 +186,233 @@ export interface CustomerioWebhookRequest extends IncomingMessage {
 export declare function customerioWebhook(
   options: CustomerioWebhookOptions,
 ): (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void
+
+
+// ---------------------------------------------------------------------------------------------
+// Webhook de-duplication
+
+/** Where a store failure happened. */
+export type DedupePhase = 'claim' | 'read' | 'commit' | 'release'
+
+/**
+ * Where accepted deliveries are remembered (`dedupe`). Implement it for another database:
+ * `claim` must be atomic, and every method must reject, never resolve, when the database cannot
+ * answer. Keys are short strings (`event:<event_id>`, or `signature:<hex>` for a body without an
+ * event_id); a token is random per delivery.
+ *
+ * A delivery is claimed before its handler runs (in progress, for the store's lease), then
+ * committed as done when the app answers 2xx, or released when it answers anything else or the
+ * connection closes first, so Customer.io's retry of a failure is let through.
+ */
+export interface DedupeStore {
+  /** Seconds a committed key is kept. */
+  readonly ttlSeconds: number
+  /** Atomically: if `key` is absent, hold it for `token` (in progress) and resolve `true`; else `false`. */
+  claim(key: string, token: string): Promise<boolean>
+  /** The app answered 2xx: keep `key` as done for `ttlSeconds`. */
+  commit(key: string, token: string): Promise<void>
+  /** The app failed or never answered: delete `key` if it is still `token`'s claim. */
+  release(key: string, token: string): Promise<void>
+  /** After a refused claim: whether `key` is done (200 duplicate) rather than in progress (503). */
+  isDone(key: string): Promise<boolean>
+}
+
+export interface DedupeStoreOptions {
+  /** Seconds a handled event is remembered. Default 86400 (a day). */
+  ttlSeconds?: number
+  /**
+   * Seconds a delivery stays "in progress" if its handler never finishes (the process died); a
+   * retry after that is accepted. Default 60; at most `ttlSeconds`.
+   */
+  leaseSeconds?: number
+}
+
+export interface MemoryDedupeStoreOptions extends DedupeStoreOptions {
+  /** Most keys kept; past it the oldest are evicted first. Default 100000 (about 19 MB). */
+  max?: number
+  /** The clock, in milliseconds. Default `Date.now` (pin it in tests). */
+  now?: () => number
+}
+
+export interface MemoryDedupeStore extends DedupeStore {
+  readonly leaseSeconds: number
+  /** Keys held now (done and in progress). */
+  readonly size: number
+}
+
+/** A bounded in-memory store, for a single instance (`dedupe: true` uses one with the defaults). */
+export declare function memoryDedupeStore(options?: MemoryDedupeStoreOptions): MemoryDedupeStore
+
+export interface RedisDedupeStoreOptions extends DedupeStoreOptions {
+  /** Prepended to every key. Default `'customerio-security:dedupe:'`. */
+  prefix?: string
+  /** A command not answered within this many milliseconds counts as a store failure. Default 1000. */
+  timeoutMs?: number
+}
+
+/** A connected node-redis v4/v5 client or cluster (`createClient()`), as far as the store uses it. */
+export interface NodeRedisDedupeClient {
+  readonly isReady: boolean
+  set: Function
+  get: Function
+  eval: Function
+}
+
+/** A connected ioredis client, as far as the store uses it. */
+export interface IoRedisDedupeClient {
+  readonly status: string
+  set: Function
+  get: Function
+  eval: Function
+}
+
+export interface RedisDedupeStore extends DedupeStore {
+  readonly leaseSeconds: number
+}
+
+/**
+ * A store shared by several instances through your connected Redis client: the claim is one
+ * `SET key value NX PX lease`, so of two instances racing on one event exactly one goes on.
+ * While the client is not ready (not connected, or reconnecting) or a command fails or times out,
+ * its methods reject with a {@link CustomerioSecurityError} `ERR_DEDUPE_UNAVAILABLE`. Attach an
+ * `'error'` listener to the client: node-redis emits one per failed reconnect.
+ * Throws `ERR_INVALID_ARGUMENT` for anything but such a client, `ERR_INVALID_DEDUPE` for bad options.
+ */
+export declare function redisDedupeStore(
+  client: NodeRedisDedupeClient | IoRedisDedupeClient,
+  options?: RedisDedupeStoreOptions,
+): RedisDedupeStore
+
+
+// ---------------------------------------------------------------------------------------------
+// Webhooks in other frameworks (lib/webhook/fastify.js, node-http.js, fetch.js). Structural
+// types only: nothing here imports 'fastify', so consumers without it still compile.
+
+/** Which secret matched and the signed timestamp (`null` under `scheme: 'body'`). */
+export interface CustomerioWebhookInfo {
+  secretIndex: number
+  timestamp: number | null
+}
+
+/** The parts of a Fastify request the plugin reads; Fastify's own `FastifyRequest` has them all. */
+export interface CustomerioFastifyRequest {
+  readonly raw: IncomingMessage
+  readonly url: string
+  readonly method: string
+  /** The exact bytes (the plugin's parser keeps them raw on its route). */
+  body: unknown
+}
+
+/** What the plugin sets on a verified request before your handler runs. */
+export interface CustomerioFastifyVerified {
+  customerioEvent: CustomerioEvent
+  rawBody: Buffer
+  customerioWebhook: CustomerioWebhookInfo
+}
+
+/** The parts of a Fastify reply a handler most often uses; annotate with `FastifyReply` for all. */
+export interface CustomerioFastifyReply {
+  code(statusCode: number): this
+  header(key: string, value: unknown): this
+  send(payload?: unknown): this
+}
+
+export interface CustomerioFastifyOptions extends WebhookReceiverOptions<CustomerioFastifyRequest> {
+  /** The route, inside the register `prefix` if any. Default `'/webhooks/customerio'`. */
+  path?: string
+  /**
+   * The route's handler, called only for verified deliveries; what it returns or sends is the
+   * answer, and what it throws goes to the app's error handler. For Fastify's full types,
+   * annotate: `handler(request: FastifyRequest & CustomerioFastifyVerified, reply: FastifyReply)`.
+   */
+  handler(request: CustomerioFastifyRequest & CustomerioFastifyVerified, reply: CustomerioFastifyReply): unknown
+}
+
+/**
+ * Fastify (4 and 5) plugin: `app.register(customerioFastify, { secret, path, handler })` adds
+ * one POST route in its own encapsulated context, whose body parser keeps the raw bytes for
+ * every content type and enforces `limit`; the app's other routes keep their parsers. Answers
+ * 401 `{ error: reason }`, 400 `INVALID_JSON` and 413 `PAYLOAD_TOO_LARGE` itself. Misuse (no
+ * secret, no handler) rejects `app.ready()` / `app.listen()`.
+ */
+export declare function customerioFastify(instance: unknown, options: CustomerioFastifyOptions): Promise<void>
+
+export interface CustomerioNodeHandlerOptions extends CustomerioWebhookOptions {
+  /**
+   * Told about every error that turned into a 500 (onEvent failing, a secret provider failing).
+   * Default: `console.error`. The client only ever gets `{"error":"INTERNAL_ERROR"}`.
+   */
+  onError?: (error: unknown, req: IncomingMessage) => void
+}
+
+export interface CustomerioNodeHandlerContext {
+  rawBody: Buffer
+  webhook: CustomerioWebhookInfo
+  req: IncomingMessage
+  res: ServerResponse
+}
+
+/**
+ * A request listener for `http.createServer`: reads the body (up to `limit`), answers refusals
+ * itself (401, 400, 413 as JSON), and calls `onEvent` for verified deliveries. Answers 200
+ * `{"ok":true}` once `onEvent` settles, unless it answered itself; if it throws or rejects, 500
+ * `{"error":"INTERNAL_ERROR"}` and `onError`. The returned promise never rejects.
+ */
+export declare function customerioNodeHandler(
+  options: CustomerioNodeHandlerOptions,
+  onEvent: (event: CustomerioEvent, context: CustomerioNodeHandlerContext) => unknown,
+): (req: IncomingMessage, res: ServerResponse) => Promise<void>
+
+export type WebhookRequestOptions = WebhookReceiverOptions<Request>
+
+export interface WebhookRequestAccepted {
+  ok: true
+  event: CustomerioEvent
+  rawBody: Buffer
+  webhook: CustomerioWebhookInfo
+  /**
+   * With `dedupe`, report your answer's status once you have it: a 2xx marks the event done,
+   * anything else lets Customer.io's retry through. Until then (or if never called, until the
+   * claim's lease runs out) copies are answered 503. Without `dedupe` it does nothing. Never rejects.
+   */
+  complete(status: number): Promise<void>
+}
+
+export interface WebhookRequestRefused {
+  ok: false
+  /** A JSON answer with the right status (401, 400, 413, or 500 `BODY_NOT_RAW`): return it. */
+  response: Response
+}
+
+/**
+ * Verifies a Web `Request` (Next.js route handlers, Hono's `c.req.raw`): rejects a declared
+ * Content-Length over `limit` before reading, reads at most `limit` bytes otherwise, and never
+ * re-reads a body already consumed (500 `BODY_NOT_RAW`). The receiver is built once per options
+ * object (read once: later changes to it are not seen): declare the options at module scope.
+ * Rejects only for misuse (a coded `CustomerioSecurityTypeError`) or a failing secret provider
+ * or `onInvalid`.
+ */
+export declare function verifyWebhookRequest(
+  request: Request,
+  options: WebhookRequestOptions,
+): Promise<WebhookRequestAccepted | WebhookRequestRefused>
+
+export interface WebhookRequestContext {
+  rawBody: Buffer
+  webhook: CustomerioWebhookInfo
+  request: Request
+}
+
+/**
+ * A `(request) => Promise<Response>` route handler: refusals answered as by
+ * `verifyWebhookRequest`, `onEvent` called for verified deliveries; its Response is the answer,
+ * or 200 `{"ok":true}` if it returns none. What it throws propagates to the framework. Reports
+ * the answer to `dedupe` itself.
+ */
+export declare function customerioFetchHandler(
+  options: WebhookRequestOptions,
+  onEvent: (event: CustomerioEvent, context: WebhookRequestContext) => Response | void | Promise<Response | void>,
+): (request: Request) => Promise<Response>
 
 // ---------------------------------------------------------------------------------------------
 // PII sanitization
@@ -559,6 +817,245 @@ export declare function eraseMany(
   ids: Iterable<unknown> | AsyncIterable<unknown>,
   options: EraseManyOptions,
 ): Promise<ErasureSummary>
+
+// ---------------------------------------------------------------------------------------------
+// Credentials
+
+/**
+ * A secret string that cannot leak by accident: `String()`, template literals, `+`,
+ * `JSON.stringify`, `util.inspect`, `console.log` and error messages built from it all show
+ * `[REDACTED]`. The raw value is held in a private field (invisible to `Object.keys`, spread
+ * and `structuredClone`) and comes out only through {@link SecretValue.reveal}. Every
+ * SecretValue still alive is known to {@link scrub}.
+ */
+export declare class SecretValue {
+  /**
+   * @param value a non-empty string (ERR_EMPTY_SECRET / ERR_INVALID_SECRET otherwise)
+   * @param options `register: false` keeps the value out of scrub()'s registry
+   */
+  constructor(value: string, options?: { register?: boolean })
+  /** The raw value: the only way to read it. */
+  reveal(): string
+  /** Constant-time comparison with another SecretValue or a string. */
+  equals(other: SecretValue | string): boolean
+  /** Always `'[REDACTED]'`. */
+  toString(): '[REDACTED]'
+  /** Always `'[REDACTED]'`. */
+  toJSON(): '[REDACTED]'
+  /** Always `'[REDACTED]'`. */
+  valueOf(): '[REDACTED]'
+  [Symbol.toPrimitive](hint: string): '[REDACTED]'
+  /** True for a SecretValue made by this package (a brand check, not duck typing). */
+  static isSecretValue(value: unknown): value is SecretValue
+}
+
+/** A field of {@link Credentials} that `require` can ask for. */
+export type CredentialField = 'siteId' | 'trackApiKey' | 'appApiKey' | 'webhookSecrets'
+
+/** The environment variables read by {@link loadCredentials}. */
+export type CredentialVariable =
+  | 'CUSTOMERIO_SITE_ID'
+  | 'CUSTOMERIO_TRACK_API_KEY'
+  | 'CUSTOMERIO_APP_API_KEY'
+  | 'CUSTOMERIO_WEBHOOK_SECRET'
+  | 'CUSTOMERIO_REGION'
+  | 'CUSTOMERIO_TRACK_URL'
+
+/** A Customer.io data region. */
+export type CustomerioRegion = 'us' | 'eu'
+
+/**
+ * Reads one variable from a secret manager. Resolve `undefined` (or `null`) for a name it does
+ * not hold: that name is then read from `env`. Bytes are decoded as UTF-8.
+ */
+export type CredentialProvider = (name: CredentialVariable) => Promise<string | Uint8Array | null | undefined>
+
+/** A configuration problem that works but is probably wrong; never holds the value. */
+export interface CredentialWarning {
+  /**
+   * `CUSTOMERIO_CREDENTIAL_WHITESPACE` (trimmed), `CUSTOMERIO_EMPTY_WEBHOOK_SECRET` (a stray
+   * comma), `CUSTOMERIO_WEBHOOK_SECRET_LOOKS_LIKE_API_KEY` (a Track or App key pasted as the
+   * webhook signing key).
+   */
+  code: 'CUSTOMERIO_CREDENTIAL_WHITESPACE' | 'CUSTOMERIO_EMPTY_WEBHOOK_SECRET' | 'CUSTOMERIO_WEBHOOK_SECRET_LOOKS_LIKE_API_KEY'
+  variable: CredentialVariable
+  message: string
+}
+
+export interface LoadCredentialsOptions {
+  /** Where variables are read (and where the provider's gaps are filled from). Default `process.env`. */
+  env?: Record<string, string | undefined>
+  /** An async secret-manager reader, asked first for every variable. */
+  provider?: CredentialProvider
+  /**
+   * What must be present; a missing one rejects with ERR_MISSING_CREDENTIAL naming the
+   * variable(s). Default `['siteId', 'trackApiKey']`; a webhook receiver: `['webhookSecrets']`.
+   */
+  require?: readonly CredentialField[]
+  /** Receives warnings; without it they go to `process.emitWarning` (type CustomerioSecurityWarning, with the code). */
+  onWarning?: (warning: CredentialWarning) => void
+  /** Check the shapes (site id and Track key: 20 hex, App key: 32 hex). Default true. */
+  checkShapes?: boolean
+}
+
+/** Loaded credentials. Safe to log as a whole: every secret is a SecretValue. Frozen. */
+export interface Credentials {
+  readonly siteId?: SecretValue
+  readonly trackApiKey?: SecretValue
+  readonly appApiKey?: SecretValue
+  /** The webhook signing keys, in the order configured (several while rotating); may be empty. */
+  readonly webhookSecrets: readonly SecretValue[]
+  /** The configured region (default 'us'). */
+  readonly region: CustomerioRegion
+  /** The Track API v1 base URL: CUSTOMERIO_TRACK_URL, else the region's, without a trailing slash. */
+  readonly trackUrl: string
+}
+
+/**
+ * Reads CUSTOMERIO_SITE_ID, CUSTOMERIO_TRACK_API_KEY, CUSTOMERIO_APP_API_KEY,
+ * CUSTOMERIO_WEBHOOK_SECRET (comma-separated), CUSTOMERIO_REGION and CUSTOMERIO_TRACK_URL from
+ * the provider and/or env. Surrounding whitespace is trimmed with a warning; an empty value
+ * counts as not set. Rejects with a CustomerioSecurityError (`code` ERR_MISSING_CREDENTIAL,
+ * ERR_INVALID_CREDENTIAL or ERR_CREDENTIAL_PROVIDER, `variable` naming it) whose message never
+ * contains a value.
+ */
+export declare function loadCredentials(options?: LoadCredentialsOptions): Promise<Credentials>
+
+/**
+ * A copy of `value` fit for a log: HTTP Basic and Bearer credentials, `user:password@` in URLs,
+ * `authorization` header values, SecretValues and the value of every SecretValue still alive
+ * are replaced by `[REDACTED]`, in strings and deeply in arrays, objects, Maps, Sets, Buffers
+ * and Errors (which stay Errors). Cycles become `'[Circular]'`, throwing getters
+ * `'[Unreadable]'`, nesting past 64 levels `'[Too deep]'`. The input is not changed.
+ */
+export declare function scrub<T>(value: T): T
+
+/**
+ * Makes scrub() forget every SecretValue created so far. Collected SecretValues leave its
+ * registry by themselves (it holds weak references); this is for clearing it on demand.
+ */
+export declare function forgetSecrets(): void
+
+export interface CheckCredentialsOptions {
+  /** Give up after this many milliseconds (result NETWORK, detail 'timeout'). Default 10000. */
+  timeoutMs?: number
+  /** Aborts the request (result NETWORK, detail 'aborted'). */
+  signal?: AbortSignal
+  /** A fetch implementation (default: Node's global fetch). */
+  fetch?: typeof fetch
+}
+
+export interface CredentialCheckOk {
+  ok: true
+  /** The region the credentials belong to. */
+  region: CustomerioRegion | string
+  environmentId: number | string
+  /** The workspace's Track host as the API reports it, e.g. https://track.customer.io. */
+  url?: string
+  /** The URL that was asked. */
+  endpoint: string
+  /** Present when the configured region is not the credentials' region. */
+  regionMismatch?: { configured: CustomerioRegion; actual: string }
+}
+
+export interface CredentialCheckFailed {
+  ok: false
+  /**
+   * UNAUTHORIZED: 401/403, the pair was refused. NETWORK: no answer (see `detail`: an error
+   * code such as ECONNREFUSED, 'timeout' or 'aborted'). UNEXPECTED_STATUS: any other status,
+   * including a redirect (not followed, so credentials only go to the configured host).
+   * UNEXPECTED_RESPONSE: 200 without a region in the body.
+   */
+  reason: 'UNAUTHORIZED' | 'NETWORK' | 'UNEXPECTED_STATUS' | 'UNEXPECTED_RESPONSE'
+  status?: number
+  detail?: string
+  endpoint: string
+}
+
+export type CredentialCheck = CredentialCheckOk | CredentialCheckFailed
+
+/** What checkCredentials needs: loadCredentials' result, or the same fields as plain strings. */
+export interface CheckableCredentials {
+  siteId?: SecretValue | string
+  trackApiKey?: SecretValue | string
+  /** The configured region: compared with the answer (regionMismatch). Without it, nothing is compared. */
+  region?: CustomerioRegion
+  /** The Track API v1 base URL; default the region's (US without a region). */
+  trackUrl?: string
+}
+
+/**
+ * A credential self-test: `GET {trackUrl}/accounts/region` with HTTP Basic siteId:trackApiKey
+ * (no side effects). Never rejects for anything the network or server does; rejects with a
+ * coded TypeError only for misuse (no site id or Track key, a bad timeout).
+ */
+export declare function checkCredentials(credentials: CheckableCredentials, options?: CheckCredentialsOptions): Promise<CredentialCheck>
+
+/**
+ * new TrackClient(siteId, trackApiKey, { region, url: trackUrl, ...defaults }) from loaded
+ * credentials: the holder's default client factory. Needs customerio-node (>= 5) installed.
+ * Typed `any` so consumers without customerio-node still compile; annotate it as `TrackClient`.
+ */
+export declare function createTrackClient(credentials: Credentials, defaults?: Record<string, unknown>): any
+
+/**
+ * Options of {@link createCredentialHolder}. `Client` is what the factory builds; name it for
+ * typed calls: `createCredentialHolder<TrackClient>({ ... })`.
+ */
+export interface CredentialHolderOptions<Client = any> extends LoadCredentialsOptions {
+  /** Builds a client for a set of credentials (may be async). Default: {@link createTrackClient}. */
+  clientFactory?: (credentials: Credentials) => Client | Promise<Client>
+  /** Reload from the provider/env this often; 0 turns the timer off. Default 300000 (5 min). The timer is unref'd. */
+  refreshIntervalMs?: number
+  /**
+   * After a reload that found nothing new, 401s within this many milliseconds do not reload
+   * again (a revoked key with no replacement must not hammer the secret manager). Default 1000.
+   */
+  minRefreshIntervalMs?: number
+  /** Receives reload failures (the old credentials stay). Default: process.emitWarning with the error's code only. */
+  onError?: (error: unknown) => void
+}
+
+/** Credentials that rotate without downtime. See {@link createCredentialHolder}. */
+export interface CredentialHolder<Client = any> {
+  /** The current credentials (safe to log). */
+  readonly credentials: Credentials
+  /** 1 after the first load, +1 for each swap to new credentials. */
+  readonly generation: number
+  /**
+   * Stands in for the current client: each method call runs through {@link withClient} (so it
+   * follows swaps and is retried once after a 401); other members are read from the current
+   * client. Throws ERR_NO_CLIENT when no site id / Track key was loaded, ERR_HOLDER_CLOSED after close().
+   */
+  readonly client: Client
+  /**
+   * `() => string[]`: the current webhook signing secrets, for
+   * `customerioWebhook({ secret: holder.webhookSecrets })` (a new key takes effect after the
+   * next refresh, without a restart).
+   */
+  readonly webhookSecrets: () => string[]
+  /** The current webhook signing secrets as strings. */
+  currentWebhookSecrets(): string[]
+  /**
+   * Calls fn with the current client. If it rejects with a 401 (`statusCode`, `status` or
+   * `response.status`), reloads (one reload shared by all concurrent callers) and, if that
+   * produced a new client, calls fn once more with it; otherwise rejects with the 401.
+   */
+  withClient<T>(fn: (client: Client) => T | Promise<T>): Promise<T>
+  /** Reloads now (concurrent calls share one). `changed` is false when nothing differed. Rejects on failure; the old credentials stay. */
+  refresh(): Promise<{ changed: boolean }>
+  /** Stops the timer; calls already running finish, new calls reject with ERR_HOLDER_CLOSED. */
+  close(): void
+}
+
+/**
+ * Loads the credentials, builds a client for them, and reloads on an interval and on a 401 from
+ * the API. New Track credentials get a new client, swapped in atomically: calls in flight
+ * finish on the client they started with. Rejects when the first load fails.
+ */
+export declare function createCredentialHolder<Client = any>(
+  options?: CredentialHolderOptions<Client>,
+): Promise<CredentialHolder<Client>>
 
 /** Misuse of the API. `code` is stable; the message never holds a secret. */
 export declare class CustomerioSecurityTypeError extends TypeError {

@@ -7,28 +7,54 @@ const { CustomerioSecurityError, CustomerioSecurityTypeError } = require('./lib/
 const { createSanitizer, sanitizeAttributes } = require('./lib/sanitize/index.js')
 const { WEBHOOK_FAILURES, WebhookVerifier, signWebhook, verifyWebhook } = require('./lib/webhook/verify.js')
 const { customerioWebhook } = require('./lib/webhook/express.js')
+const { memoryDedupeStore, redisDedupeStore } = require('./lib/webhook/dedupe/index.js')
+const { customerioFastify } = require('./lib/webhook/fastify.js')
+const { customerioNodeHandler } = require('./lib/webhook/node-http.js')
+const { customerioFetchHandler, verifyWebhookRequest } = require('./lib/webhook/fetch.js')
 const { secureTrackClient } = require('./lib/integrations/track-client.js')
 const { customerioCdpPlugin } = require('./lib/integrations/cdp-plugin.js')
 const { formatAuditHead, openAuditLog, verifyAuditLog } = require('./lib/audit/index.js')
 const { ERASURE_MODES, MAX_ID_BYTES, eraseMany, erasePerson } = require('./lib/erasure/index.js')
+const {
+  SecretValue,
+  checkCredentials,
+  createCredentialHolder,
+  createTrackClient,
+  forgetSecrets,
+  loadCredentials,
+  scrub,
+} = require('./lib/credentials/index.js')
 
 module.exports = {
   CustomerioSecurityError,
   CustomerioSecurityTypeError,
   ERASURE_MODES,
   MAX_ID_BYTES,
+  SecretValue,
   WEBHOOK_FAILURES,
   WebhookVerifier,
+  checkCredentials,
+  createCredentialHolder,
   createSanitizer,
+  createTrackClient,
   customerioCdpPlugin,
+  customerioFastify,
+  customerioFetchHandler,
+  customerioNodeHandler,
   customerioWebhook,
   eraseMany,
   erasePerson,
+  forgetSecrets,
   formatAuditHead,
+  loadCredentials,
+  memoryDedupeStore,
   openAuditLog,
+  redisDedupeStore,
   sanitizeAttributes,
+  scrub,
   secureTrackClient,
   signWebhook,
   verifyAuditLog,
   verifyWebhook,
+  verifyWebhookRequest,
 }
