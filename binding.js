@@ -835,6 +835,7 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.__panicForTests = nativeBinding.__panicForTests
 module.exports.auditKey = nativeBinding.auditKey
 module.exports.auditSeal = nativeBinding.auditSeal
 module.exports.auditSubject = nativeBinding.auditSubject

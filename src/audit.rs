@@ -8,7 +8,11 @@ use napi_derive::napi;
 
 use crate::args::Bytes;
 
-#[napi(js_name = "auditKey", ts_return_type = "ExternalObject<'AuditKey'>")]
+#[napi(
+    catch_unwind,
+    js_name = "auditKey",
+    ts_return_type = "ExternalObject<'AuditKey'>"
+)]
 pub fn audit_key(
     #[napi(ts_arg_type = "string | Uint8Array")] key: Bytes<'_>,
 ) -> Result<External<AuditKey>> {
@@ -18,7 +22,7 @@ pub fn audit_key(
 }
 
 /// `[line, mac]` for a record body that already holds its `seq` and `prev`.
-#[napi(js_name = "auditSeal")]
+#[napi(catch_unwind, js_name = "auditSeal")]
 pub fn audit_seal(
     #[napi(ts_arg_type = "ExternalObject<'AuditKey'>")] key: &External<AuditKey>,
     body: String,
@@ -28,7 +32,7 @@ pub fn audit_seal(
     Ok(vec![line, mac])
 }
 
-#[napi(js_name = "auditSubject")]
+#[napi(catch_unwind, js_name = "auditSubject")]
 pub fn audit_subject(
     #[napi(ts_arg_type = "ExternalObject<'AuditKey'>")] key: &External<AuditKey>,
     identifier: String,
@@ -47,7 +51,7 @@ pub struct AuditCheck {
     pub problem: String,
 }
 
-#[napi(js_name = "auditVerify")]
+#[napi(catch_unwind, js_name = "auditVerify")]
 pub fn audit_verify(
     #[napi(ts_arg_type = "ExternalObject<'AuditKey'>")] key: &External<AuditKey>,
     #[napi(ts_arg_type = "Uint8Array")] content: Bytes<'_>,

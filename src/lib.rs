@@ -12,4 +12,5 @@
 mod args;
 mod audit;
 mod sanitize;
+mod testing;
 mod webhook;

@@ -23,6 +23,7 @@ const FORBIDDEN: i32 = -2;
 const NOT_ALLOWED: i32 = -3;
 
 #[napi(
+    catch_unwind,
     js_name = "sanitizerCreate",
     ts_return_type = "ExternalObject<'Policy'>"
 )]
@@ -66,7 +67,7 @@ pub struct PolicyInfo {
     pub detectors: bool,
 }
 
-#[napi(js_name = "sanitizerInfo")]
+#[napi(catch_unwind, js_name = "sanitizerInfo")]
 pub fn sanitizer_info(
     #[napi(ts_arg_type = "ExternalObject<'Policy'>")] policy: &External<Policy>,
 ) -> PolicyInfo {
@@ -110,7 +111,7 @@ pub fn sanitizer_info(
 }
 
 /// The rule index for `key` (>= 0), or a negative code for keys no rule names.
-#[napi(js_name = "sanitizerDecide")]
+#[napi(catch_unwind, js_name = "sanitizerDecide")]
 pub fn sanitizer_decide(
     #[napi(ts_arg_type = "ExternalObject<'Policy'>")] policy: &External<Policy>,
     key: String,
@@ -128,7 +129,7 @@ pub fn sanitizer_decide(
 }
 
 /// The transformed scalar, or `null` when the rule drops it (an invalid phone, say).
-#[napi(js_name = "sanitizerTransform")]
+#[napi(catch_unwind, js_name = "sanitizerTransform")]
 pub fn sanitizer_transform(
     #[napi(ts_arg_type = "ExternalObject<'Policy'>")] policy: &External<Policy>,
     rule_index: u32,
@@ -147,7 +148,7 @@ pub fn sanitizer_transform(
 
 /// `null` when the detectors find nothing; else `['redact', text, ...detectors]` or
 /// `['drop', '', ...detectors]`. An array is built only in the rare case of a match.
-#[napi(js_name = "sanitizerScan")]
+#[napi(catch_unwind, js_name = "sanitizerScan")]
 pub fn sanitizer_scan(
     #[napi(ts_arg_type = "ExternalObject<'Policy'>")] policy: &External<Policy>,
     text: String,
@@ -168,7 +169,7 @@ pub fn sanitizer_scan(
 }
 
 /// The detectors that flag a number written as `text`, or `null`.
-#[napi(js_name = "sanitizerScanNumber")]
+#[napi(catch_unwind, js_name = "sanitizerScanNumber")]
 pub fn sanitizer_scan_number(
     #[napi(ts_arg_type = "ExternalObject<'Policy'>")] policy: &External<Policy>,
     text: String,
@@ -199,7 +200,11 @@ pub struct JsonResult<'env> {
 }
 
 /// Sanitizes JSON text; returns a string or a Buffer as asked.
-#[napi(js_name = "sanitizerJson", ts_return_type = "string | Buffer")]
+#[napi(
+    catch_unwind,
+    js_name = "sanitizerJson",
+    ts_return_type = "string | Buffer"
+)]
 pub fn sanitizer_json<'env>(
     env: &'env Env,
     #[napi(ts_arg_type = "ExternalObject<'Policy'>")] policy: &External<Policy>,
@@ -212,7 +217,7 @@ pub fn sanitizer_json<'env>(
 }
 
 /// Like `sanitizerJson`, with the report.
-#[napi(js_name = "sanitizerJsonReport")]
+#[napi(catch_unwind, js_name = "sanitizerJsonReport")]
 pub fn sanitizer_json_report<'env>(
     env: &'env Env,
     #[napi(ts_arg_type = "ExternalObject<'Policy'>")] policy: &External<Policy>,

@@ -13,6 +13,7 @@ use crate::args::{Bytes, Header};
 
 /// Keys the HMAC state for each secret once, for `WebhookVerifier` and the middleware.
 #[napi(
+    catch_unwind,
     js_name = "webhookKeyring",
     ts_return_type = "ExternalObject<'Keyring'>"
 )]
@@ -27,7 +28,7 @@ pub fn webhook_keyring(
 /// Verifies with a prepared keyring. Returns the matching secret's index (>= 0), or the
 /// negated failure code: an integer crosses the boundary without allocating, and `index.js`
 /// turns it into a result object.
-#[napi(js_name = "webhookVerify")]
+#[napi(catch_unwind, js_name = "webhookVerify")]
 #[allow(clippy::too_many_arguments)]
 pub fn webhook_verify(
     #[napi(ts_arg_type = "ExternalObject<'Keyring'>")] keyring: &External<Keyring>,
@@ -50,7 +51,7 @@ pub fn webhook_verify(
 }
 
 /// One-shot verification with a single secret, for `verifyWebhook`.
-#[napi(js_name = "webhookVerifyOnce")]
+#[napi(catch_unwind, js_name = "webhookVerifyOnce")]
 #[allow(clippy::too_many_arguments)]
 pub fn webhook_verify_once(
     #[napi(ts_arg_type = "string | Uint8Array")] secret: Bytes<'_>,
@@ -74,7 +75,7 @@ pub fn webhook_verify_once(
 }
 
 /// The hex signature of `body` under `secret`.
-#[napi(js_name = "webhookSign")]
+#[napi(catch_unwind, js_name = "webhookSign")]
 pub fn webhook_sign(
     #[napi(ts_arg_type = "string | Uint8Array")] secret: Bytes<'_>,
     #[napi(ts_arg_type = "string | Uint8Array")] body: Bytes<'_>,
