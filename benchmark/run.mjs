@@ -18,6 +18,7 @@ const SUITES = {
   webhook: './webhook.mjs',
   sanitize: './sanitize.mjs',
   erasure: './erasure.mjs',
+  load: './load.mjs',
 }
 
 function parseArgs(argv) {

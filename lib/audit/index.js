@@ -5,7 +5,7 @@
 // raw identifier: subjects are keyed hashes.
 
 const fs = require('node:fs')
-const { inspect } = require('node:util')
+const { inspect, types } = require('node:util')
 
 const native = require('../native.js')
 const { CustomerioSecurityError, CustomerioSecurityTypeError, fromNative, typeError } = require('../errors.js')
@@ -15,7 +15,8 @@ const GENESIS_MAC = '0'.repeat(64)
 const KEY_ID = /^[A-Za-z0-9_.-]{1,32}$/
 
 function auditKeyOf(key) {
-  if (!(typeof key === 'string' || key instanceof Uint8Array) || key.length === 0) {
+  const bytes = !types.isProxy(key) && ArrayBuffer.isView(key) && key instanceof Uint8Array
+  if (!(typeof key === 'string' || bytes) || key.length === 0) {
     throw typeError('ERR_MISSING_AUDIT_KEY', 'an audit key (a non-empty string, Buffer or Uint8Array) is required')
   }
   try {
@@ -51,11 +52,11 @@ function openAuditLog(path, options) {
 
 function recover(fd, key) {
   const content = fs.readFileSync(fd)
-  let check = native.auditVerify(key, content)
+  let check = verifyContent(key, content)
   if (check.problem === 'INCOMPLETE_LAST_LINE') {
     const keep = content.lastIndexOf(0x0a) + 1
     fs.ftruncateSync(fd, keep)
-    check = native.auditVerify(key, content.subarray(0, keep))
+    check = verifyContent(key, content.subarray(0, keep))
   }
   if (check.problem !== '') {
     throw new CustomerioSecurityError(
@@ -113,7 +114,13 @@ class AuditLog {
     const seq = (this.#head === null ? 0 : this.#head.seq) + 1
     const prev = this.#head === null ? GENESIS_MAC : this.#head.mac
     const body = JSON.stringify({ seq, prev, key_id: this.#keyId, ...fields })
-    const [line, mac] = native.auditSeal(this.#key, body)
+    let sealed
+    try {
+      sealed = native.auditSeal(this.#key, body)
+    } catch (error) {
+      throw fromNative(error, CustomerioSecurityTypeError)
+    }
+    const [line, mac] = sealed
     this.#head = { seq, mac }
     return line
   }
@@ -189,6 +196,8 @@ function time(value, name) {
  * also detects records cut off the end, which no chain can show by itself.
  */
 function verifyAuditLog(path, options) {
+  // A number would be read as a file descriptor (0 is stdin).
+  if (typeof path !== 'string' || path.length === 0) throw typeError('ERR_INVALID_PATH', 'path must be a file path')
   if (options === null || typeof options !== 'object') throw typeError('ERR_INVALID_ARGUMENT', 'options must be an object')
   const key = auditKeyOf(options.key)
   const expected = headText(options.expectedHead)
@@ -200,18 +209,21 @@ function verifyAuditLog(path, options) {
       cause: error,
     })
   }
-  let check
-  try {
-    check = native.auditVerify(key, content, expected)
-  } catch (error) {
-    throw fromNative(error, CustomerioSecurityTypeError)
-  }
+  const check = verifyContent(key, content, expected)
   const result = { valid: check.problem === '', records: check.records, head: parseHead(check.head) }
   if (check.problem !== '') {
     result.firstBadRecord = check.problemLine
     result.reason = check.problem
   }
   return result
+}
+
+function verifyContent(key, content, expectedHead) {
+  try {
+    return native.auditVerify(key, content, expectedHead)
+  } catch (error) {
+    throw fromNative(error, CustomerioSecurityTypeError)
+  }
 }
 
 function headText(head) {

@@ -1,5 +1,7 @@
 'use strict'
 
+const { types } = require('node:util')
+
 const native = require('../native.js')
 const { CustomerioSecurityError, CustomerioSecurityTypeError, fromNative, typeError } = require('../errors.js')
 const { nativeOptions } = require('./options.js')
@@ -10,7 +12,14 @@ const { Walker } = require('./walk.js')
  * attributes and returns a new object (the input is never changed).
  */
 function createSanitizer(policy) {
-  const options = nativeOptions(policy)
+  let options
+  try {
+    options = nativeOptions(policy)
+  } catch (error) {
+    if (error instanceof CustomerioSecurityTypeError) throw error
+    // A getter or Proxy trap of the policy threw: the policy cannot be read.
+    throw typeError('ERR_INVALID_POLICY', 'the sanitizer policy could not be read (a getter or Proxy trap threw)')
+  }
   let compiled
   try {
     compiled = native.sanitizerCreate(options.json, options.pepperKey, options.pepperKeyId)
@@ -65,8 +74,14 @@ function attributes(attrs) {
 /** True for a Buffer/Uint8Array (answered with a Buffer), false for a string. */
 function jsonInput(json) {
   if (typeof json === 'string') return false
-  if (json instanceof Uint8Array) return true
+  // By internal slots, not instanceof alone: a Proxy of a Buffer passes instanceof but napi
+  // cannot read it, and a Proxy's traps could throw anything.
+  if (isBytes(json)) return true
   throw typeError('ERR_INVALID_JSON_INPUT', 'sanitizeJson takes JSON text as a string, Buffer or Uint8Array')
+}
+
+function isBytes(value) {
+  return !types.isProxy(value) && ArrayBuffer.isView(value) && value instanceof Uint8Array
 }
 
 let defaultSanitizer

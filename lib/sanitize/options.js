@@ -4,7 +4,9 @@
 // Rust, with errors that name the option) and the pepper apart, so a secret never travels inside
 // a JSON string or shows up in an error about the options.
 
-const { typeError } = require('../errors.js')
+const { types } = require('node:util')
+
+const { CustomerioSecurityTypeError, typeError } = require('../errors.js')
 
 function nativeOptions(policy) {
   if (policy === undefined) return { json: '{}', pepperKey: undefined, pepperKeyId: undefined }
@@ -14,12 +16,23 @@ function nativeOptions(policy) {
   const { pepper, ...options } = policy
   let json
   try {
-    json = JSON.stringify(options)
-  } catch {
+    json = JSON.stringify(options, refuseNonJson)
+  } catch (error) {
+    if (error instanceof CustomerioSecurityTypeError) throw error
     throw typeError('ERR_INVALID_POLICY', 'the sanitizer policy must be plain JSON data (besides pepper)')
   }
   if (pepper === undefined) return { json, pepperKey: undefined, pepperKeyId: undefined }
   return { json, ...pepperOf(pepper) }
+}
+
+// JSON.stringify would drop a function, Symbol or undefined value silently, and a rule dropped
+// that way falls back to the default (the field kept raw): refuse them instead.
+function refuseNonJson(key, value) {
+  const type = typeof value
+  if (type === 'function' || type === 'symbol' || (type === 'undefined' && key !== '')) {
+    throw typeError('ERR_INVALID_POLICY', `policy option '${String(key).slice(0, 40)}' must be JSON data, not a ${type}`)
+  }
+  return value
 }
 
 function pepperOf(pepper) {
@@ -27,7 +40,8 @@ function pepperOf(pepper) {
     throw typeError('ERR_INVALID_PEPPER', 'pepper must be { key, keyId }')
   }
   const { key, keyId } = pepper
-  if (!(typeof key === 'string' || key instanceof Uint8Array) || key.length === 0) {
+  const bytes = !types.isProxy(key) && ArrayBuffer.isView(key) && key instanceof Uint8Array
+  if (!(typeof key === 'string' || bytes) || key.length === 0) {
     throw typeError('ERR_INVALID_PEPPER', 'pepper.key must be a non-empty string, Buffer or Uint8Array')
   }
   if (typeof keyId !== 'string') {

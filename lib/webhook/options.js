@@ -4,6 +4,8 @@
 // strings, byte arrays and numbers. Misuse throws a coded TypeError; junk header values are
 // never errors: they become a value the core reports as missing or malformed.
 
+const { types } = require('node:util')
+
 const { typeError } = require('../errors.js')
 
 const DEFAULT_TOLERANCE_SECONDS = 300
@@ -11,6 +13,8 @@ const SCHEME_V0 = 0
 const SCHEME_BODY = 1
 // A header value no parser accepts: the core reports it as malformed.
 const JUNK_HEADER = '\u0000'
+// What a detached buffer (transferred to a worker, say) holds.
+const EMPTY = new Uint8Array(0)
 // Later than the year 5000 in seconds, but a plausible time in milliseconds.
 const LARGEST_PLAUSIBLE_SECONDS = 1e11
 
@@ -48,6 +52,8 @@ function now(value) {
 function header(value) {
   if (typeof value === 'string') return value
   if (value === undefined || value === null) return ''
+  // Node never hands over a Proxy (Array.isArray throws on a revoked one): junk, like any object.
+  if (types.isProxy(value)) return JUNK_HEADER
   if (Array.isArray(value)) return repeatedHeader(value)
   return JUNK_HEADER
 }
@@ -72,12 +78,21 @@ function repeatedHeader(values) {
   return first
 }
 
-/** The raw body: bytes or text exactly as received. */
+/**
+ * The raw body: bytes or text exactly as received. Views are told apart by their internal slots
+ * (ArrayBuffer.isView, util.types), never by `instanceof` alone: a Proxy of a Buffer passes
+ * `instanceof Uint8Array`, yet napi cannot read it, and a revoked one throws on the check.
+ */
 function body(value) {
-  if (typeof value === 'string' || value instanceof Uint8Array) return value
-  if (value instanceof ArrayBuffer) return new Uint8Array(value)
-  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength)
-  if (value !== null && typeof value === 'object') {
+  if (typeof value === 'string') return value
+  if (ArrayBuffer.isView(value)) {
+    if (value instanceof Uint8Array) return value
+    // A DataView of a detached buffer throws on byteOffset; it holds nothing.
+    if (value.buffer.byteLength === 0) return EMPTY
+    return new Uint8Array(value.buffer, value.byteOffset, value.byteLength)
+  }
+  if (types.isArrayBuffer(value)) return value.byteLength === 0 ? EMPTY : new Uint8Array(value)
+  if (value !== null && typeof value === 'object' && !types.isProxy(value) && !types.isSharedArrayBuffer(value)) {
     throw typeError(
       'ERR_BODY_NOT_RAW',
       'body is a parsed object, but the signature covers the raw bytes: pass the body exactly as ' +
@@ -112,7 +127,8 @@ function secret(value, index = 0) {
     }
     return value
   }
-  if (value instanceof Uint8Array) {
+  // isView first: a Proxy of a Buffer passes instanceof but has no readable bytes.
+  if (ArrayBuffer.isView(value) && value instanceof Uint8Array) {
     if (value.length === 0) throw emptySecret(index)
     return value
   }
