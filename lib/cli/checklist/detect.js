@@ -35,7 +35,8 @@ function detect(line, before = '') {
   }
   for (const m of text.matchAll(ASSIGNMENT)) {
     const value = m[2]
-    if (isLiteral(value, m[1] !== '')) add(value, 'assignment', `${/\w+/.exec(m[0])[0]} assignment`)
+    const variable = /\w+/.exec(m[0])[0]
+    if (isLiteral(value, m[1] !== '') && fitsShape(variable, value)) add(value, 'assignment', `${variable} assignment`)
   }
   for (const m of text.matchAll(BASIC)) {
     const decoded = Buffer.from(m[1], 'base64').toString('latin1')
@@ -56,6 +57,13 @@ function detect(line, before = '') {
 function isLiteral(value, quoted) {
   if (value.length < 8 || PLACEHOLDER.test(value)) return false
   return quoted || /\d/.test(value)
+}
+
+// Site ids and Track keys are 20 hex characters and App keys 32: a value of another shape under
+// those names cannot be one (a proxy token, a test fixture). Secrets and tokens have no shape.
+const SHAPED = /(?:SITE_?ID|API_KEY|APP_KEY|TRACK_KEY)$/
+function fitsShape(variable, value) {
+  return !SHAPED.test(variable) || /^(?:[0-9a-fA-F]{20}|[0-9a-fA-F]{32})$/.test(value)
 }
 
 // All digits is a number, all letters a word: real keys have both (a key without either is
