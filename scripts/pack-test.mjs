@@ -130,7 +130,7 @@ async function pack(ctx) {
     platform = await npmPack(ctx, stage.dir, join(ctx.tmp, 'publish'))
     const manifest = JSON.parse(readFileSync(join(stage.dir, 'package.json'), 'utf8'))
     const files = [...platform.files].sort()
-    const want = ['README.md', stage.addon, 'package.json'].sort()
+    const want = ['LICENSE', 'README.md', stage.addon, 'package.json'].sort()
     if (JSON.stringify(files) !== JSON.stringify(want)) throw failure(`holds ${files.join(', ')}; expected ${want.join(', ')}`)
     if (manifest.name !== platformName || manifest.version !== pkg.version) throw failure(`is ${manifest.name}@${manifest.version}, expected ${platformName}@${pkg.version}`)
     if (manifest.main !== stage.addon) throw failure(`main is ${manifest.main}, expected ${stage.addon}`)
