@@ -4,11 +4,10 @@
 // erasure audit log's chain (key from CUSTOMERIO_AUDIT_KEY) and print its head for anchoring.
 
 const fs = require('node:fs')
-const { parseArgs } = require('node:util')
 const { PREFIX } = require('../errors.js')
 const { auditKey } = require('./erase-env.js')
 const { describeIoError } = require('../errors.js')
-const { EXIT_FAILED, EXIT_OK, UsageError } = require('./usage.js')
+const { EXIT_FAILED, EXIT_OK, UsageError, parseCommandLine } = require('./usage.js')
 
 const usage = `Usage: customerio-security audit-log verify FILE [--head HEAD]
        customerio-security audit-log head FILE
@@ -62,16 +61,7 @@ async function run(args, io) {
 }
 
 function parseOptions(args) {
-  let parsed
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: { head: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
-    })
-  } catch (error) {
-    throw new UsageError(error.message)
-  }
+  const parsed = parseCommandLine(args, { head: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } })
   const { values, positionals } = parsed
   if (values.help) return { help: true }
   const [command, file, ...extra] = positionals

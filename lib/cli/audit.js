@@ -6,7 +6,6 @@
 
 const fs = require('node:fs/promises')
 const path = require('node:path')
-const { parseArgs } = require('node:util')
 const { firstLine, git } = require('./checklist/git.js')
 const { trackedFiles, walkFiles } = require('./checklist/files.js')
 const { scanFiles, scanHistory } = require('./checklist/scan.js')
@@ -15,7 +14,7 @@ const { checkFiles, checkHistory } = require('./checklist/secrets.js')
 const { checkCredentialAge } = require('./checklist/age.js')
 const { CodeUses } = require('./checklist/code-checks.js')
 const { formatJson, formatText, totals } = require('./checklist/format.js')
-const { EXIT_FAILED, EXIT_OK, UsageError } = require('./usage.js')
+const { EXIT_FAILED, EXIT_OK, UsageError, parseCommandLine } = require('./usage.js')
 
 const DEFAULT_MAX_AGE_DAYS = 90
 
@@ -72,21 +71,12 @@ async function run(args, io) {
 }
 
 function parseOptions(args) {
-  let parsed
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
+  const parsed = parseCommandLine(args, {
         json: { type: 'boolean', default: false },
         'max-age-days': { type: 'string' },
         'no-history': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
-      },
-    })
-  } catch (error) {
-    throw new UsageError(error.message)
-  }
+      })
   const { values, positionals } = parsed
   if (positionals.length > 1) throw new UsageError('at most one DIR')
   let maxAgeDays = DEFAULT_MAX_AGE_DAYS

@@ -5,11 +5,10 @@
 // they belong to, and prints the answer. No secret is ever printed: only variable names,
 // codes, the region, the environment id and the endpoint.
 
-const { parseArgs } = require('node:util')
 const { PREFIX } = require('../errors.js')
 const { loadCredentials } = require('../credentials/load.js')
 const { checkCredentials, DEFAULT_TIMEOUT_MS } = require('../credentials/check.js')
-const { EXIT_FAILED, EXIT_OK, UsageError } = require('./usage.js')
+const { EXIT_FAILED, EXIT_OK, UsageError, parseCommandLine } = require('./usage.js')
 
 const usage = `Usage: customerio-security check [options]
 
@@ -53,19 +52,11 @@ async function run(args, io) {
 }
 
 function parseOptions(args) {
-  let values
-  try {
-    ;({ values } = parseArgs({
-      args,
-      options: {
+  const { values } = parseCommandLine(args, {
         json: { type: 'boolean', default: false },
         timeout: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
-      },
-    }))
-  } catch (error) {
-    throw new UsageError(error.message)
-  }
+      }, false)
   let timeoutMs = DEFAULT_TIMEOUT_MS
   if (values.timeout !== undefined) {
     timeoutMs = Number(values.timeout)

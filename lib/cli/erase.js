@@ -4,13 +4,12 @@
 // Everything that can be wrong with the invocation (options, environment, the ids file, the
 // journal, the audit log) is reported before the first request is sent.
 
-const { parseArgs } = require('node:util')
 const { PREFIX } = require('../errors.js')
 const { ERASURE_MODES, eraseMany } = require('../erasure/index.js')
 const { auditKey, trackCredentials } = require('./erase-env.js')
 const { checkIdsFile, lineNumbersOf, readIds } = require('./erase-ids.js')
 const { EraseProgress } = require('./erase-progress.js')
-const { EXIT_FAILED, EXIT_OK, UsageError } = require('./usage.js')
+const { EXIT_FAILED, EXIT_OK, UsageError, parseCommandLine } = require('./usage.js')
 
 const usage = `Usage: customerio-security erase --ids FILE --journal FILE --audit FILE [options]
 
@@ -126,11 +125,7 @@ async function report(summary, audit, formatAuditHead, options, io) {
 }
 
 function parseOptions(args) {
-  let parsed
-  try {
-    parsed = parseArgs({
-      args,
-      options: {
+  const parsed = parseCommandLine(args, {
         ids: { type: 'string' },
         journal: { type: 'string' },
         audit: { type: 'string' },
@@ -146,11 +141,7 @@ function parseOptions(args) {
         'policy-version': { type: 'string' },
         quiet: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
-      },
-    })
-  } catch (error) {
-    throw new UsageError(error.message)
-  }
+      }, false)
   const { values } = parsed
   if (values.help) return { help: true }
   for (const name of ['ids', 'journal', 'audit']) {

@@ -6,14 +6,13 @@
 // plus the longest line.
 
 const fs = require('node:fs')
-const { parseArgs } = require('node:util')
 const { createSanitizer } = require('../sanitize/index.js')
 const { PREFIX } = require('../errors.js')
 const { LineSplitter, isBlank, withoutBom } = require('./lines.js')
 const { describeIoError } = require('../errors.js')
 const { loadPolicy } = require('./policy-file.js')
 const { Progress, Tally, formatSummary } = require('./report.js')
-const { EXIT_OK, EXIT_FAILED, UsageError } = require('./usage.js')
+const { EXIT_OK, EXIT_FAILED, UsageError, parseCommandLine } = require('./usage.js')
 
 const usage = `Usage: customerio-security sanitize [options] [FILE]
 
@@ -58,21 +57,12 @@ async function run(args, io) {
 }
 
 function parseOptions(args) {
-  let parsed
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
+  const parsed = parseCommandLine(args, {
         policy: { type: 'string' },
         'on-error': { type: 'string', default: 'stop' },
         quiet: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
-      },
-    })
-  } catch (error) {
-    throw new UsageError(error.message)
-  }
+      })
   const { values, positionals } = parsed
   if (values['on-error'] !== 'stop' && values['on-error'] !== 'skip') {
     throw new UsageError(`--on-error must be 'stop' or 'skip'`)
