@@ -52,6 +52,18 @@ export interface JsonResult {
   changes: Array<ChangeInfo>
 }
 
+export interface LineErrorInfo {
+  /** 1-based line number. */
+  line: number
+  code: string
+  message: string
+}
+
+export interface NdjsonResult {
+  output: string | Buffer
+  errors: Array<LineErrorInfo>
+}
+
 export interface PolicyInfo {
   rules: Array<RuleInfo>
   maxDepth: number
@@ -88,6 +100,9 @@ export declare function sanitizerJson(policy: ExternalObject<'Policy'>, input: s
 
 /** Like `sanitizerJson`, with the report. */
 export declare function sanitizerJsonReport(policy: ExternalObject<'Policy'>, input: string | Uint8Array, asBuffer: boolean): JsonResult
+
+/** Sanitizes NDJSON in one call: every line as a document, malformed lines left out and listed. */
+export declare function sanitizerNdjson(policy: ExternalObject<'Policy'>, input: string | Uint8Array, asBuffer: boolean): NdjsonResult
 
 /**
  * `null` when the detectors find nothing; else `['redact', text, ...detectors]` or

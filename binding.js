@@ -845,6 +845,7 @@ module.exports.sanitizerDecide = nativeBinding.sanitizerDecide
 module.exports.sanitizerInfo = nativeBinding.sanitizerInfo
 module.exports.sanitizerJson = nativeBinding.sanitizerJson
 module.exports.sanitizerJsonReport = nativeBinding.sanitizerJsonReport
+module.exports.sanitizerNdjson = nativeBinding.sanitizerNdjson
 module.exports.sanitizerScan = nativeBinding.sanitizerScan
 module.exports.sanitizerScanNumber = nativeBinding.sanitizerScanNumber
 module.exports.sanitizerTransform = nativeBinding.sanitizerTransform

@@ -485,6 +485,16 @@ export interface SanitizeReport {
   changes: SanitizeChange[]
 }
 
+/** A line `sanitizeNdjson` left out. */
+export interface NdjsonLineError {
+  /** 1-based. */
+  line: number
+  /** `ERR_INVALID_JSON`, `ERR_MAX_DEPTH`, `ERR_LIMIT_EXCEEDED`, ... */
+  code: string
+  /** Names the problem and the byte offset in the line, never its content. */
+  message: string
+}
+
 export interface Sanitizer {
   /**
    * A sanitized copy of `attrs` (never changed in place). Throws a {@link CustomerioSecurityError}
@@ -496,6 +506,13 @@ export interface Sanitizer {
   /** The same rules on JSON text, without building JS objects. A string in gives a string out, a Buffer a Buffer. */
   sanitizeJson(json: string): string
   sanitizeJson(json: Buffer | Uint8Array): Buffer
+  /**
+   * NDJSON (one JSON document per line, `\n` or `\r\n`) in one call: each line sanitized as by
+   * `sanitizeJson`, blank lines skipped, output one record per line. A line that cannot be
+   * sanitized is left out and listed in `errors` (its number and code, never its text).
+   */
+  sanitizeNdjson(ndjson: string): { ndjson: string; errors: NdjsonLineError[] }
+  sanitizeNdjson(ndjson: Buffer | Uint8Array): { ndjson: Buffer; errors: NdjsonLineError[] }
   sanitizeJsonWithReport(json: string): { json: string; report: SanitizeReport }
   sanitizeJsonWithReport(json: Buffer | Uint8Array): { json: Buffer; report: SanitizeReport }
 }

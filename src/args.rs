@@ -128,13 +128,23 @@ impl TypeName for Header {
 
 impl ValidateNapiValue for Header {}
 
-/// Reads a string as UTF-8 with one pass over it: its UTF-16 length is known without a scan, and
-/// three UTF-8 bytes per UTF-16 unit is the most it can take (asking for the UTF-8 length first
-/// would walk the whole string once more).
+/// Reads a string as UTF-8. A short one in one pass: its UTF-16 length is known without a scan,
+/// and three UTF-8 bytes per UTF-16 unit is the most it can take. A long one asks for its exact
+/// UTF-8 length first: zeroing three times its size costs more than the extra scan.
 unsafe fn read_utf8(env: sys::napi_env, value: sys::napi_value) -> Result<Vec<u8>> {
+    const ONE_PASS_UNITS: usize = 16 * 1024;
     let mut units = 0;
     check(unsafe { sys::napi_get_value_string_utf16(env, value, ptr::null_mut(), 0, &mut units) })?;
-    let mut bytes = vec![0u8; units.saturating_mul(3).saturating_add(1)];
+    let capacity = if units <= ONE_PASS_UNITS {
+        units.saturating_mul(3)
+    } else {
+        let mut exact = 0;
+        check(unsafe {
+            sys::napi_get_value_string_utf8(env, value, ptr::null_mut(), 0, &mut exact)
+        })?;
+        exact
+    };
+    let mut bytes = vec![0u8; capacity.saturating_add(1)];
     let mut written = 0;
     check(unsafe {
         sys::napi_get_value_string_utf8(

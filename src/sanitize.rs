@@ -10,6 +10,7 @@ use customerio_security_core::sanitize::engine::{
     Decision, LimitMode, Policy, SanitizeError, Scalar, Scan,
 };
 use customerio_security_core::sanitize::json::{sanitize_json, sanitize_json_with};
+use customerio_security_core::sanitize::ndjson::sanitize_ndjson;
 use customerio_security_core::sanitize::policy::Action;
 use napi::bindgen_prelude::{BufferSlice, Either, External};
 use napi::{Env, Error, Result, Status};
@@ -234,6 +235,43 @@ pub fn sanitizer_json_report<'env>(
                 path: change.path,
                 action: change.action.to_owned(),
                 rule: change.rule,
+            })
+            .collect(),
+    })
+}
+
+#[napi(object)]
+pub struct LineErrorInfo {
+    /// 1-based line number.
+    pub line: u32,
+    pub code: String,
+    pub message: String,
+}
+
+#[napi(object, object_from_js = false)]
+pub struct NdjsonResult<'env> {
+    #[napi(ts_type = "string | Buffer")]
+    pub output: Either<Text, BufferSlice<'env>>,
+    pub errors: Vec<LineErrorInfo>,
+}
+
+/// Sanitizes NDJSON in one call: every line as a document, malformed lines left out and listed.
+#[napi(catch_unwind, js_name = "sanitizerNdjson")]
+pub fn sanitizer_ndjson<'env>(
+    env: &'env Env,
+    #[napi(ts_arg_type = "ExternalObject<'Policy'>")] policy: &External<Policy>,
+    #[napi(ts_arg_type = "string | Uint8Array")] input: Bytes<'_>,
+    as_buffer: bool,
+) -> Result<NdjsonResult<'env>> {
+    let (output, errors) = sanitize_ndjson(input.as_slice(), policy);
+    Ok(NdjsonResult {
+        output: output_of(env, output, as_buffer)?,
+        errors: errors
+            .into_iter()
+            .map(|e| LineErrorInfo {
+                line: u32::try_from(e.line).unwrap_or(u32::MAX),
+                code: e.error.code.as_str().to_owned(),
+                message: format!("customerio-security: {}", e.error.message),
             })
             .collect(),
     })

@@ -45,6 +45,15 @@ function createSanitizer(policy) {
         throw fromNative(error)
       }
     },
+    sanitizeNdjson(ndjson) {
+      const asBuffer = jsonInput(ndjson)
+      try {
+        const { output, errors } = native.sanitizerNdjson(compiled, ndjson, asBuffer)
+        return { ndjson: output, errors }
+      } catch (error) {
+        throw fromNative(error)
+      }
+    },
     sanitizeJsonWithReport(json) {
       const asBuffer = jsonInput(json)
       try {

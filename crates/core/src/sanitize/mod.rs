@@ -5,6 +5,7 @@ pub mod detect;
 pub mod engine;
 pub mod json;
 pub mod keys;
+pub mod ndjson;
 pub mod normalize;
 pub mod policy;
 pub mod pseudonym;
