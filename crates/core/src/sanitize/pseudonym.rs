@@ -121,14 +121,11 @@ pub fn mask(value: &str, keep_last: usize) -> String {
 }
 
 fn push_hex(bytes: &[u8], hex_chars: usize, out: &mut String) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let needed = bytes.get(..hex_chars.div_ceil(2)).unwrap_or(bytes);
     let start = out.len();
-    for &byte in bytes.iter().take(hex_chars.div_ceil(2)) {
-        out.push(char::from(HEX[usize::from(byte >> 4)]));
-        out.push(char::from(HEX[usize::from(byte & 0xf)]));
-    }
+    out.push_str(&hex::encode(needed));
     // An odd length cuts the last byte's second digit.
-    out.truncate(start + hex_chars.min(bytes.len() * 2));
+    out.truncate(start + hex_chars.min(needed.len() * 2));
 }
 
 #[cfg(test)]
