@@ -11,34 +11,9 @@ import { IncomingMessage } from 'node:http'
 import { CustomerioSecurityTypeError, customerioWebhook, signWebhook } from '../index.js'
 import { EXPRESS_VERSIONS, buildApp, listen, loadExpress } from './helpers/express-app.mjs'
 import { cryptoSignature, nowSeconds, post } from './helpers/express-client.mjs'
-
-// Demo keys only: random per run, never printed.
-const SECRET = randomBytes(32).toString('hex')
-const OTHER_SECRET = randomBytes(32).toString('hex')
-
-// An `email_sent` event from Customer.io's reporting-webhook spec, serialized with unusual
-// whitespace: re-serializing the parsed object would not give these bytes back, so a pass
-// proves the signature was checked over the raw body.
-const EVENT = {
-  metric: 'sent',
-  event_id: '01E4C4CT6YDC7Y5M7FE1GWWPQJ',
-  object_type: 'email',
-  timestamp: 1613063089,
-  data: {
-    action_id: 42,
-    broadcast_id: 9,
-    customer_id: '0200000001',
-    delivery_id: 'RPILAgUBcRhIBqSfeiIwdIYJKxTY',
-    identifiers: { id: '42', email: 'test@example.com', cio_id: 'd9c106000001' },
-    recipient: 'test@example.com',
-  },
-}
-const BODY = JSON.stringify(EVENT, null, 3) + '\n'
-const JSON_TYPE = { 'content-type': 'application/json' }
-
-function signed(body, { secret = SECRET, timestamp, type = JSON_TYPE } = {}) {
-  return { ...type, ...signWebhook(body, secret, timestamp === undefined ? {} : { timestamp }) }
-}
+// The spec's email_sent event, serialized with unusual whitespace: re-serializing the parsed
+// object would not give these bytes back, so a pass proves the raw body was checked.
+import { BODY, EVENT, JSON_TYPE, OTHER_SECRET, SECRET, expectRefusal, signed } from './helpers/webhook-http-cases.mjs'
 
 /** Builds, starts and always closes one app; `run` gets the port and what the handler saw. */
 async function withApp(express, setup, run) {
@@ -60,11 +35,6 @@ async function assertStillServing(port, seen, headers = JSON_TYPE) {
   assert.deepEqual(seen.at(-1).event, EVENT)
 }
 
-function expectRefusal(res, status, error) {
-  assert.equal(res.status, status, res.text)
-  assert.match(res.headers['content-type'], /^application\/json/)
-  assert.equal(res.json.error, error)
-}
 
 for (const version of EXPRESS_VERSIONS) {
   const express = loadExpress(version)
