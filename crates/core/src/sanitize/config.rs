@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 use super::detect::{Detector, DetectorSet};
 use super::engine::{LimitMode, Policy, MAX_DEPTH_CEILING};
-use super::policy::{Action, Digest, FieldRules, MatchKey, Unlisted, PSEUDONYMIZE};
+use super::policy::{Action, Digest, FieldRules, MatchKey, Unlisted};
 use super::pseudonym::Pepper;
 
 /// Fields Customer.io needs raw to identify and message people.
@@ -107,14 +107,18 @@ fn policy_from_options(
         for (name, action) in fields {
             let action = field_action(action, default_digest)
                 .map_err(|e| error(format!("fields.{}: {}", printable(name), e.message)))?;
-            set(&mut policy.rules, name, action)?;
+            // A class id (`phone`, `credential`) sets the action of every name in the class.
+            if !policy.rules.set_class(name, action) {
+                set(&mut policy.rules, name, action)?;
+            }
         }
     }
     if options.contains_key("allow") {
         policy.rules.unlisted = Unlisted::Drop;
         for name in string_list(options, "allow")? {
+            // Past the name rules, not past the detectors: only `keep` skips those.
             if policy.rules.lookup(name).is_none() {
-                set(&mut policy.rules, name, Action::Keep)?;
+                set(&mut policy.rules, name, Action::Allow)?;
             }
         }
     }
@@ -342,9 +346,4 @@ fn string_list<'v>(
 /// Option names come from the caller's code, but cap and filter them before echoing.
 fn printable(name: &str) -> String {
     name.chars().filter(|c| !c.is_control()).take(40).collect()
-}
-
-/// The names of the built-in pseudonymized fields, for documentation and tests.
-pub fn pseudonymized_fields() -> &'static [&'static str] {
-    PSEUDONYMIZE
 }

@@ -156,6 +156,8 @@ impl Policy {
             return Decision::Forbidden;
         }
         match self.rules.lookup(key) {
+            // An allow-listed name is an unlisted field that may pass: walked and scanned.
+            Some(rule) if rule.action == Action::Allow => Decision::Keep,
             Some(rule) => Decision::Rule(rule),
             None if self.rules.unlisted == Unlisted::Drop => Decision::Unlisted,
             None => Decision::Keep,
@@ -186,7 +188,7 @@ impl Policy {
             Action::Mask { keep_last } => Scalar::Value(pseudonym::mask(text, keep_last)),
             Action::E164 if normalize::is_e164(text) => Scalar::Value(text.to_owned()),
             Action::E164 => Scalar::Drop("invalid_e164"),
-            Action::Keep => Scalar::Value(text.to_owned()),
+            Action::Keep | Action::Allow => Scalar::Value(text.to_owned()),
             Action::Drop => Scalar::Drop("dropped"),
         })
     }

@@ -197,7 +197,7 @@ impl<'a> Walker<'a, '_> {
                 let rule_name = rule_name.to_owned();
                 self.skip_reported(depth, "dropped", rule_name)
             }
-            Action::Keep => {
+            Action::Keep | Action::Allow => {
                 self.copy(key.start, key.end);
                 self.out.push(b':');
                 let value_start = self.out.len();

@@ -40,13 +40,11 @@ pub fn normalize_key(key: &str) -> String {
     out
 }
 
-/// Lowercase letters and digits only: `iP_ADDress`, `IpAddress` and `ip-address` all become
-/// `ipaddress`. Matching on this form catches random casing that defeats camelCase splitting.
+/// Lowercase letters and digits only, after folding look-alikes: `iP_ADDress`, `IpAddress`,
+/// `ip-address` and fullwidth `ＩＰ Ａｄｄｒｅｓｓ` all become `ipaddress`. Matching on this
+/// form catches random casing that defeats camelCase splitting.
 pub fn compact_key(key: &str) -> String {
-    key.chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect()
+    super::names::compact(key)
 }
 
 /// Longest name [`compact_key_ascii`] compacts on the stack.

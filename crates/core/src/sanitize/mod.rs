@@ -1,12 +1,15 @@
 //! PII sanitization: which attributes may leave for Customer.io, and in what form.
 
+pub mod classify;
 pub mod config;
 pub mod detect;
 pub mod engine;
 pub mod json;
 pub mod keys;
+pub mod names;
 pub mod ndjson;
 pub mod normalize;
 pub mod policy;
 pub mod pseudonym;
 pub mod report;
+pub mod taxonomy;

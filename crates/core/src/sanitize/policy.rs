@@ -3,67 +3,11 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::keys::{compact_key, compact_key_ascii, is_normalized, normalize_key, COMPACT_STACK};
-
-/// Fields that must never reach Customer.io (the guide's list first, then close relatives).
-pub const NEVER_SEND: &[&str] = &[
-    "ssn",
-    "social_security",
-    "tax_id",
-    "credit_card",
-    "card_number",
-    "cvv",
-    "password",
-    "password_hash",
-    "bank_account",
-    "routing_number",
-    "social_security_number",
-    "credit_card_number",
-    "cvc",
-    "card_cvv",
-    "bank_account_number",
-];
-
-/// Fields the guide pseudonymizes (its list first, then common spellings of the same data).
-pub const PSEUDONYMIZE: &[&str] = &[
-    "phone",
-    "phone_number",
-    "ip_address",
-    "ip",
-    "address",
-    "street_address",
-    "mobile_phone",
-    "home_address",
-    "billing_address",
-    "shipping_address",
-    "mailing_address",
-];
-
-/// Rule names also matched as the last words of a longer snake_case key (`billing_card_number`,
-/// `user_ssn`, `home_phone`, `client_ip`). Not `address`: `email_address` is what Customer.io
-/// needs to send email.
-const SUFFIX_MATCHED: &[&str] = &[
-    "ssn",
-    "social_security",
-    "social_security_number",
-    "tax_id",
-    "credit_card",
-    "credit_card_number",
-    "card_number",
-    "cvv",
-    "cvc",
-    "password",
-    "password_hash",
-    "bank_account",
-    "bank_account_number",
-    "routing_number",
-    "phone",
-    "phone_number",
-    "ip",
-    "ip_address",
-];
+use super::classify::{class_index, classifier, ClassSet};
+use super::keys::{compact_key, compact_key_ascii, normalize_key, COMPACT_STACK};
+use super::taxonomy::{ClassKind, CLASSES};
 
 /// How a pseudonym is computed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -89,7 +33,11 @@ pub enum MatchKey {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Action {
     Drop,
+    /// Sent raw, the value detectors skipped (an explicit `keep` rule: ids).
     Keep,
+    /// Sent raw and scanned by the value detectors like any unlisted field (a name on an
+    /// allow-list).
+    Allow,
     /// Replace `key` by `<key>_hash` holding the digest.
     Pseudonymize(Digest),
     /// Keep the last `keep_last` characters, replace the rest with `*`.
@@ -108,7 +56,7 @@ impl Action {
     pub fn verb(self) -> &'static str {
         match self {
             Action::Drop => "dropped",
-            Action::Keep => "kept",
+            Action::Keep | Action::Allow => "kept",
             Action::Pseudonymize(_) | Action::MatchKey(_) => "hashed",
             Action::Mask { .. } => "masked",
             Action::E164 => "validated",
@@ -138,17 +86,27 @@ pub enum Unlisted {
     Drop,
 }
 
-/// The field rules of a policy, looked up by any spelling of a name.
+/// The field rules of a policy: the sensitive classes of the taxonomy, matched on the words of
+/// a name, and the policy's own rules, matched on the exact name in any spelling.
 #[derive(Clone, Debug, Default)]
 pub struct FieldRules {
     rules: Vec<Rule>,
     by_compact: FxHashMap<Box<[u8]>, usize>,
-    /// Rule names matched as the last words of a key, by name (`card_number` -> rule index).
-    suffixes: FxHashMap<Box<str>, usize>,
-    /// The last two characters of every rule's compact name: a key whose compact form ends
-    /// otherwise matches no rule, exact or suffix, and skips both lookups.
+    /// Names taken away with `remove`: no rule, whatever their class.
+    unruled: FxHashSet<Box<[u8]>>,
+    /// The rule index of each class in [`CLASSES`], for the classes this policy has.
+    class_rules: Vec<usize>,
+    classes: ClassSet,
+    /// The last two characters of every exact name (rules and removals): a key whose compact
+    /// form ends otherwise is no exact name and skips that lookup.
     endings: Endings,
     pub unlisted: Unlisted,
+}
+
+impl Default for ClassSet {
+    fn default() -> Self {
+        ClassSet::none()
+    }
 }
 
 /// A rule could not be added. Names are the caller's own configuration, never attribute values.
@@ -168,21 +126,27 @@ impl fmt::Display for RuleError {
 impl std::error::Error for RuleError {}
 
 impl FieldRules {
-    /// The guide's behaviour, made leak-proof: never-send fields dropped, personal fields
+    /// The taxonomy's classes with their default actions: credentials, payment cards,
+    /// government ids and bank accounts dropped; phones, IP addresses and street addresses
     /// replaced by the 16-hex SHA-256 the guide writes.
     pub fn guide_defaults() -> Self {
         let mut rules = FieldRules::default();
         let digest = Action::Pseudonymize(Digest::Sha256 { hex_chars: 16 });
-        for name in NEVER_SEND {
-            rules.set_builtin(name, Action::Drop);
+        for class in CLASSES {
+            rules.class_rules.push(rules.rules.len());
+            rules.rules.push(Rule {
+                name: class.id.to_owned(),
+                action: match class.kind {
+                    ClassKind::Drop => Action::Drop,
+                    ClassKind::Hash => digest,
+                },
+            });
         }
-        for name in PSEUDONYMIZE {
-            rules.set_builtin(name, digest);
-        }
+        rules.classes = ClassSet::all();
         rules
     }
 
-    /// Adds or replaces the rule for `name` (matched in any spelling).
+    /// Adds or replaces the rule for `name` (matched in any spelling, as the whole name).
     pub fn set(&mut self, name: &str, action: Action) -> Result<(), RuleError> {
         let compact = compact_key(name);
         if compact.is_empty() {
@@ -192,6 +156,7 @@ impl FieldRules {
             name: normalize_key(name),
             action,
         };
+        self.unruled.remove(compact.as_bytes());
         match self.by_compact.get(compact.as_bytes()) {
             Some(&index) => {
                 if let Some(slot) = self.rules.get_mut(index) {
@@ -208,16 +173,43 @@ impl FieldRules {
         Ok(())
     }
 
-    /// Takes the rule for `name` away: the field is then unlisted (kept, and scanned by the
-    /// detectors), and so are longer names it matched as their last words.
-    pub fn remove(&mut self, name: &str) {
-        if let Some(index) = self.by_compact.remove(compact_key(name).as_bytes()) {
-            // The rule stays in `rules` so other indices keep their meaning; nothing finds it.
-            self.suffixes.retain(|_, &mut i| i != index);
+    /// Sets the action of a whole class (`phone`, `credential`...); false if `id` names none
+    /// this policy has.
+    pub fn set_class(&mut self, id: &str, action: Action) -> bool {
+        let Some(index) = class_index(id).filter(|&i| self.classes.contains(i)) else {
+            return false;
+        };
+        match self
+            .class_rules
+            .get(index)
+            .and_then(|&rule| self.rules.get_mut(rule))
+        {
+            Some(rule) => {
+                rule.action = action;
+                true
+            }
+            None => false,
         }
     }
 
-    /// Sets the action of every built-in rule that currently has `from`.
+    /// Takes a rule away. A class id removes the whole class; any other name leaves that exact
+    /// name (in any spelling) without a rule, even where its class would match it. The field is
+    /// then unlisted: kept, and scanned by the detectors.
+    pub fn remove(&mut self, name: &str) {
+        if let Some(index) = class_index(name) {
+            self.classes = self.classes.without(index);
+        }
+        let compact = compact_key(name);
+        if compact.is_empty() {
+            return;
+        }
+        // The rule stays in `rules` so other indices keep their meaning; nothing finds it.
+        self.by_compact.remove(compact.as_bytes());
+        self.endings.add(compact.as_bytes());
+        self.unruled.insert(compact.into_bytes().into_boxed_slice());
+    }
+
+    /// Sets the action of every rule that currently has `from`.
     pub fn replace_action(&mut self, from: Action, to: Action) {
         for rule in &mut self.rules {
             if rule.action == from {
@@ -226,16 +218,8 @@ impl FieldRules {
         }
     }
 
-    fn set_builtin(&mut self, name: &str, action: Action) {
-        if self.set(name, action).is_ok() && SUFFIX_MATCHED.contains(&name) {
-            if let Some(&index) = self.by_compact.get(compact_key(name).as_bytes()) {
-                self.suffixes.insert((*name).into(), index);
-            }
-        }
-    }
-
-    /// The rule for `key`, if one names it: exact in any spelling first, then as the last words
-    /// of a snake_case key.
+    /// The rule for `key`, if one names it: the policy's own rules by the exact name first,
+    /// then the class of the name.
     pub fn lookup(&self, key: &str) -> Option<&Rule> {
         self.lookup_index(key)
             .and_then(|index| self.rules.get(index))
@@ -243,10 +227,20 @@ impl FieldRules {
 
     /// Like [`FieldRules::lookup`], as an index into [`FieldRules::rules`].
     ///
-    /// Runs once per field of every JSON record, so the common case allocates nothing: ASCII
-    /// names are compacted on the stack, and already-snake_case names are matched as they are.
+    /// Runs once per field of every JSON record, so the common case allocates nothing: most
+    /// names are told apart from their last two letters, both here and in the classifier.
     pub fn lookup_index(&self, key: &str) -> Option<usize> {
-        // Most keys end in letters no rule ends in: tell from the raw key, before any copying.
+        if !self.by_compact.is_empty() || !self.unruled.is_empty() {
+            if let Some(exact) = self.exact(key) {
+                return exact;
+            }
+        }
+        let class = classifier().classify(key, self.classes)?;
+        self.class_rules.get(class).copied()
+    }
+
+    /// `Some(answer)` when `key` is one of the policy's exact names (`Some(None)`: removed).
+    fn exact(&self, key: &str) -> Option<Option<usize>> {
         if key.is_ascii() && !self.endings.may_end(&last_two_alnum(key)) {
             return None;
         }
@@ -259,23 +253,9 @@ impl FieldRules {
             return None;
         }
         if let Some(&index) = self.by_compact.get(compact.as_ref()) {
-            return Some(index);
+            return Some(Some(index));
         }
-        // A suffix rule matches `_<name>`: a key without a separator or a capital has no words.
-        if self.suffixes.is_empty() || !key.bytes().any(|b| b == b'_' || !b.is_ascii_lowercase()) {
-            return None;
-        }
-        let snake: Cow<'_, str> = if is_normalized(key) {
-            Cow::Borrowed(key)
-        } else {
-            Cow::Owned(normalize_key(key))
-        };
-        // Each word start after the first is a candidate: `billing_card_number` tries
-        // `card_number`, then `number`. A key has few words, so this is a few hash lookups.
-        snake
-            .match_indices('_')
-            .find_map(|(at, _)| snake.get(at + 1..).and_then(|tail| self.suffixes.get(tail)))
-            .copied()
+        self.unruled.contains(compact.as_ref()).then_some(None)
     }
 
     pub fn rules(&self) -> &[Rule] {
@@ -362,6 +342,10 @@ mod tests {
         rules.lookup(key).map(|rule| rule.action)
     }
 
+    fn rule_name<'r>(rules: &'r FieldRules, key: &str) -> Option<&'r str> {
+        rules.lookup(key).map(|rule| rule.name.as_str())
+    }
+
     #[test]
     fn guide_names_match_in_any_case() {
         let rules = FieldRules::guide_defaults();
@@ -384,32 +368,16 @@ mod tests {
     }
 
     #[test]
-    fn variants_the_guide_misses_are_caught() {
+    fn classes_are_reported_by_their_id() {
         let rules = FieldRules::guide_defaults();
-        for key in ["creditCard", "cardNumber", "credit-card", "social security"] {
-            assert_eq!(action(&rules, key), Some(Action::Drop), "{key}");
-        }
-        for key in ["phoneNumber", "Phone-Number", "phone number", "ipAddress"] {
-            assert!(
-                matches!(action(&rules, key), Some(Action::Pseudonymize(_))),
-                "{key}"
-            );
-        }
-    }
-
-    #[test]
-    fn suffixes_match_whole_words_only() {
-        let rules = FieldRules::guide_defaults();
-        assert_eq!(action(&rules, "billing_card_number"), Some(Action::Drop));
-        assert_eq!(action(&rules, "userSSN"), Some(Action::Drop));
-        assert!(matches!(
-            action(&rules, "home_phone"),
-            Some(Action::Pseudonymize(_))
-        ));
-        assert!(matches!(
-            action(&rules, "clientIp"),
-            Some(Action::Pseudonymize(_))
-        ));
+        assert_eq!(
+            rule_name(&rules, "billing_card_number"),
+            Some("payment_card")
+        );
+        assert_eq!(rule_name(&rules, "userSSN"), Some("government_id"));
+        assert_eq!(rule_name(&rules, "home_phone"), Some("phone"));
+        assert_eq!(rule_name(&rules, "clientIp"), Some("ip_address"));
+        assert_eq!(rule_name(&rules, "password2"), Some("credential"));
         for key in [
             "zip",
             "email_address",
@@ -417,7 +385,6 @@ mod tests {
             "email",
             "id",
             "cio_id",
-            "created_at",
             "phoney",
         ] {
             assert_eq!(action(&rules, key), None, "{key}");
@@ -429,9 +396,27 @@ mod tests {
         let mut rules = FieldRules::guide_defaults();
         rules.set("Phone", Action::Keep).unwrap();
         assert_eq!(action(&rules, "phone"), Some(Action::Keep));
+        assert!(matches!(
+            action(&rules, "home_phone"),
+            Some(Action::Pseudonymize(_))
+        ));
         rules.set("dateOfBirth", Action::Drop).unwrap();
         assert_eq!(action(&rules, "date_of_birth"), Some(Action::Drop));
         assert_eq!(rules.set("--", Action::Drop), Err(RuleError::EmptyName));
+    }
+
+    #[test]
+    fn a_class_id_sets_or_removes_the_whole_class() {
+        let mut rules = FieldRules::guide_defaults();
+        assert!(rules.set_class("phone", Action::Drop));
+        assert_eq!(action(&rules, "mobile"), Some(Action::Drop));
+        assert!(!rules.set_class("nope", Action::Drop));
+        rules.remove("ip_address");
+        assert_eq!(action(&rules, "ip"), None);
+        assert_eq!(action(&rules, "last_sign_in_ip"), None);
+        rules.remove("ssn");
+        assert_eq!(action(&rules, "SSN"), None);
+        assert_eq!(action(&rules, "user_ssn"), Some(Action::Drop));
     }
 
     #[test]
