@@ -70,7 +70,7 @@ test('the summary counts records and changes by action and rule, as the reports 
   const counted = new Map()
   for (const [, name, count] of stderr.matchAll(/^ {2}(.+): (\d+)$/gm)) counted.set(name, Number(count))
   assert.deepEqual(counted, expected)
-  assert.ok(counted.get('dropped ssn') >= 7, 'the SSN drops are counted')
+  assert.ok(counted.get('dropped government_id') >= 7, 'the SSN drops are counted')
 })
 
 test('--quiet: the same output, and nothing on stderr', async () => {

@@ -127,9 +127,9 @@ test('billing.card_number and contacts[0].phone: rules apply at every depth', ()
     contacts: [{ phone_hash: sha256Hex('+15550100', 16), name: 'Jo' }, { Phone_Number_hash: sha256Hex('+15550101', 16) }],
   })
   assert.deepEqual(report.changes, [
-    { path: 'billing.card_number', action: 'dropped', rule: 'card_number' },
+    { path: 'billing.card_number', action: 'dropped', rule: 'payment_card' },
     { path: 'contacts[0].phone', action: 'hashed', rule: 'phone' },
-    { path: 'contacts[1].Phone_Number', action: 'hashed', rule: 'phone_number' },
+    { path: 'contacts[1].Phone_Number', action: 'hashed', rule: 'phone' },
   ])
   const fromJson = sanitizer.sanitizeJsonWithReport(JSON.stringify(input))
   assert.deepEqual(JSON.parse(fromJson.json), attributes)

@@ -81,6 +81,8 @@ pub fn sanitizer_info(
             kind: match rule.action {
                 Action::Drop => "drop",
                 Action::Keep => "keep",
+                // Never returned by sanitizerDecide (allow-listed names decide as unlisted).
+                Action::Allow => "allow",
                 _ => "transform",
             }
             .to_owned(),

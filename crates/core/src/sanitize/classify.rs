@@ -155,7 +155,8 @@ impl Classifier {
                 return None;
             }
             let compact = names::compact(names::classified_tail(key));
-            let words = self.split_run_together(&compact)?;
+            let mut words = Vec::with_capacity(4);
+            self.expand_word(&compact, &mut words);
             self.classify_words(&words, enabled)
         })
     }
@@ -201,24 +202,28 @@ impl Classifier {
     fn expand(&self, words: &Words) -> Vec<String> {
         let mut out = Vec::with_capacity(words.len() + 2);
         for word in words.iter() {
-            if is_number(word) || self.vocabulary.contains(word) {
-                out.push(word.to_owned());
-            } else if let Some(singular) = self.singular(word) {
-                out.push(singular.to_owned());
-            } else if let Some(parts) = self.split_run_together(word) {
-                out.extend(parts);
-            } else if let Some(suffix) = STRONG_SUFFIXES
-                .iter()
-                .find(|suffix| word.len() > suffix.len() && word.ends_with(*suffix))
-            {
-                let cut = word.len() - suffix.len();
-                out.push(word.get(..cut).unwrap_or_default().to_owned());
-                out.push((*suffix).to_owned());
-            } else {
-                out.push(word.to_owned());
-            }
+            self.expand_word(word, &mut out);
         }
         out
+    }
+
+    fn expand_word(&self, word: &str, out: &mut Vec<String>) {
+        if is_number(word) || self.vocabulary.contains(word) {
+            out.push(word.to_owned());
+        } else if let Some(singular) = self.singular(word) {
+            out.push(singular.to_owned());
+        } else if let Some(parts) = self.split_run_together(word) {
+            out.extend(parts);
+        } else if let Some(suffix) = STRONG_SUFFIXES
+            .iter()
+            .find(|suffix| word.len() > suffix.len() && word.ends_with(*suffix))
+        {
+            let cut = word.len() - suffix.len();
+            out.push(word.get(..cut).unwrap_or_default().to_owned());
+            out.push((*suffix).to_owned());
+        } else {
+            out.push(word.to_owned());
+        }
     }
 
     fn singular<'w>(&self, word: &'w str) -> Option<&'w str> {
