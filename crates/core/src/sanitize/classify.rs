@@ -4,6 +4,7 @@
 //! characters are read, a run-together word is split by a dynamic program over at most that many
 //! characters, and most names are told apart from their last two letters before any of it.
 
+use std::cell::RefCell;
 use std::sync::OnceLock;
 
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -34,6 +35,40 @@ const SHORT_GLUE: &[&str] = &["ip", "pw", "cc", "id"];
 
 /// Run-together words shorter than this are not split.
 const MIN_SPLIT_LEN: usize = 4;
+
+/// Names up to this long have their classes cached (per thread): the JSON walker asks for every
+/// key of every record, and a service sends the same few dozen names again and again.
+const CACHED_KEY_BYTES: usize = 64;
+/// Entries before the cache is emptied: at most this many names of [`CACHED_KEY_BYTES`], so
+/// a stream of distinct names cannot grow it.
+const CACHED_KEYS: usize = 4096;
+
+thread_local! {
+    static CLASS_CACHE: RefCell<FxHashMap<Box<str>, u32>> = RefCell::new(FxHashMap::default());
+}
+
+/// The classes of `key` from this thread's cache, computed by `compute` on a miss. The taxonomy
+/// is static, so a name's classes never change; a policy picks among them with its own set.
+fn cached_classes(key: &str, compute: impl Fn() -> u32) -> u32 {
+    let hit = CLASS_CACHE
+        .try_with(|cache| cache.try_borrow().ok()?.get(key).copied())
+        .ok()
+        .flatten();
+    if let Some(classes) = hit {
+        return classes;
+    }
+    let classes = compute();
+    // A thread being torn down has no cache: the answer is still right, just not kept.
+    let _ = CLASS_CACHE.try_with(|cache| {
+        if let Ok(mut cache) = cache.try_borrow_mut() {
+            if cache.len() >= CACHED_KEYS {
+                cache.clear();
+            }
+            cache.insert(key.into(), classes);
+        }
+    });
+    classes
+}
 
 /// A set of classes, by their index in [`CLASSES`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -80,17 +115,97 @@ struct Term {
 
 struct CompiledClass {
     terms: Vec<Term>,
-    tails: FxHashSet<&'static str>,
     not_after: FxHashSet<&'static str>,
+}
+
+/// What one known word can be: the last word of some terms, a tail of some classes, a flag
+/// prefix. One lookup per word of a name answers every class.
+#[derive(Default)]
+struct WordInfo {
+    /// `(class, term)` indices of the terms this word ends.
+    ends: Vec<(usize, usize)>,
+    /// The classes that accept it as a tail, as a bit set.
+    tail_of: u32,
 }
 
 pub struct Classifier {
     classes: Vec<CompiledClass>,
-    vocabulary: FxHashSet<&'static str>,
+    /// Every known word (terms, tails, glue) and what it can be.
+    vocabulary: FxHashMap<&'static str, WordInfo>,
     longest_word: usize,
     flag_prefixes: FxHashSet<&'static str>,
-    /// Last two letters of every word that can end a name of some class.
-    endings: FxHashSet<[u8; 2]>,
+    /// Every word that can end a name of some class (term ends, tails, strong suffixes) and
+    /// their plurals, spelled backwards: "does this word end with one of them" is one walk of
+    /// at most a dozen array reads.
+    last_words: ReversedTrie,
+}
+
+/// A trie of lowercase ASCII words read from their last letter.
+#[derive(Default)]
+struct ReversedTrie {
+    /// Children by letter (`a`..`z`); 0 is "none" (the root is never a child).
+    children: Vec<[u16; 26]>,
+    terminal: Vec<bool>,
+}
+
+impl ReversedTrie {
+    fn insert(&mut self, word: &str) {
+        if self.children.is_empty() {
+            self.children.push([0; 26]);
+            self.terminal.push(false);
+        }
+        let mut node = 0usize;
+        for byte in word.bytes().rev() {
+            let Some(letter) = letter_index(byte) else {
+                return; // only letters end class words
+            };
+            let next = self
+                .children
+                .get(node)
+                .and_then(|c| c.get(letter))
+                .copied()
+                .unwrap_or(0);
+            node = if next != 0 {
+                usize::from(next)
+            } else {
+                let fresh = self.children.len();
+                let Ok(id) = u16::try_from(fresh) else {
+                    return;
+                };
+                self.children.push([0; 26]);
+                self.terminal.push(false);
+                if let Some(slot) = self.children.get_mut(node).and_then(|c| c.get_mut(letter)) {
+                    *slot = id;
+                }
+                fresh
+            };
+        }
+        if let Some(t) = self.terminal.get_mut(node) {
+            *t = true;
+        }
+    }
+
+    /// True when `token` (ASCII letters, any case) ends with a word of the trie.
+    fn ends_any(&self, token: &[u8]) -> bool {
+        let mut node = 0usize;
+        for &byte in token.iter().rev() {
+            let Some(letter) = letter_index(byte.to_ascii_lowercase()) else {
+                return false;
+            };
+            match self.children.get(node).and_then(|c| c.get(letter)) {
+                Some(&next) if next != 0 => node = usize::from(next),
+                _ => return false,
+            }
+            if self.terminal.get(node) == Some(&true) {
+                return true;
+            }
+        }
+        false
+    }
+}
+
+fn letter_index(byte: u8) -> Option<usize> {
+    byte.is_ascii_lowercase().then(|| usize::from(byte - b'a'))
 }
 
 /// The classifier, built once per process from the static taxonomy.
@@ -101,44 +216,55 @@ pub fn classifier() -> &'static Classifier {
 
 impl Classifier {
     fn new() -> Self {
-        let mut vocabulary: FxHashSet<&'static str> = FxHashSet::default();
-        let mut endings: FxHashSet<[u8; 2]> = FxHashSet::default();
-        let mut add_ending = |word: &str| {
-            if let [.., a, b] = word.as_bytes() {
-                endings.insert([*a, *b]);
-            }
-        };
+        let mut vocabulary: FxHashMap<&'static str, WordInfo> = FxHashMap::default();
+        let mut last_words = ReversedTrie::default();
+        let mut add_ending = |word: &str| last_words.insert(word);
         let mut classes = Vec::with_capacity(CLASSES.len());
-        for class in CLASSES {
+        for (class_index, class) in CLASSES.iter().enumerate() {
             let compiled = compile(class);
-            for term in &compiled.terms {
-                vocabulary.extend(term.words.iter().copied());
+            for (term_index, term) in compiled.terms.iter().enumerate() {
+                for word in &term.words {
+                    vocabulary.entry(word).or_default();
+                }
                 if let Some(last) = term.words.last() {
+                    vocabulary
+                        .entry(last)
+                        .or_default()
+                        .ends
+                        .push((class_index, term_index));
                     add_ending(last);
                     add_ending(&format!("{last}s"));
                     add_ending(&format!("{last}es"));
                 }
             }
-            for tail in &compiled.tails {
+            let mut tails: Vec<&'static str> = class.tails.to_vec();
+            tails.extend(COMMON_TAILS);
+            if class.kind == ClassKind::Drop {
+                tails.extend(DROP_TAILS);
+            }
+            for tail in tails {
+                vocabulary.entry(tail).or_default().tail_of |= 1 << class_index;
                 add_ending(tail);
                 add_ending(&format!("{tail}s"));
             }
-            vocabulary.extend(compiled.tails.iter().copied());
-            vocabulary.extend(compiled.not_after.iter().copied());
+            for word in class.not_after {
+                vocabulary.entry(word).or_default();
+            }
             classes.push(compiled);
         }
-        vocabulary.extend(GLUE_WORDS.iter().copied());
-        vocabulary.extend(FLAG_PREFIXES.iter().copied());
+        for word in GLUE_WORDS.iter().chain(FLAG_PREFIXES) {
+            vocabulary.entry(word).or_default();
+        }
         for suffix in STRONG_SUFFIXES {
             add_ending(suffix);
         }
-        let longest_word = vocabulary.iter().map(|w| w.len()).max().unwrap_or(0);
+        let longest_word = vocabulary.keys().map(|w| w.len()).max().unwrap_or(0);
         Classifier {
             classes,
             vocabulary,
             longest_word,
             flag_prefixes: FLAG_PREFIXES.iter().copied().collect(),
-            endings,
+            last_words,
         }
     }
 
@@ -147,59 +273,87 @@ impl Classifier {
         if enabled.is_empty() || !self.may_match(key) {
             return None;
         }
-        let words = self.expand(&names::words(key));
-        self.classify_words(&words, enabled).or_else(|| {
-            // Random casing (`iP_ADDress`) splits at the wrong places: read it once more as
-            // one run-together word of known words.
-            if !names::classified_tail(key).chars().any(char::is_uppercase) {
-                return None;
-            }
-            let compact = names::compact(names::classified_tail(key));
-            let mut words = Vec::with_capacity(4);
-            self.expand_word(&compact, &mut words);
-            self.classify_words(&words, enabled)
-        })
+        let classes = if key.len() <= CACHED_KEY_BYTES {
+            cached_classes(key, || self.classes_of(key))
+        } else {
+            self.classes_of(key)
+        };
+        let matching = classes & enabled.0;
+        (matching != 0).then(|| matching.trailing_zeros() as usize)
     }
 
-    fn classify_words(&self, words: &[String], enabled: ClassSet) -> Option<usize> {
+    /// Every class `key` belongs to, as a bit set.
+    fn classes_of(&self, key: &str) -> u32 {
+        let split = names::words(key);
+        let words = self.expand(&split);
+        let classes = self.classify_words(&words);
+        if classes != 0 || !names::classified_tail(key).chars().any(char::is_uppercase) {
+            return classes;
+        }
+        // Random casing (`iP_ADDress`) splits at the wrong places: read it once more as one
+        // run-together word of known words.
+        let compact = names::compact(names::classified_tail(key));
+        let mut words = Vec::with_capacity(4);
+        self.expand_word(&compact, &mut words);
+        self.classify_words(&words)
+    }
+
+    fn classify_words(&self, words: &[&str]) -> u32 {
         if words
             .first()
-            .is_some_and(|first| self.flag_prefixes.contains(first.as_str()))
+            .is_some_and(|first| self.flag_prefixes.contains(first))
         {
-            return None;
+            return 0;
         }
+        let infos: Vec<Option<&WordInfo>> = words.iter().map(|w| self.vocabulary.get(w)).collect();
         self.classes
             .iter()
             .enumerate()
-            .find(|(index, class)| enabled.contains(*index) && matches(class, words))
-            .map(|(index, _)| index)
+            .filter(|(index, class)| matches(*index, class, words, &infos))
+            .fold(0, |set, (index, _)| set | 1 << index)
     }
 
-    /// False when `key` cannot belong to any class: its last word ends in two letters no class
-    /// word ends in. Decided from the raw bytes of ASCII names, without allocating.
+    /// False when `key` cannot belong to any class: its last word (less numbers, and the
+    /// letter of `v4`) neither is nor ends with a word that can end a name of a class. Decided
+    /// from the raw bytes of ASCII names, without allocating; a run-together or randomly cased
+    /// last word still ends with its real last word, so this never hides a match.
     fn may_match(&self, key: &str) -> bool {
         if !key.is_ascii() {
             return true;
         }
-        let mut tail = key
-            .bytes()
-            .rev()
-            .filter(u8::is_ascii_alphanumeric)
-            .map(|b| b.to_ascii_lowercase());
-        match (tail.next(), tail.next()) {
-            (Some(last), _) if last.is_ascii_digit() => true,
-            (Some(last), Some(before)) => {
-                // `phoneNumber` ends in `er` of `number`; `IPs` ends in `ps`.
-                self.endings.contains(&[before, last])
+        let bytes = key.as_bytes();
+        let mut end = bytes.len();
+        let token = loop {
+            while end > 0 && !bytes.get(end - 1).is_some_and(u8::is_ascii_alphanumeric) {
+                end -= 1;
             }
-            // One letter: no class word is that short.
-            _ => false,
-        }
+            let digits_end = end;
+            while end > 0 && bytes.get(end - 1).is_some_and(u8::is_ascii_digit) {
+                end -= 1;
+            }
+            let mut start = end;
+            while start > 0 && bytes.get(start - 1).is_some_and(u8::is_ascii_alphabetic) {
+                start -= 1;
+            }
+            if start == end {
+                if end == 0 || end == digits_end {
+                    return false;
+                }
+                continue;
+            }
+            // `ip_v4`, `phone_e164`: the letter before the number is not the last word.
+            if end - start == 1 && digits_end > end {
+                end = start;
+                continue;
+            }
+            break bytes.get(start..end).unwrap_or_default();
+        };
+        self.last_words.ends_any(token)
     }
 
     /// The words of a name with run-together words split (`creditcardnumber`) and plurals made
     /// singular (`phones`).
-    fn expand(&self, words: &Words) -> Vec<String> {
+    fn expand<'w>(&self, words: &'w Words) -> Vec<&'w str> {
         let mut out = Vec::with_capacity(words.len() + 2);
         for word in words.iter() {
             self.expand_word(word, &mut out);
@@ -207,11 +361,14 @@ impl Classifier {
         out
     }
 
-    fn expand_word(&self, word: &str, out: &mut Vec<String>) {
-        if is_number(word) || self.vocabulary.contains(word) {
-            out.push(word.to_owned());
+    fn expand_word<'w>(&self, word: &'w str, out: &mut Vec<&'w str>) {
+        if is_number(word) || self.vocabulary.contains_key(word) {
+            out.push(word);
         } else if let Some(singular) = self.singular(word) {
-            out.push(singular.to_owned());
+            out.push(singular);
+        } else if !self.ends_with_last_word(word) {
+            // Neither split nor cut: no class word can end here.
+            out.push(word);
         } else if let Some(parts) = self.split_run_together(word) {
             out.extend(parts);
         } else if let Some(suffix) = STRONG_SUFFIXES
@@ -219,31 +376,36 @@ impl Classifier {
             .find(|suffix| word.len() > suffix.len() && word.ends_with(*suffix))
         {
             let cut = word.len() - suffix.len();
-            out.push(word.get(..cut).unwrap_or_default().to_owned());
-            out.push((*suffix).to_owned());
+            out.push(word.get(..cut).unwrap_or_default());
+            out.push(word.get(cut..).unwrap_or_default());
         } else {
-            out.push(word.to_owned());
+            out.push(word);
         }
+    }
+
+    /// True when `word` (lowercase) ends with a word that can end a name of a class.
+    fn ends_with_last_word(&self, word: &str) -> bool {
+        self.last_words.ends_any(word.as_bytes())
     }
 
     fn singular<'w>(&self, word: &'w str) -> Option<&'w str> {
         ["es", "s"].iter().find_map(|plural| {
             word.strip_suffix(plural)
-                .filter(|stem| self.vocabulary.contains(stem))
+                .filter(|stem| self.vocabulary.contains_key(stem))
         })
     }
 
     fn is_glue(&self, part: &str) -> bool {
         match part.len() {
             0 | 1 => false,
-            2 => SHORT_GLUE.contains(&part) && self.vocabulary.contains(part),
-            _ => self.vocabulary.contains(part),
+            2 => SHORT_GLUE.contains(&part) && self.vocabulary.contains_key(part),
+            _ => self.vocabulary.contains_key(part),
         }
     }
 
     /// `creditcardnumber` -> `credit card number`: the split into the fewest known words, the
     /// last of which may be plural; `None` unless every part is known.
-    fn split_run_together(&self, word: &str) -> Option<Vec<String>> {
+    fn split_run_together<'w>(&self, word: &'w str) -> Option<Vec<&'w str>> {
         let bytes = word.as_bytes();
         let n = bytes.len();
         if n < MIN_SPLIT_LEN || !word.bytes().all(|b| b.is_ascii_lowercase()) {
@@ -282,7 +444,7 @@ impl Classifier {
             } else {
                 piece
             };
-            pieces.push(piece.to_owned());
+            pieces.push(piece);
             end = start;
         }
         if pieces.len() < 2 {
@@ -294,11 +456,6 @@ impl Classifier {
 }
 
 fn compile(class: &Class) -> CompiledClass {
-    let mut tails: FxHashSet<&'static str> = class.tails.iter().copied().collect();
-    tails.extend(COMMON_TAILS.iter().copied());
-    if class.kind == ClassKind::Drop {
-        tails.extend(DROP_TAILS.iter().copied());
-    }
     let terms = class
         .terms
         .iter()
@@ -315,7 +472,6 @@ fn compile(class: &Class) -> CompiledClass {
         .collect();
     CompiledClass {
         terms,
-        tails,
         not_after: class.not_after.iter().copied().collect(),
     }
 }
@@ -326,19 +482,30 @@ fn is_number(word: &str) -> bool {
 
 /// True when the name's words, less tails the class allows at the end, end with one of its
 /// terms not preceded by a word that changes its meaning.
-fn matches(class: &CompiledClass, words: &[String]) -> bool {
+fn matches(
+    class_index: usize,
+    class: &CompiledClass,
+    words: &[&str],
+    infos: &[Option<&WordInfo>],
+) -> bool {
     let mut end = words.len();
     while end > 0 {
-        if class
-            .terms
-            .iter()
-            .any(|term| term_ends_at(class, term, words, end))
-        {
-            return true;
-        }
-        let Some(last) = end.checked_sub(1).and_then(|i| words.get(i)) else {
+        let Some(&last) = words.get(end - 1) else {
             return false;
         };
+        let info = infos.get(end - 1).copied().flatten();
+        let ends_term = info.is_some_and(|info| {
+            info.ends.iter().any(|&(c, t)| {
+                c == class_index
+                    && class
+                        .terms
+                        .get(t)
+                        .is_some_and(|term| term_ends_at(class, term, words, end))
+            })
+        });
+        if ends_term {
+            return true;
+        }
         if is_number(last) {
             end -= 1;
             // The letter of `v4`, `e164`: `ip_v4`, `phone_e164`.
@@ -349,7 +516,7 @@ fn matches(class: &CompiledClass, words: &[String]) -> bool {
             {
                 end -= 1;
             }
-        } else if class.tails.contains(last.as_str()) {
+        } else if info.is_some_and(|info| info.tail_of & (1 << class_index) != 0) {
             end -= 1;
         } else {
             return false;
@@ -358,7 +525,7 @@ fn matches(class: &CompiledClass, words: &[String]) -> bool {
     false
 }
 
-fn term_ends_at(class: &CompiledClass, term: &Term, words: &[String], end: usize) -> bool {
+fn term_ends_at(class: &CompiledClass, term: &Term, words: &[&str], end: usize) -> bool {
     let Some(start) = end.checked_sub(term.words.len()) else {
         return false;
     };
@@ -377,7 +544,7 @@ fn term_ends_at(class: &CompiledClass, term: &Term, words: &[String], end: usize
     !start
         .checked_sub(1)
         .and_then(|i| words.get(i))
-        .is_some_and(|before| class.not_after.contains(before.as_str()))
+        .is_some_and(|before| class.not_after.contains(before))
 }
 
 /// Class ids by index, for reports and tests.

@@ -66,13 +66,11 @@ pub fn classified_tail(key: &str) -> &str {
 /// Splits the tail of `key` into folded lowercase words.
 pub fn words(key: &str) -> Words {
     let tail = classified_tail(key);
-    let mut splitter = Splitter::new(tail.len());
     if tail.is_ascii() {
-        let mut chars = tail.chars().peekable();
-        while let Some(c) = chars.next() {
-            splitter.push(c, chars.peek().copied());
-        }
-    } else {
+        return ascii_words(tail.as_bytes());
+    }
+    let mut splitter = Splitter::new(tail.len());
+    {
         let folded = fold(tail);
         let mut chars = folded.iter().copied().peekable();
         while let Some(c) = chars.next() {
@@ -118,6 +116,42 @@ pub fn compact(key: &str) -> String {
         }
     }
     out
+}
+
+/// [`words`] for ASCII names: the same boundaries, on bytes.
+fn ascii_words(bytes: &[u8]) -> Words {
+    let mut text = String::with_capacity(bytes.len());
+    let mut bounds = Vec::with_capacity(4);
+    let mut start = 0;
+    let mut previous: u8 = 0;
+    for (i, &c) in bytes.iter().enumerate() {
+        if !c.is_ascii_alphanumeric() {
+            if text.len() > start {
+                bounds.push((start, text.len()));
+            }
+            start = text.len();
+            previous = 0;
+            continue;
+        }
+        if previous != 0 {
+            let camel = c.is_ascii_uppercase()
+                && (previous.is_ascii_lowercase() || previous.is_ascii_digit());
+            let acronym_end = c.is_ascii_uppercase()
+                && previous.is_ascii_uppercase()
+                && bytes.get(i + 1).is_some_and(u8::is_ascii_lowercase);
+            let digit_edge = c.is_ascii_digit() != previous.is_ascii_digit();
+            if (camel || acronym_end || digit_edge) && text.len() > start {
+                bounds.push((start, text.len()));
+                start = text.len();
+            }
+        }
+        text.push(char::from(c.to_ascii_lowercase()));
+        previous = c;
+    }
+    if text.len() > start {
+        bounds.push((start, text.len()));
+    }
+    Words { text, bounds }
 }
 
 struct Splitter {

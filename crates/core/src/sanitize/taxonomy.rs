@@ -35,7 +35,8 @@ pub struct Class {
 }
 
 /// Tails every class shares: the field still holds the value when it is the new, old,
-/// repeated, confirmed or raw copy of it.
+/// repeated, confirmed or raw copy of it. Generic words (`value`, `text`, `list`) are left
+/// out: they end many harmless names (`lifetime_value`), and a name is rarely built that way.
 pub const COMMON_TAILS: &[&str] = &[
     "new",
     "old",
@@ -53,22 +54,11 @@ pub const COMMON_TAILS: &[&str] = &[
     "raw",
     "plain",
     "plaintext",
-    "clear",
     "cleartext",
-    "value",
-    "val",
-    "input",
-    "field",
-    "str",
-    "string",
-    "text",
-    "full",
     "primary",
     "secondary",
     "alt",
     "alternate",
-    "other",
-    "list",
 ];
 
 /// Tails of the drop classes only: a hash or ciphertext of a password or SSN is still secret,
@@ -153,8 +143,6 @@ pub const CLASSES: &[Class] = &[
             "secret question answer",
             "challenge answer",
             "memorable word",
-            "mothers maiden name",
-            "mother maiden name",
             "secret",
             "secret key",
             "private key",
@@ -181,7 +169,7 @@ pub const CLASSES: &[Class] = &[
             "cookies",
             "magic link",
         ],
-        tails: &["id", "code", "number"],
+        tails: &["code", "number"],
         not_after: &[
             // Push and pagination tokens are not credentials; LLM token counts are numbers.
             "device",
@@ -292,6 +280,7 @@ pub const CLASSES: &[Class] = &[
             "gstin",
             "passport",
             "passport number",
+            "passport id",
             "drivers license",
             "driver license",
             "driving license",
@@ -301,6 +290,8 @@ pub const CLASSES: &[Class] = &[
             "dl number",
             "license number",
             "licence number",
+            "license id",
+            "licence id",
             "id number",
             "id card",
             "identity card",
@@ -334,8 +325,8 @@ pub const CLASSES: &[Class] = &[
             "voter id",
         ],
         tails: &[
-            "number", "no", "num", "nr", "nbr", "numbers", "id", "last", "four", "digits",
-            "partial", "masked",
+            "number", "no", "num", "nr", "nbr", "numbers", "last", "four", "digits", "partial",
+            "masked",
         ],
         not_after: &[],
     },
@@ -433,7 +424,6 @@ pub const CLASSES: &[Class] = &[
             "addr",
             "street",
             "street address",
-            "street name",
             "street number",
             "street line",
             "address line",
