@@ -161,7 +161,10 @@ decide("phone", "phone phone_number phoneNumber telephone tel tel-national tel-l
        "toll_number globe_mobile_number smart_mobile_number sun_mobile_number area2_landline_number "
        "globe_area2_landline_number pldt_area2_landline_number bayantel_area2_landline_number "
        "misc_area2_landline_number non_area2_landline_number phone_numbers support_phone customer_phone "
-       "verified_phone sms_marketing_phone new_phone phoneInfo national_number international_phone")
+       "verified_phone sms_marketing_phone new_phone phoneInfo international_phone")
+decide("phone", "national_number",
+       "Braintree international_phone.national_number: the phone number without its country code (in Belgium "
+       "\"national number\" is also the national ID number, a drop class)")
 decide("phone", "mobile",
        "Segment userAgentData.mobile is a boolean, but the brief lists `mobile` as a phone-number name and profiles "
        "use it for mobile numbers. Ambiguous; labelled phone")
