@@ -116,6 +116,19 @@ export declare function sanitizerScanNumber(policy: ExternalObject<'Policy'>, te
 /** The transformed scalar, or `null` when the rule drops it (an invalid phone, say). */
 export declare function sanitizerTransform(policy: ExternalObject<'Policy'>, ruleIndex: number, text: string): string | null
 
+/**
+ * The taxonomy's classes, in the order names are tried against them: the one definition the
+ * JavaScript layer and the typings test read.
+ */
+export declare function sensitiveClasses(): Array<SensitiveClassInfo>
+
+/** A sensitive class of attribute names and what the default policy does with it. */
+export interface SensitiveClassInfo {
+  id: string
+  /** `drop` or `hash`. */
+  action: string
+}
+
 /** Keys the HMAC state for each secret once, for `WebhookVerifier` and the middleware. */
 export declare function webhookKeyring(secrets: Array<string | Uint8Array>): ExternalObject<'Keyring'>
 

@@ -849,6 +849,7 @@ module.exports.sanitizerNdjson = nativeBinding.sanitizerNdjson
 module.exports.sanitizerScan = nativeBinding.sanitizerScan
 module.exports.sanitizerScanNumber = nativeBinding.sanitizerScanNumber
 module.exports.sanitizerTransform = nativeBinding.sanitizerTransform
+module.exports.sensitiveClasses = nativeBinding.sensitiveClasses
 module.exports.webhookKeyring = nativeBinding.webhookKeyring
 module.exports.webhookSign = nativeBinding.webhookSign
 module.exports.webhookVerify = nativeBinding.webhookVerify

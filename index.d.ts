@@ -444,6 +444,23 @@ export type FieldAction =
 
 export type DetectorAction = 'redact' | 'drop' | 'off'
 
+/** The sensitive classes of attribute names the default policy knows. */
+export type SensitiveClass =
+  | 'credential'
+  | 'payment_card'
+  | 'government_id'
+  | 'bank_account'
+  | 'phone'
+  | 'ip_address'
+  | 'street_address'
+
+/**
+ * Every sensitive class and what the default policy does with a name of it: `'drop'` (never
+ * sent) or `'hash'` (replaced by `<name>_hash`). A name belongs to a class by its last words, in
+ * any spelling: `password_confirmation`, `CUSTOMERSSN`, `home_phone`, `address_line1`.
+ */
+export declare const SENSITIVE_CLASSES: ReadonlyArray<{ readonly id: SensitiveClass; readonly action: 'drop' | 'hash' }>
+
 export interface SanitizerPolicy {
   /**
    * `'default'`: the guide's rules, leak-proof. `'customerio'`: the same, but `id`, `email`,
@@ -452,11 +469,23 @@ export interface SanitizerPolicy {
   preset?: 'default' | 'customerio'
   /** With the `'customerio'` preset: keep `phone` raw (E.164 only), as SMS sends need it. */
   sms?: boolean
-  /** Rules added to, or replacing, the preset's. Names match in any spelling (`phoneNumber`, `Phone-Number`). */
+  /**
+   * Rules added to, or replacing, the preset's. A class id (`'phone'`, `'credential'`, see
+   * {@link SENSITIVE_CLASSES}) sets the action of every name in that class; any other name is a
+   * rule for that name as a whole, matched in any spelling (`phoneNumber`, `Phone-Number`).
+   */
   fields?: Record<string, FieldAction>
-  /** Preset rules taken away: these fields then pass (still scanned by the detectors). */
+  /**
+   * Rules taken away. A class id removes the whole class (`'ip_address'`: no name is an IP
+   * address any more); any other name frees that name only (`'ssn'` lets `ssn` pass, not
+   * `user_ssn`). Freed fields still go through the value detectors.
+   */
   remove?: string[]
-  /** Allow-list mode: only these fields (and fields with a rule) pass; everything else is dropped. */
+  /**
+   * Allow-list mode: only these names (and names with a rule or a class) pass; everything else is
+   * dropped and reported `not_allowed`. Allowed names still go through the value detectors (a
+   * `fields: { name: 'keep' }` rule skips them), and a name of a sensitive class keeps its class.
+   */
   allow?: string[]
   /** How the preset's personal fields are hashed. Default `{ algorithm: 'sha256', length: 16 }`. */
   pseudonym?: 'sha256' | 'hmac' | { algorithm: 'sha256' | 'hmac'; length?: number }
@@ -477,7 +506,11 @@ export interface SanitizeChange {
   /** `billing.card_number`, `contacts[0].phone`. */
   path: string
   action: 'dropped' | 'hashed' | 'masked' | 'redacted' | 'validated' | 'limit'
-  /** A field rule's name, `detector:card_number`, `prototype_key`, `not_allowed`, `not_a_scalar`, `unsupported_type`, `invalid_e164`, `invalid_phone`, or a limit's name. */
+  /**
+   * The class that matched the name (a {@link SensitiveClass}), a field rule's name,
+   * `detector:card_number`, `prototype_key`, `not_allowed`, `not_a_scalar`, `unsupported_type`,
+   * `invalid_e164`, `invalid_phone`, or a limit's name.
+   */
   rule: string
 }
 

@@ -4,7 +4,7 @@
 // argument checks, plus the Express middleware. See index.d.ts for the documented API.
 
 const { CustomerioSecurityError, CustomerioSecurityTypeError } = require('./lib/errors.js')
-const { createSanitizer, sanitizeAttributes } = require('./lib/sanitize/index.js')
+const { SENSITIVE_CLASSES, createSanitizer, sanitizeAttributes } = require('./lib/sanitize/index.js')
 const { WEBHOOK_FAILURES, WebhookVerifier, signWebhook, verifyWebhook } = require('./lib/webhook/verify.js')
 const { customerioWebhook } = require('./lib/webhook/express.js')
 const { memoryDedupeStore, redisDedupeStore } = require('./lib/webhook/dedupe/index.js')
@@ -30,6 +30,7 @@ module.exports = {
   CustomerioSecurityTypeError,
   ERASURE_MODES,
   MAX_ID_BYTES,
+  SENSITIVE_CLASSES,
   SecretValue,
   WEBHOOK_FAILURES,
   WebhookVerifier,

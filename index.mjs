@@ -6,6 +6,7 @@ export const {
   CustomerioSecurityTypeError,
   ERASURE_MODES,
   MAX_ID_BYTES,
+  SENSITIVE_CLASSES,
   SecretValue,
   WEBHOOK_FAILURES,
   WebhookVerifier,

@@ -12,6 +12,7 @@ use customerio_security_core::sanitize::engine::{
 use customerio_security_core::sanitize::json::{sanitize_json, sanitize_json_with};
 use customerio_security_core::sanitize::ndjson::sanitize_ndjson;
 use customerio_security_core::sanitize::policy::Action;
+use customerio_security_core::sanitize::taxonomy::{ClassKind, CLASSES};
 use napi::bindgen_prelude::{BufferSlice, Either, External};
 use napi::{Env, Error, Result, Status};
 use napi_derive::napi;
@@ -40,6 +41,31 @@ pub fn sanitizer_create(
     policy_from_json(&options_json, pepper)
         .map(External::new)
         .map_err(|e| coded("ERR_INVALID_POLICY", &e.message))
+}
+
+/// A sensitive class of attribute names and what the default policy does with it.
+#[napi(object)]
+pub struct SensitiveClassInfo {
+    pub id: String,
+    /// `drop` or `hash`.
+    pub action: String,
+}
+
+/// The taxonomy's classes, in the order names are tried against them: the one definition the
+/// JavaScript layer and the typings test read.
+#[napi(catch_unwind, js_name = "sensitiveClasses")]
+pub fn sensitive_classes() -> Vec<SensitiveClassInfo> {
+    CLASSES
+        .iter()
+        .map(|class| SensitiveClassInfo {
+            id: class.id.to_owned(),
+            action: match class.kind {
+                ClassKind::Drop => "drop",
+                ClassKind::Hash => "hash",
+            }
+            .to_owned(),
+        })
+        .collect()
 }
 
 /// What `lib/` needs to know about each rule to act on a decision code.

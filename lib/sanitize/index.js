@@ -7,6 +7,9 @@ const { CustomerioSecurityError, CustomerioSecurityTypeError, fromNative, typeEr
 const { nativeOptions } = require('./options.js')
 const { Walker } = require('./walk.js')
 
+/** The sensitive classes of attribute names, as the Rust core defines them. */
+const SENSITIVE_CLASSES = Object.freeze(native.sensitiveClasses().map((entry) => Object.freeze({ ...entry })))
+
 /**
  * A sanitizer for one policy. The policy is compiled once in Rust; each call walks the
  * attributes and returns a new object (the input is never changed).
@@ -101,4 +104,4 @@ function sanitizeAttributes(attrs) {
   return defaultSanitizer.sanitize(attrs)
 }
 
-module.exports = { createSanitizer, sanitizeAttributes }
+module.exports = { SENSITIVE_CLASSES, createSanitizer, sanitizeAttributes }

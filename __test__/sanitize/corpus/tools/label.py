@@ -299,7 +299,24 @@ def rule(name):
     return None
 
 
+# Labels changed on review, after the first measurement of the sanitizer (see README.md,
+# "Reviewed labels"): each says why. Applied last, so a re-run reproduces the committed corpus.
+REVIEWED = {
+    "number": ("benign", "relabelled benign on review: a generic leaf; it holds a PAN only inside a `card` object, which is itself classified payment_card and dropped whole, so a top-level `number` is an ordinary count or id"),
+    "Number": ("benign", "relabelled benign on review: as `number` (the card object around it is dropped whole)"),
+    "account": ("benign", "relabelled benign on review: a generic leaf; it holds a bank account number only inside `check`/`ach`/`bank_account` objects (classified and dropped whole); top-level `account` names a customer account"),
+    "Account": ("benign", "relabelled benign on review: as `account`"),
+    "code": ("benign", "relabelled benign on review: a generic leaf (discount code, country code); secret codes go by otp/mfa/verification/auth code, which are classified"),
+    "company_id": ("benign", "relabelled benign on review: the ordinary meaning of the spelling is an internal id; Faker pt_BR alone returns a CNPJ under it"),
+    "org_id": ("benign", "relabelled benign on review: the ordinary meaning of the spelling is an internal id"),
+    "billing": ("benign", "relabelled benign on review: a generic container; the street lines inside it (line1, line2) are classified and hashed where they are"),
+    "bacs": ("bank_account", "relabelled bank_account on review: a container holding `account` and `sort_code`; since a bare `account` leaf is labelled benign, the container is what must be dropped"),
+}
+
+
 def label(name):
+    if name in REVIEWED:
+        return REVIEWED[name]
     if name in D:
         return D[name]
     cls = rule(name)

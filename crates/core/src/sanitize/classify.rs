@@ -31,7 +31,7 @@ const STRONG_SUFFIXES: &[&str] = &[
 
 /// Two-letter words a run-together name may be split into; other two-letter words (`no`, `in`,
 /// `to`) would cut ordinary words into false matches.
-const SHORT_GLUE: &[&str] = &["ip", "pw", "cc", "id"];
+const SHORT_GLUE: &[&str] = &["ip", "pw", "cc", "id", "no"];
 
 /// Run-together words shorter than this are not split.
 const MIN_SPLIT_LEN: usize = 4;
