@@ -74,7 +74,9 @@ function attributes(attrs) {
     // A revoked Proxy throws even here.
     throw new CustomerioSecurityError('ERR_READ_FAILED', 'reading the input failed at (top level)', { cause: error })
   }
-  if (attrs === null || typeof attrs !== 'object' || isArray) {
+  // A boxed string is an object too, but its keys are its characters: sent one by one, they
+  // would carry the text past the detectors.
+  if (attrs === null || typeof attrs !== 'object' || isArray || types.isBoxedPrimitive(attrs)) {
     throw typeError('ERR_INVALID_ATTRIBUTES', 'attributes must be an object')
   }
   return attrs

@@ -4,9 +4,30 @@
 // N-API costs more than the work itself (shared/facts/napi-costs.md), so the walk stays in V8;
 // Rust decides what each key's rule is (cached per key), computes digests and scans strings.
 
+const { types } = require('node:util')
+
 const native = require('../native.js')
 const { CustomerioSecurityError, fromNative } = require('../errors.js')
 const { NEVER, ShapeCache } = require('./shapes.js')
+
+// Intrinsics, captured when the module loads: a later patch of Date.prototype.toJSON, of a
+// valueOf or of Function.prototype.call cannot change what a Date or a boxed primitive becomes.
+// The type tests read internal slots, which Symbol.toStringTag or a swapped prototype cannot fake.
+const uncurryThis = Function.prototype.call.bind.bind(Function.prototype.call)
+const ReflectApply = Reflect.apply
+const getPrototypeOf = Object.getPrototypeOf
+const hasOwn = Object.hasOwn
+const isArray = Array.isArray
+const isView = ArrayBuffer.isView
+const { isDate, isBoxedPrimitive, isStringObject, isNumberObject, isBooleanObject, isBigIntObject } = types
+const DATE_PROTOTYPE = Date.prototype
+const dateTime = uncurryThis(Date.prototype.getTime)
+const dateIsoText = uncurryThis(Date.prototype.toISOString)
+const stringValue = uncurryThis(String.prototype.valueOf)
+const numberValue = uncurryThis(Number.prototype.valueOf)
+const booleanValue = uncurryThis(Boolean.prototype.valueOf)
+const bigintValue = uncurryThis(BigInt.prototype.valueOf)
+const symbolValue = uncurryThis(Symbol.prototype.valueOf)
 
 const KEEP_UNLISTED = -1
 const FORBIDDEN = -2
@@ -124,7 +145,7 @@ class Walker {
    * field past the rules.
    */
   kept(value, ctx, depth) {
-    return value !== null && typeof value === 'object' ? this.objectValue(value, ctx, depth) : value
+    return value !== null && typeof value === 'object' ? this.objectValue(value, ctx, depth, true) : value
   }
 
   value(value, ctx, depth) {
@@ -140,7 +161,7 @@ class Walker {
         // JSON has no BigInt (JSON.stringify throws on one): send its decimal text.
         return this.string(value.toString(), ctx)
       case 'object':
-        return this.objectValue(value, ctx, depth)
+        return this.objectValue(value, ctx, depth, false)
       default:
         // Symbols and functions: JSON would drop them silently; the report says so.
         note(ctx, 'dropped', 'unsupported_type')
@@ -148,28 +169,66 @@ class Walker {
     }
   }
 
-  objectValue(value, ctx, depth) {
-    if (value === null || value instanceof Date) return value
-    if (Array.isArray(value)) return this.array(value, ctx, depth + 1)
-    if (
-      ArrayBuffer.isView(value) ||
-      value instanceof ArrayBuffer ||
-      value instanceof Map ||
-      value instanceof Set ||
-      value instanceof WeakMap ||
-      value instanceof WeakSet ||
-      value instanceof RegExp ||
-      value instanceof Promise
-    ) {
+  /**
+   * An object where a value goes. What gets sent is what JSON.stringify makes of it, so it is
+   * sanitized as that: a Date as its ISO text, an object with toJSON as what toJSON returns, a
+   * boxed primitive as the primitive. Those scalars follow the rules for scalars (`keep` as for a
+   * kept field: as they are); objects are walked, never passed through.
+   */
+  objectValue(value, ctx, depth, keep) {
+    if (value === null) return null
+    const json = this.serialized(value, ctx)
+    if (json === value) return this.container(value, ctx, depth)
+    if (json === null || typeof json !== 'object') return keep ? json : this.value(json, ctx, depth)
+    // toJSON gave an object: walked as JSON.stringify would (its own toJSON is not called again).
+    // The object it came from stays on the stack, so a result that holds it is a cycle.
+    ctx.stack.push(value)
+    const out = this.container(json, ctx, depth)
+    ctx.stack.pop()
+    return out
+  }
+
+  container(value, ctx, depth) {
+    if (isArray(value)) return this.array(value, ctx, depth + 1)
+    if (unsupported(value)) {
       // Binary data could hold anything, and Map/Set/RegExp serialize to `{}`: never send them.
       note(ctx, 'dropped', 'unsupported_type')
       return DROP
     }
-    if (typeof value.toJSON === 'function') {
-      // What JSON.stringify would send (Decimal, Moment, Luxon...), sanitized like any value.
-      return this.value(value.toJSON(), ctx, depth + 1)
-    }
     return this.object(value, ctx, depth + 1, false)
+  }
+
+  /**
+   * The object `value` as JSON.stringify takes it before writing anything: a real Date's ISO text
+   * (null when invalid), else what its toJSON returns (called once, with the key), then a boxed
+   * primitive's primitive. `value` itself when none applies. Binary data, Maps, Sets... come back
+   * as they are without their toJSON being called (a Buffer's would send its bytes).
+   */
+  serialized(value, ctx) {
+    if (!isArray(value)) {
+      if (unsupported(value)) return value
+      // A Date with nothing of its own: its text comes from the intrinsics, whatever
+      // Date.prototype.toJSON or toISOString has become since. Subclasses and Dates with their own
+      // toJSON take the toJSON path below, and what they return is sanitized.
+      if (getPrototypeOf(value) === DATE_PROTOTYPE && isDate(value) && !hasOwn(value, 'toJSON')) {
+        const time = dateTime(value)
+        return time === time ? dateIsoText(value) : null
+      }
+    }
+    const toJSON = value.toJSON
+    if (typeof toJSON !== 'function') return unboxed(value)
+    if (ctx.stack.includes(value)) {
+      throw new CustomerioSecurityError('ERR_CYCLE', `the input refers to itself at ${render(ctx.path)}`)
+    }
+    const path = ctx.path
+    const key = path.length === 0 ? '' : path[path.length - 1]
+    const json = ReflectApply(toJSON, value, [typeof key === 'number' ? `${key}` : key])
+    if (json === value) {
+      // JSON.stringify would then write its fields; refused instead, like any object that
+      // refers to itself: a toJSON that answers `this` is a loop in the making, not data.
+      throw new CustomerioSecurityError('ERR_CYCLE', `the input refers to itself at ${render(ctx.path)}`)
+    }
+    return json !== null && typeof json === 'object' ? unboxed(json) : json
   }
 
   array(list, ctx, depth) {
@@ -219,12 +278,15 @@ class Walker {
    * never passed through.
    */
   transformed(code, rule, value, ctx) {
+    if (value !== null && typeof value === 'object') value = this.serialized(value, ctx)
     if (value === null || value === undefined) return value
-    if (Array.isArray(value)) {
+    if (isArray(value)) {
       const out = []
       for (let i = 0; i < value.length; i++) {
         ctx.path.push(i)
-        const result = this.transformedScalar(code, rule, value[i], ctx)
+        const item = value[i]
+        const scalar = item !== null && typeof item === 'object' ? this.serialized(item, ctx) : item
+        const result = this.transformedScalar(code, rule, scalar, ctx)
         if (result !== DROP) out.push(result)
         ctx.path.pop()
       }
@@ -326,6 +388,30 @@ class Walker {
       cause: error,
     })
   }
+}
+
+/** Values JSON.stringify would send as `{}` or as bytes: dropped, whatever their toJSON says. */
+function unsupported(value) {
+  return (
+    isView(value) ||
+    value instanceof ArrayBuffer ||
+    value instanceof Map ||
+    value instanceof Set ||
+    value instanceof WeakMap ||
+    value instanceof WeakSet ||
+    value instanceof RegExp ||
+    value instanceof Promise
+  )
+}
+
+/** A boxed primitive's primitive (`new String('x')` is 'x', as JSON.stringify sends it); else `value`. */
+function unboxed(value) {
+  if (!isBoxedPrimitive(value)) return value
+  if (isStringObject(value)) return stringValue(value)
+  if (isNumberObject(value)) return numberValue(value)
+  if (isBooleanObject(value)) return booleanValue(value)
+  if (isBigIntObject(value)) return bigintValue(value)
+  return symbolValue(value)
 }
 
 function mayHoldPii(text) {
