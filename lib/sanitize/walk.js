@@ -35,6 +35,10 @@ const NOT_ALLOWED = -3
 const DROP = Symbol('drop')
 // Enough for any real schema; a stream of random keys must not grow the cache without bound.
 const MAX_CACHED_DECISIONS = 10_000
+// Longer keys are decided each time, not cached: entries alone would let 10,000 attacker-sized
+// keys (1 MiB each) fill the heap. Real names are far shorter: Customer.io refuses names over 150
+// bytes, which the limits already report.
+const MAX_CACHED_KEY_LENGTH = 256
 // A cheap test that lets most strings skip the native scan. It must accept every string a
 // detector can match (tested against the native scan on random and near-miss inputs in
 // __test__/sanitize-detectors.test.mjs), and it follows the detectors' shapes:
@@ -66,6 +70,7 @@ class Walker {
     let code = this.decisions.get(key)
     if (code === undefined) {
       code = native.sanitizerDecide(this.policy, key)
+      if (key.length > MAX_CACHED_KEY_LENGTH) return code
       if (this.decisions.size >= MAX_CACHED_DECISIONS) this.decisions.clear()
       this.decisions.set(key, code)
     }
