@@ -17,8 +17,6 @@ const uncurryThis = Function.prototype.call.bind.bind(Function.prototype.call)
 const ReflectApply = Reflect.apply
 const getPrototypeOf = Object.getPrototypeOf
 const hasOwn = Object.hasOwn
-const isArray = Array.isArray
-const isView = ArrayBuffer.isView
 const { isDate, isBoxedPrimitive, isStringObject, isNumberObject, isBooleanObject, isBigIntObject } = types
 const DATE_PROTOTYPE = Date.prototype
 const dateTime = uncurryThis(Date.prototype.getTime)
@@ -33,6 +31,8 @@ const KEEP_UNLISTED = -1
 const FORBIDDEN = -2
 const NOT_ALLOWED = -3
 const DROP = Symbol('drop')
+// What serialized() answers for values never sent whatever their toJSON says (binary, Map...).
+const UNSUPPORTED = Symbol('unsupported')
 // Enough for any real schema; a stream of random keys must not grow the cache without bound.
 const MAX_CACHED_DECISIONS = 10_000
 // Longer keys are decided each time, not cached: entries alone would let 10,000 attacker-sized
@@ -183,45 +183,52 @@ class Walker {
   objectValue(value, ctx, depth, keep) {
     if (value === null) return null
     const json = this.serialized(value, ctx)
-    if (json === value) return this.container(value, ctx, depth)
-    if (json === null || typeof json !== 'object') return keep ? json : this.value(json, ctx, depth)
-    // toJSON gave an object: walked as JSON.stringify would (its own toJSON is not called again).
-    // The object it came from stays on the stack, so a result that holds it is a cycle.
-    ctx.stack.push(value)
-    const out = this.container(json, ctx, depth)
-    ctx.stack.pop()
-    return out
-  }
-
-  container(value, ctx, depth) {
-    if (isArray(value)) return this.array(value, ctx, depth + 1)
-    if (unsupported(value)) {
+    if (json === value) return Array.isArray(value) ? this.array(value, ctx, depth + 1) : this.object(value, ctx, depth + 1, false)
+    if (json === UNSUPPORTED) {
       // Binary data could hold anything, and Map/Set/RegExp serialize to `{}`: never send them.
       note(ctx, 'dropped', 'unsupported_type')
       return DROP
     }
-    return this.object(value, ctx, depth + 1, false)
+    if (json === null || typeof json !== 'object') return keep ? json : this.value(json, ctx, depth)
+    // toJSON gave an object: walked as JSON.stringify would (its own toJSON is not called again).
+    // The object it came from stays on the stack, so a result that holds it is a cycle.
+    ctx.stack.push(value)
+    let out
+    if (Array.isArray(json)) out = this.array(json, ctx, depth + 1)
+    else if (unsupported(json)) {
+      note(ctx, 'dropped', 'unsupported_type')
+      out = DROP
+    } else out = this.object(json, ctx, depth + 1, false)
+    ctx.stack.pop()
+    return out
   }
 
   /**
    * The object `value` as JSON.stringify takes it before writing anything: a real Date's ISO text
    * (null when invalid), else what its toJSON returns (called once, with the key), then a boxed
-   * primitive's primitive. `value` itself when none applies. Binary data, Maps, Sets... come back
-   * as they are without their toJSON being called (a Buffer's would send its bytes).
+   * primitive's primitive; `value` itself when none applies. UNSUPPORTED for binary data, Maps,
+   * Sets..., whose toJSON is not called (a Buffer's would send its bytes).
    */
   serialized(value, ctx) {
-    if (!isArray(value)) {
-      if (unsupported(value)) return value
-      // A Date with nothing of its own: its text comes from the intrinsics, whatever
-      // Date.prototype.toJSON or toISOString has become since. Subclasses and Dates with their own
-      // toJSON take the toJSON path below, and what they return is sanitized.
-      if (getPrototypeOf(value) === DATE_PROTOTYPE && isDate(value) && !hasOwn(value, 'toJSON')) {
-        const time = dateTime(value)
-        return time === time ? dateIsoText(value) : null
-      }
+    if (Array.isArray(value)) {
+      const toJSON = value.toJSON
+      return typeof toJSON === 'function' ? this.toJSONResult(toJSON, value, ctx) : value
+    }
+    if (unsupported(value)) return UNSUPPORTED
+    // A Date with nothing of its own: its text comes from the intrinsics, whatever
+    // Date.prototype.toJSON or toISOString has become since. Subclasses and Dates with their own
+    // toJSON take the toJSON path below, and what they return is sanitized.
+    if (getPrototypeOf(value) === DATE_PROTOTYPE && isDate(value) && !hasOwn(value, 'toJSON')) {
+      const time = dateTime(value)
+      return time === time ? dateIsoText(value) : null
     }
     const toJSON = value.toJSON
-    if (typeof toJSON !== 'function') return unboxed(value)
+    if (typeof toJSON === 'function') return this.toJSONResult(toJSON, value, ctx)
+    return isBoxedPrimitive(value) ? primitiveOf(value) : value
+  }
+
+  /** What `toJSON` returns for `value`, called with the key, a boxed primitive result unboxed. */
+  toJSONResult(toJSON, value, ctx) {
     if (ctx.stack.includes(value)) {
       throw new CustomerioSecurityError('ERR_CYCLE', `the input refers to itself at ${render(ctx.path)}`)
     }
@@ -233,7 +240,7 @@ class Walker {
       // refers to itself: a toJSON that answers `this` is a loop in the making, not data.
       throw new CustomerioSecurityError('ERR_CYCLE', `the input refers to itself at ${render(ctx.path)}`)
     }
-    return json !== null && typeof json === 'object' ? unboxed(json) : json
+    return json !== null && typeof json === 'object' && isBoxedPrimitive(json) ? primitiveOf(json) : json
   }
 
   array(list, ctx, depth) {
@@ -283,21 +290,22 @@ class Walker {
    * never passed through.
    */
   transformed(code, rule, value, ctx) {
-    if (value !== null && typeof value === 'object') value = this.serialized(value, ctx)
     if (value === null || value === undefined) return value
-    if (isArray(value)) {
-      const out = []
-      for (let i = 0; i < value.length; i++) {
-        ctx.path.push(i)
-        const item = value[i]
-        const scalar = item !== null && typeof item === 'object' ? this.serialized(item, ctx) : item
-        const result = this.transformedScalar(code, rule, scalar, ctx)
-        if (result !== DROP) out.push(result)
-        ctx.path.pop()
-      }
-      return out
+    if (typeof value !== 'object') return this.transformedScalar(code, rule, value, ctx)
+    // A Date, boxed primitive or toJSON value stands for the scalar JSON.stringify would send.
+    const json = this.serialized(value, ctx)
+    if (json === null || json === undefined) return json
+    if (!Array.isArray(json)) return this.transformedScalar(code, rule, json, ctx)
+    const out = []
+    for (let i = 0; i < json.length; i++) {
+      ctx.path.push(i)
+      const item = json[i]
+      const scalar = item !== null && typeof item === 'object' ? this.serialized(item, ctx) : item
+      const result = this.transformedScalar(code, rule, scalar, ctx)
+      if (result !== DROP) out.push(result)
+      ctx.path.pop()
     }
-    return this.transformedScalar(code, rule, value, ctx)
+    return out
   }
 
   transformedScalar(code, rule, value, ctx) {
@@ -398,7 +406,7 @@ class Walker {
 /** Values JSON.stringify would send as `{}` or as bytes: dropped, whatever their toJSON says. */
 function unsupported(value) {
   return (
-    isView(value) ||
+    ArrayBuffer.isView(value) ||
     value instanceof ArrayBuffer ||
     value instanceof Map ||
     value instanceof Set ||
@@ -409,14 +417,13 @@ function unsupported(value) {
   )
 }
 
-/** A boxed primitive's primitive (`new String('x')` is 'x', as JSON.stringify sends it); else `value`. */
-function unboxed(value) {
-  if (!isBoxedPrimitive(value)) return value
-  if (isStringObject(value)) return stringValue(value)
-  if (isNumberObject(value)) return numberValue(value)
-  if (isBooleanObject(value)) return booleanValue(value)
-  if (isBigIntObject(value)) return bigintValue(value)
-  return symbolValue(value)
+/** A boxed primitive's primitive (`new String('x')` is 'x', as JSON.stringify sends it). */
+function primitiveOf(boxed) {
+  if (isStringObject(boxed)) return stringValue(boxed)
+  if (isNumberObject(boxed)) return numberValue(boxed)
+  if (isBooleanObject(boxed)) return booleanValue(boxed)
+  if (isBigIntObject(boxed)) return bigintValue(boxed)
+  return symbolValue(boxed)
 }
 
 function mayHoldPii(text) {
