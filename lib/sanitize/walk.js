@@ -183,7 +183,9 @@ class Walker {
   objectValue(value, ctx, depth, keep) {
     if (value === null) return null
     const json = this.serialized(value, ctx)
-    if (json === value) return Array.isArray(value) ? this.array(value, ctx, depth + 1) : this.object(value, ctx, depth + 1, false)
+    if (json === value) {
+      return Array.isArray(value) ? this.array(value, ctx, depth + 1) : this.object(value, ctx, depth + 1, false)
+    }
     if (json === UNSUPPORTED) {
       // Binary data could hold anything, and Map/Set/RegExp serialize to `{}`: never send them.
       note(ctx, 'dropped', 'unsupported_type')
