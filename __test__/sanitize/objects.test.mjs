@@ -330,7 +330,17 @@ test('unboxing reads the internal value: patched valueOf/toString, a swapped pro
   const spoof = { [Symbol.toStringTag]: 'String', ssn: SSN, plan: 'pro' }
   assert.equal(Object.prototype.toString.call(spoof), '[object String]')
   const { attributes } = sanitizeAll({ patched, reprototyped, numberish, spoof })
-  assert.deepEqual(attributes, { patched: '[REDACTED:us_ssn]', reprototyped: '[REDACTED:us_ssn]', spoof: { plan: 'pro' } })
+  // A Number object without its prototype is walked as the object it looks like: `{}`, nothing of
+  // the number is sent (a String object's characters would be: it is always unboxed).
+  assert.deepEqual(attributes, {
+    patched: '[REDACTED:us_ssn]',
+    reprototyped: '[REDACTED:us_ssn]',
+    numberish: {},
+    spoof: { plan: 'pro' },
+  })
+  assert.ok(!JSON.stringify(attributes).includes(String(CARD)))
+  const nullProto = Object.setPrototypeOf(new String(SSN), null)
+  assert.deepEqual(sanitizeAll({ nullProto }).attributes, { nullProto: '[REDACTED:us_ssn]' })
   const { valueOf } = String.prototype
   try {
     String.prototype.valueOf = () => 'fine'
@@ -340,12 +350,18 @@ test('unboxing reads the internal value: patched valueOf/toString, a swapped pro
   }
 })
 
-test('a boxed primitive as the attributes themselves is refused (its keys would be its characters)', () => {
-  for (const attrs of [new String(SSN), new Number(CARD), new Boolean(true)]) {
+test('a String object as the attributes themselves is refused (its keys would be its characters)', () => {
+  const reprototyped = Object.setPrototypeOf(new String(SSN), Object.prototype)
+  for (const attrs of [new String(SSN), reprototyped]) {
     for (const run of [() => sanitizeAttributes(attrs), () => sanitizer.sanitizeWithReport(attrs)]) {
       assertCoded(run, 'ERR_INVALID_ATTRIBUTES', { Class: CustomerioSecurityTypeError, secrets: [SSN] })
     }
   }
+  // Other boxes have no keys of their own: nothing of them is sent, as before.
+  assert.deepEqual(sanitizeAttributes(new Number(CARD)), {})
+  assert.deepEqual(sanitizeAttributes(new Boolean(true)), {})
+  // An object with an own `length` is an object like any other.
+  assert.deepEqual(sanitizeAttributes({ length: 3, plan: 'pro' }), { length: 3, plan: 'pro' })
 })
 
 // --- Under rules -----------------------------------------------------------------------------

@@ -19,6 +19,7 @@ const getPrototypeOf = Object.getPrototypeOf
 const hasOwn = Object.hasOwn
 const { isDate, isBoxedPrimitive, isStringObject, isNumberObject, isBooleanObject, isBigIntObject } = types
 const DATE_PROTOTYPE = Date.prototype
+const OBJECT_PROTOTYPE = Object.prototype
 const dateTime = uncurryThis(Date.prototype.getTime)
 const dateIsoText = uncurryThis(Date.prototype.toISOString)
 const stringValue = uncurryThis(String.prototype.valueOf)
@@ -217,16 +218,17 @@ class Walker {
       return typeof toJSON === 'function' ? this.toJSONResult(toJSON, value, ctx) : value
     }
     if (unsupported(value)) return UNSUPPORTED
+    const proto = getPrototypeOf(value)
     // A Date with nothing of its own: its text comes from the intrinsics, whatever
     // Date.prototype.toJSON or toISOString has become since. Subclasses and Dates with their own
     // toJSON take the toJSON path below, and what they return is sanitized.
-    if (getPrototypeOf(value) === DATE_PROTOTYPE && isDate(value) && !hasOwn(value, 'toJSON')) {
+    if (proto === DATE_PROTOTYPE && isDate(value) && !hasOwn(value, 'toJSON')) {
       const time = dateTime(value)
       return time === time ? dateIsoText(value) : null
     }
     const toJSON = value.toJSON
     if (typeof toJSON === 'function') return this.toJSONResult(toJSON, value, ctx)
-    return isBoxedPrimitive(value) ? primitiveOf(value) : value
+    return isBoxed(value, proto) ? primitiveOf(value) : value
   }
 
   /** What `toJSON` returns for `value`, called with the key, a boxed primitive result unboxed. */
@@ -417,6 +419,19 @@ function unsupported(value) {
     value instanceof RegExp ||
     value instanceof Promise
   )
+}
+
+/**
+ * Whether `value` is a boxed primitive, by its internal slot (Symbol.toStringTag cannot fake it).
+ * The slot test is a native call that would cost plain objects, the common case, more than the
+ * rest of their check: with Object.prototype or no prototype, only an object with an own `length`
+ * is tested, which every String object has. So a String object, whose keys are its characters, is
+ * always found; a Number or Boolean object re-prototyped that way is walked as the `{}` it then
+ * looks like, which sends nothing of it.
+ */
+function isBoxed(value, proto) {
+  if (proto === OBJECT_PROTOTYPE || proto === null) return hasOwn(value, 'length') && isStringObject(value)
+  return isBoxedPrimitive(value)
 }
 
 /** A boxed primitive's primitive (`new String('x')` is 'x', as JSON.stringify sends it). */
