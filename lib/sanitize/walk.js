@@ -34,12 +34,12 @@ const NOT_ALLOWED = -3
 const DROP = Symbol('drop')
 // What serialized() answers for values never sent whatever their toJSON says (binary, Map...).
 const UNSUPPORTED = Symbol('unsupported')
-// Enough for any real schema; a stream of random keys must not grow the cache without bound.
-const MAX_CACHED_DECISIONS = 10_000
 // Longer keys are decided each time, not cached: entries alone would let 10,000 attacker-sized
 // keys (1 MiB each) fill the heap. Real names are far shorter: Customer.io refuses names over 150
 // bytes, which the limits already report.
 const MAX_CACHED_KEY_LENGTH = 256
+// Enough for any real schema; a stream of random keys must not grow the cache without bound.
+const MAX_CACHED_DECISIONS = 10_000
 // A cheap test that lets most strings skip the native scan. It must accept every string a
 // detector can match (tested against the native scan on random and near-miss inputs in
 // __test__/sanitize-detectors.test.mjs), and it follows the detectors' shapes:
@@ -407,42 +407,6 @@ class Walker {
   }
 }
 
-/** Values JSON.stringify would send as `{}` or as bytes: dropped, whatever their toJSON says. */
-function unsupported(value) {
-  return (
-    ArrayBuffer.isView(value) ||
-    value instanceof ArrayBuffer ||
-    value instanceof Map ||
-    value instanceof Set ||
-    value instanceof WeakMap ||
-    value instanceof WeakSet ||
-    value instanceof RegExp ||
-    value instanceof Promise
-  )
-}
-
-/**
- * Whether `value` is a boxed primitive, by its internal slot (Symbol.toStringTag cannot fake it).
- * The slot test is a native call that would cost plain objects, the common case, more than the
- * rest of their check: with Object.prototype or no prototype, only an object with an own `length`
- * is tested, which every String object has. So a String object, whose keys are its characters, is
- * always found; a Number or Boolean object re-prototyped that way is walked as the `{}` it then
- * looks like, which sends nothing of it.
- */
-function isBoxed(value, proto) {
-  if (proto === OBJECT_PROTOTYPE || proto === null) return hasOwn(value, 'length') && isStringObject(value)
-  return isBoxedPrimitive(value)
-}
-
-/** A boxed primitive's primitive (`new String('x')` is 'x', as JSON.stringify sends it). */
-function primitiveOf(boxed) {
-  if (isStringObject(boxed)) return stringValue(boxed)
-  if (isNumberObject(boxed)) return numberValue(boxed)
-  if (isBooleanObject(boxed)) return booleanValue(boxed)
-  if (isBigIntObject(boxed)) return bigintValue(boxed)
-  return symbolValue(boxed)
-}
-
 function mayHoldPii(text) {
   return text.length >= MIN_DETECTABLE_LENGTH && MAY_HOLD_PII.test(text)
 }
@@ -481,6 +445,42 @@ function render(path) {
     else out += out === '' ? segment : '.' + segment
   }
   return out === '' ? '(top level)' : out
+}
+
+/** Values JSON.stringify would send as `{}` or as bytes: dropped, whatever their toJSON says. */
+function unsupported(value) {
+  return (
+    ArrayBuffer.isView(value) ||
+    value instanceof ArrayBuffer ||
+    value instanceof Map ||
+    value instanceof Set ||
+    value instanceof WeakMap ||
+    value instanceof WeakSet ||
+    value instanceof RegExp ||
+    value instanceof Promise
+  )
+}
+
+/**
+ * Whether `value` is a boxed primitive, by its internal slot (Symbol.toStringTag cannot fake it).
+ * The slot test is a native call that would cost plain objects, the common case, more than the
+ * rest of their check: with Object.prototype or no prototype, only an object with an own `length`
+ * is tested, which every String object has. So a String object, whose keys are its characters, is
+ * always found; a Number or Boolean object re-prototyped that way is walked as the `{}` it then
+ * looks like, which sends nothing of it.
+ */
+function isBoxed(value, proto) {
+  if (proto === OBJECT_PROTOTYPE || proto === null) return hasOwn(value, 'length') && isStringObject(value)
+  return isBoxedPrimitive(value)
+}
+
+/** A boxed primitive's primitive (`new String('x')` is 'x', as JSON.stringify sends it). */
+function primitiveOf(boxed) {
+  if (isStringObject(boxed)) return stringValue(boxed)
+  if (isNumberObject(boxed)) return numberValue(boxed)
+  if (isBooleanObject(boxed)) return booleanValue(boxed)
+  if (isBigIntObject(boxed)) return bigintValue(boxed)
+  return symbolValue(boxed)
 }
 
 module.exports = { Walker }
