@@ -530,7 +530,9 @@ export interface NdjsonLineError {
 
 export interface Sanitizer {
   /**
-   * A sanitized copy of `attrs` (never changed in place). Throws a {@link CustomerioSecurityError}
+   * A sanitized copy of `attrs` (never changed in place), made of plain objects, arrays and
+   * scalars only: a Date becomes its ISO text, an object with `toJSON` what that returns, a boxed
+   * primitive its primitive, each then sanitized. Throws a {@link CustomerioSecurityError}
    * (`ERR_CYCLE`, `ERR_MAX_DEPTH`, `ERR_READ_FAILED`, `ERR_LIMIT_EXCEEDED`, `ERR_MISSING_PEPPER`)
    * and returns nothing partial when the input cannot be sanitized safely.
    */

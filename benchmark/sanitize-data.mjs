@@ -90,3 +90,12 @@ export function ndjson(count) {
   for (let i = 0; i < count; i++) text += JSON.stringify(profile(i)) + '\n'
   return text
 }
+
+/**
+ * An attribute name of about 1 MiB made of words: `a_a_a_…a_` then `ending` ('xsn', a near miss of
+ * a never-send name, or 'ssn', which makes it end in `_ssn`). Hostile input for a key classifier
+ * that looks at words: it must stay linear in the name's length.
+ */
+export function hugeWordKey(ending, bytes = 1024 * 1024) {
+  return 'a_'.repeat(Math.floor((bytes - ending.length) / 2)) + ending
+}

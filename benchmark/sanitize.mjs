@@ -3,14 +3,16 @@
 // contender's output is asserted equal to the reference's before timing: the data holds no card-,
 // SSN- or IBAN-like string outside never-send keys, since ours also redacts detector matches and
 // sanitizes nested values, which the reference does not (on this data, nothing nested needs it).
+// Case (f) is hostile input instead: a ~1 MiB attribute name, timed against a plain JSON round trip
+// of the same input on both paths (see hostileCases).
 
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 
-import { compare, formatTable } from './harness.mjs'
+import { compare, formatTable, median } from './harness.mjs'
 import { referenceSanitize } from '../__test__/helpers/sanitize-reference.mjs'
-import { guideExample, ndjson, profile, wide } from './sanitize-data.mjs'
+import { guideExample, hugeWordKey, ndjson, profile, wide } from './sanitize-data.mjs'
 import { tunedSanitize } from './tuned-sanitize.mjs'
 
 const require = createRequire(import.meta.url)
@@ -37,7 +39,16 @@ const TARGETS = {
   objectSmall: 0.6, // sanitizeAttributes at most 0.6x the reference at 5 and 25 keys
   objectWide: 1.0, // and at most 1.0x at 300 keys
   json: 0.25, // sanitizeJson at most 0.25x of JSON.parse + reference + JSON.stringify
+  hostile: 50, // a 1 MiB attribute name: at most 50x a JSON round trip of the same input
 }
+
+// The hostile-size case: one attribute whose name is ~1 MiB of words. Its calls take milliseconds
+// (seconds while the key classifier is superlinear), too slow for mitata's batches and minimum
+// sample counts, so each contender is timed call by call: at least one call, then more until
+// HOSTILE_BUDGET_MS is spent or HOSTILE_MAX_CALLS are made; the median call is reported.
+const HOSTILE_BUDGET_MS = 2000
+const HOSTILE_MAX_CALLS = 15
+const HOSTILE_ENDINGS = ['xsn', 'ssn']
 
 const defaultSanitizer = createSanitizer()
 const bare = createSanitizer({ detectors: false, limits: 'off' })
@@ -153,7 +164,9 @@ export async function run() {
     )
   }
 
-  const targets = evaluateTargets(cases)
+  const hostile = hostileCases()
+  lines.push(...hostile.lines)
+  const targets = [...evaluateTargets(cases), ...hostile.targets]
   lines.push(
     '',
     'ns/op: median over rounds of the median sample (mitata). MB/s: 1e6 input bytes/s. spread: half the',
@@ -172,8 +185,16 @@ export async function run() {
   return {
     lines,
     json: {
-      config: { rounds: ROUNDS, minCpuTimeMs: MIN_CPU_TIME_MS, ndjsonRecords: NDJSON_RECORDS, cryptoHash: typeof cryptoHash() },
+      config: {
+        rounds: ROUNDS,
+        minCpuTimeMs: MIN_CPU_TIME_MS,
+        ndjsonRecords: NDJSON_RECORDS,
+        cryptoHash: typeof cryptoHash(),
+        hostileBudgetMs: HOSTILE_BUDGET_MS,
+        hostileMaxCalls: HOSTILE_MAX_CALLS,
+      },
       cases,
+      hostile: hostile.rows,
       targets,
     },
   }
@@ -198,6 +219,96 @@ function evaluateTargets(cases) {
   add('d', OURS_JSON, TARGETS.json, '25-key JSON', 'parse+reference+stringify')
   add('e', OURS_JSON, TARGETS.json, 'NDJSON', 'parse+reference+stringify per line')
   return out
+}
+
+/**
+ * (f) A ~1 MiB attribute name of words, ending 'xsn' (kept) or 'ssn' (`…_ssn`, dropped), on both
+ * paths: sanitizeAttributes(obj) against JSON.parse(JSON.stringify(obj)), and sanitizeJson(text)
+ * against JSON.stringify(JSON.parse(text)). Every call classifies the name afresh: names over 256
+ * characters are never cached (a hostile stream would send a new one each time anyway).
+ */
+function hostileCases() {
+  const rows = []
+  for (const ending of HOSTILE_ENDINGS) {
+    const key = hugeWordKey(ending)
+    const obj = { [key]: 'value' }
+    const text = JSON.stringify(obj)
+    const dropped = ending === 'ssn'
+    const pairs = [
+      {
+        path: 'object',
+        roundTripName: 'JSON.parse(JSON.stringify(obj))',
+        oursName: OURS,
+        roundTrip: () => JSON.parse(JSON.stringify(obj)),
+        ours: () => sanitizeAttributes(obj),
+        check: (ours, roundTrip) => assert.deepStrictEqual(ours, dropped ? {} : roundTrip),
+      },
+      {
+        path: 'JSON text',
+        roundTripName: 'JSON.stringify(JSON.parse(text))',
+        oursName: OURS_JSON,
+        roundTrip: () => JSON.stringify(JSON.parse(text)),
+        ours: () => defaultSanitizer.sanitizeJson(text),
+        check: (ours, roundTrip) => assert.equal(ours, dropped ? '{}' : roundTrip),
+      },
+    ]
+    for (const pair of pairs) {
+      const roundTrip = timeCalls(pair.roundTrip)
+      const ours = timeCalls(pair.ours)
+      pair.check(ours.result, roundTrip.result)
+      rows.push({
+        id: `f-${ending}-${pair.path === 'object' ? 'object' : 'json'}`,
+        ending,
+        keyBytes: Buffer.byteLength(key),
+        path: pair.path,
+        roundTrip: { name: pair.roundTripName, msPerOp: roundTrip.msPerOp, callsMs: roundTrip.callsMs },
+        ours: { name: pair.oursName, msPerOp: ours.msPerOp, callsMs: ours.callsMs },
+        ratio: ours.msPerOp / roundTrip.msPerOp,
+      })
+    }
+  }
+  const keyBytes = rows[0].keyBytes.toLocaleString('en-US')
+  const lines = [
+    '',
+    `(f) one attribute named by ${keyBytes} bytes of words ('a_' repeated, then 'xsn'; or then 'ssn', a name ending in _ssn)`,
+    ...formatTable(
+      ['name ends', 'path', 'round trip ms', 'ours ms', 'ours vs round trip', 'calls (round trip/ours)'],
+      rows.map((r) => [
+        r.ending === 'ssn' ? '_ssn (dropped)' : '_xsn (kept)',
+        r.path,
+        r.roundTrip.msPerOp.toFixed(2),
+        r.ours.msPerOp.toFixed(2),
+        `${r.ratio.toFixed(1)}x`,
+        `${r.roundTrip.callsMs.length}/${r.ours.callsMs.length}`,
+      ]),
+    ),
+    `round trip: JSON.parse(JSON.stringify(obj)) for the object path, JSON.stringify(JSON.parse(text)) for JSON text;`,
+    `ours: sanitizeAttributes(obj), sanitizeJson(text) (default policy). Timed call by call (at least one call, then up`,
+    `to ${HOSTILE_MAX_CALLS} within ${HOSTILE_BUDGET_MS / 1000} s), median call; outputs checked first (the _ssn name dropped, the other kept).`,
+  ]
+  const targets = rows.map((r) => ({
+    target: `ratio<=${TARGETS.hostile}@${r.id}`,
+    contender: r.ours.name,
+    value: r.ratio,
+    pass: r.ratio <= TARGETS.hostile,
+    text: `1 MiB name ending _${r.ending}, ${r.path}: ${r.ours.name} at ${r.ratio.toFixed(1)}x ${r.roundTrip.name} (target <= ${TARGETS.hostile}x)`,
+  }))
+  return { lines, rows, targets }
+}
+
+/** Calls `fn` one at a time: at least once, then until the budget or the call cap is reached. */
+function timeCalls(fn) {
+  const callsMs = []
+  let spent = 0
+  let result
+  while (callsMs.length === 0 || (spent < HOSTILE_BUDGET_MS && callsMs.length < HOSTILE_MAX_CALLS)) {
+    const started = process.hrtime.bigint()
+    result = fn()
+    const ms = Number(process.hrtime.bigint() - started) / 1e6
+    callsMs.push(ms)
+    spent += ms
+  }
+  return { msPerOp: median(callsMs), callsMs, result }
 }
 
 function cryptoHash() {

@@ -14,6 +14,10 @@ const COMPILE_AFTER = 2
 const MAX_SHAPES = 64
 // Wider objects are rare and walk fine (and a literal of thousands of keys compiles slowly).
 const MAX_COMPILED_KEYS = 1000
+// A shape keeps its key strings and compiles them into code: bounded in characters too, or 64
+// shapes of attacker-sized keys (1 MiB names) would hold the heap. 1000 names of 32 characters
+// fit; the cache then holds at most MAX_SHAPES times this (a few MiB), whatever the input.
+const MAX_SHAPE_KEY_CHARS = 32 * 1024
 // What compile() returns for a shape it will not compile (two keys with one output name).
 const NEVER = false
 
@@ -36,10 +40,18 @@ class ShapeCache {
         return entry.build || null
       }
     }
+    // Counted only here, for a shape not seen yet: a cached one already passed.
+    if (keyChars(keys) > MAX_SHAPE_KEY_CHARS) return null
     if (entries.length >= MAX_SHAPES) entries.length = 0
     entries.push({ keys, hits: 1, build: null })
     return null
   }
+}
+
+function keyChars(keys) {
+  let chars = 0
+  for (let i = 0; i < keys.length; i++) chars += keys[i].length
+  return chars
 }
 
 function sameKeys(a, b) {

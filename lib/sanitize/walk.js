@@ -4,14 +4,40 @@
 // N-API costs more than the work itself (shared/facts/napi-costs.md), so the walk stays in V8;
 // Rust decides what each key's rule is (cached per key), computes digests and scans strings.
 
+const { types } = require('node:util')
+
 const native = require('../native.js')
 const { CustomerioSecurityError, fromNative } = require('../errors.js')
 const { NEVER, ShapeCache } = require('./shapes.js')
+
+// Intrinsics, captured when the module loads: a later patch of Date.prototype.toJSON, of a
+// valueOf or of Function.prototype.call cannot change what a Date or a boxed primitive becomes.
+// The type tests read internal slots, which Symbol.toStringTag or a swapped prototype cannot fake.
+const uncurryThis = Function.prototype.call.bind.bind(Function.prototype.call)
+const ReflectApply = Reflect.apply
+const getPrototypeOf = Object.getPrototypeOf
+const hasOwn = Object.hasOwn
+const { isDate, isBoxedPrimitive, isStringObject, isNumberObject, isBooleanObject, isBigIntObject } = types
+const DATE_PROTOTYPE = Date.prototype
+const OBJECT_PROTOTYPE = Object.prototype
+const dateTime = uncurryThis(Date.prototype.getTime)
+const dateIsoText = uncurryThis(Date.prototype.toISOString)
+const stringValue = uncurryThis(String.prototype.valueOf)
+const numberValue = uncurryThis(Number.prototype.valueOf)
+const booleanValue = uncurryThis(Boolean.prototype.valueOf)
+const bigintValue = uncurryThis(BigInt.prototype.valueOf)
+const symbolValue = uncurryThis(Symbol.prototype.valueOf)
 
 const KEEP_UNLISTED = -1
 const FORBIDDEN = -2
 const NOT_ALLOWED = -3
 const DROP = Symbol('drop')
+// What serialized() answers for values never sent whatever their toJSON says (binary, Map...).
+const UNSUPPORTED = Symbol('unsupported')
+// Longer keys are decided each time, not cached: entries alone would let 10,000 attacker-sized
+// keys (1 MiB each) fill the heap. Real names are far shorter: Customer.io refuses names over 150
+// bytes, which the limits already report.
+const MAX_CACHED_KEY_LENGTH = 256
 // Enough for any real schema; a stream of random keys must not grow the cache without bound.
 const MAX_CACHED_DECISIONS = 10_000
 // A cheap test that lets most strings skip the native scan. It must accept every string a
@@ -45,6 +71,7 @@ class Walker {
     let code = this.decisions.get(key)
     if (code === undefined) {
       code = native.sanitizerDecide(this.policy, key)
+      if (key.length > MAX_CACHED_KEY_LENGTH) return code
       if (this.decisions.size >= MAX_CACHED_DECISIONS) this.decisions.clear()
       this.decisions.set(key, code)
     }
@@ -124,7 +151,7 @@ class Walker {
    * field past the rules.
    */
   kept(value, ctx, depth) {
-    return value !== null && typeof value === 'object' ? this.objectValue(value, ctx, depth) : value
+    return value !== null && typeof value === 'object' ? this.objectValue(value, ctx, depth, true) : value
   }
 
   value(value, ctx, depth) {
@@ -140,7 +167,7 @@ class Walker {
         // JSON has no BigInt (JSON.stringify throws on one): send its decimal text.
         return this.string(value.toString(), ctx)
       case 'object':
-        return this.objectValue(value, ctx, depth)
+        return this.objectValue(value, ctx, depth, false)
       default:
         // Symbols and functions: JSON would drop them silently; the report says so.
         note(ctx, 'dropped', 'unsupported_type')
@@ -148,28 +175,76 @@ class Walker {
     }
   }
 
-  objectValue(value, ctx, depth) {
-    if (value === null || value instanceof Date) return value
-    if (Array.isArray(value)) return this.array(value, ctx, depth + 1)
-    if (
-      ArrayBuffer.isView(value) ||
-      value instanceof ArrayBuffer ||
-      value instanceof Map ||
-      value instanceof Set ||
-      value instanceof WeakMap ||
-      value instanceof WeakSet ||
-      value instanceof RegExp ||
-      value instanceof Promise
-    ) {
+  /**
+   * An object where a value goes. What gets sent is what JSON.stringify makes of it, so it is
+   * sanitized as that: a Date as its ISO text, an object with toJSON as what toJSON returns, a
+   * boxed primitive as the primitive. Those scalars follow the rules for scalars (`keep` as for a
+   * kept field: as they are); objects are walked, never passed through.
+   */
+  objectValue(value, ctx, depth, keep) {
+    if (value === null) return null
+    const json = this.serialized(value, ctx)
+    if (json === value) {
+      return Array.isArray(value) ? this.array(value, ctx, depth + 1) : this.object(value, ctx, depth + 1, false)
+    }
+    if (json === UNSUPPORTED) {
       // Binary data could hold anything, and Map/Set/RegExp serialize to `{}`: never send them.
       note(ctx, 'dropped', 'unsupported_type')
       return DROP
     }
-    if (typeof value.toJSON === 'function') {
-      // What JSON.stringify would send (Decimal, Moment, Luxon...), sanitized like any value.
-      return this.value(value.toJSON(), ctx, depth + 1)
+    if (json === null || typeof json !== 'object') return keep ? json : this.value(json, ctx, depth)
+    // toJSON gave an object: walked as JSON.stringify would (its own toJSON is not called again).
+    // The object it came from stays on the stack, so a result that holds it is a cycle.
+    ctx.stack.push(value)
+    let out
+    if (Array.isArray(json)) out = this.array(json, ctx, depth + 1)
+    else if (unsupported(json)) {
+      note(ctx, 'dropped', 'unsupported_type')
+      out = DROP
+    } else out = this.object(json, ctx, depth + 1, false)
+    ctx.stack.pop()
+    return out
+  }
+
+  /**
+   * The object `value` as JSON.stringify takes it before writing anything: a real Date's ISO text
+   * (null when invalid), else what its toJSON returns (called once, with the key), then a boxed
+   * primitive's primitive; `value` itself when none applies. UNSUPPORTED for binary data, Maps,
+   * Sets..., whose toJSON is not called (a Buffer's would send its bytes).
+   */
+  serialized(value, ctx) {
+    if (Array.isArray(value)) {
+      const toJSON = value.toJSON
+      return typeof toJSON === 'function' ? this.toJSONResult(toJSON, value, ctx) : value
     }
-    return this.object(value, ctx, depth + 1, false)
+    if (unsupported(value)) return UNSUPPORTED
+    const proto = getPrototypeOf(value)
+    // A Date with nothing of its own: its text comes from the intrinsics, whatever
+    // Date.prototype.toJSON or toISOString has become since. Subclasses and Dates with their own
+    // toJSON take the toJSON path below, and what they return is sanitized.
+    if (proto === DATE_PROTOTYPE && isDate(value) && !hasOwn(value, 'toJSON')) {
+      const time = dateTime(value)
+      return time === time ? dateIsoText(value) : null
+    }
+    const toJSON = value.toJSON
+    if (typeof toJSON === 'function') return this.toJSONResult(toJSON, value, ctx)
+    return isBoxed(value, proto) ? primitiveOf(value) : value
+  }
+
+  /** What `toJSON` returns for `value`, called with the key, a boxed primitive result unboxed. */
+  toJSONResult(toJSON, value, ctx) {
+    if (ctx.stack.includes(value)) {
+      throw new CustomerioSecurityError('ERR_CYCLE', `the input refers to itself at ${render(ctx.path)}`)
+    }
+    const path = ctx.path
+    const key = path.length === 0 ? '' : path[path.length - 1]
+    const json = ReflectApply(toJSON, value, [typeof key === 'number' ? `${key}` : key])
+    if (json === value) {
+      // JSON.stringify would then write its fields; refused instead, like any object that
+      // refers to itself: a toJSON that answers `this` is a loop in the making, not data.
+      throw new CustomerioSecurityError('ERR_CYCLE', `the input refers to itself at ${render(ctx.path)}`)
+    }
+    return json !== null && typeof json === 'object' && isBoxedPrimitive(json) ? primitiveOf(json) : json
   }
 
   array(list, ctx, depth) {
@@ -220,17 +295,21 @@ class Walker {
    */
   transformed(code, rule, value, ctx) {
     if (value === null || value === undefined) return value
-    if (Array.isArray(value)) {
-      const out = []
-      for (let i = 0; i < value.length; i++) {
-        ctx.path.push(i)
-        const result = this.transformedScalar(code, rule, value[i], ctx)
-        if (result !== DROP) out.push(result)
-        ctx.path.pop()
-      }
-      return out
+    if (typeof value !== 'object') return this.transformedScalar(code, rule, value, ctx)
+    // A Date, boxed primitive or toJSON value stands for the scalar JSON.stringify would send.
+    const json = this.serialized(value, ctx)
+    if (json === null || json === undefined) return json
+    if (!Array.isArray(json)) return this.transformedScalar(code, rule, json, ctx)
+    const out = []
+    for (let i = 0; i < json.length; i++) {
+      ctx.path.push(i)
+      const item = json[i]
+      const scalar = item !== null && typeof item === 'object' ? this.serialized(item, ctx) : item
+      const result = this.transformedScalar(code, rule, scalar, ctx)
+      if (result !== DROP) out.push(result)
+      ctx.path.pop()
     }
-    return this.transformedScalar(code, rule, value, ctx)
+    return out
   }
 
   transformedScalar(code, rule, value, ctx) {
@@ -366,6 +445,42 @@ function render(path) {
     else out += out === '' ? segment : '.' + segment
   }
   return out === '' ? '(top level)' : out
+}
+
+/** Values JSON.stringify would send as `{}` or as bytes: dropped, whatever their toJSON says. */
+function unsupported(value) {
+  return (
+    ArrayBuffer.isView(value) ||
+    value instanceof ArrayBuffer ||
+    value instanceof Map ||
+    value instanceof Set ||
+    value instanceof WeakMap ||
+    value instanceof WeakSet ||
+    value instanceof RegExp ||
+    value instanceof Promise
+  )
+}
+
+/**
+ * Whether `value` is a boxed primitive, by its internal slot (Symbol.toStringTag cannot fake it).
+ * The slot test is a native call that would cost plain objects, the common case, more than the
+ * rest of their check: with Object.prototype or no prototype, only an object with an own `length`
+ * is tested, which every String object has. So a String object, whose keys are its characters, is
+ * always found; a Number or Boolean object re-prototyped that way is walked as the `{}` it then
+ * looks like, which sends nothing of it.
+ */
+function isBoxed(value, proto) {
+  if (proto === OBJECT_PROTOTYPE || proto === null) return hasOwn(value, 'length') && isStringObject(value)
+  return isBoxedPrimitive(value)
+}
+
+/** A boxed primitive's primitive (`new String('x')` is 'x', as JSON.stringify sends it). */
+function primitiveOf(boxed) {
+  if (isStringObject(boxed)) return stringValue(boxed)
+  if (isNumberObject(boxed)) return numberValue(boxed)
+  if (isBooleanObject(boxed)) return booleanValue(boxed)
+  if (isBigIntObject(boxed)) return bigintValue(boxed)
+  return symbolValue(boxed)
 }
 
 module.exports = { Walker }
