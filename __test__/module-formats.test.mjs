@@ -15,6 +15,7 @@ const EXPORTS = {
   CustomerioSecurityError: 'function',
   CustomerioSecurityTypeError: 'function',
   ERASURE_MODES: 'object',
+  SENSITIVE_CLASSES: 'object',
   MAX_ID_BYTES: 'number',
   SecretValue: 'function',
   WEBHOOK_FAILURES: 'object',

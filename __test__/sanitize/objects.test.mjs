@@ -85,18 +85,18 @@ test('a Date with its own toJSON: what that returns, sanitized (an object is wal
   text.toJSON = () => SSN
   const object = new Date(0)
   Object.defineProperty(object, 'toJSON', { value: () => ({ ssn: SSN, plan: 'pro', note: `card ${CARD}` }) })
-  const card = new Date(0)
-  card.toJSON = () => CARD
-  const input = { text, object, card }
+  const figure = new Date(0)
+  figure.toJSON = () => CARD
+  const input = { text, object, figure }
   const { attributes, report } = both(sanitizer, input)
   assert.deepEqual(attributes, { text: '[REDACTED:us_ssn]', object: { plan: 'pro', note: 'card [REDACTED:card_number]' } })
   assert.deepEqual(
     report.changes.map((c) => [c.path, c.rule]),
     [
       ['text', 'detector:us_ssn'],
-      ['object.ssn', 'ssn'],
+      ['object.ssn', 'government_id'],
       ['object.note', 'detector:card_number'],
-      ['card', 'detector:card_number'],
+      ['figure', 'detector:card_number'],
     ],
   )
   assert.deepEqual(sanitizeAll(input), { attributes, report })
@@ -263,10 +263,10 @@ test('toJSON results that nest without end stop at maxDepth (no hang, no stack o
 })
 
 test('binary data keeps being dropped whatever its toJSON says (a Buffer would send its bytes)', () => {
-  const secret = Buffer.from(SSN)
+  const blob = Buffer.from(SSN)
   const map = new Map([['ssn', SSN]])
   map.toJSON = () => ({ kept: SSN })
-  const { attributes, report } = sanitizer.sanitizeWithReport({ secret, map, plan: 'pro' })
+  const { attributes, report } = sanitizer.sanitizeWithReport({ blob, map, plan: 'pro' })
   assert.deepEqual(attributes, { plan: 'pro' })
   assert.deepEqual(report.changes.map((c) => c.rule), ['unsupported_type', 'unsupported_type'])
 })
@@ -276,7 +276,7 @@ test('binary data keeps being dropped whatever its toJSON says (a Buffer would s
 test('boxed primitives are sent as their primitive and follow its rules', () => {
   const input = {
     text: new String(SSN),
-    card: new Number(CARD),
+    figure: new Number(CARD),
     count: new Number(42),
     flag: new Boolean(false),
     list: [new String(`ssn ${SSN}`), new Number(7)],
@@ -294,22 +294,22 @@ test('boxed primitives are sent as their primitive and follow its rules', () => 
     report.changes.map((c) => [c.path, c.action, c.rule]),
     [
       ['text', 'redacted', 'detector:us_ssn'],
-      ['card', 'dropped', 'detector:card_number'],
+      ['figure', 'dropped', 'detector:card_number'],
       ['list[0]', 'redacted', 'detector:us_ssn'],
     ],
   )
   assert.deepEqual(sanitizeAll(input), { attributes, report })
   // What the primitives themselves give.
-  assert.deepEqual(sanitizer.sanitize({ text: SSN, card: CARD }), { text: '[REDACTED:us_ssn]' })
+  assert.deepEqual(sanitizer.sanitize({ text: SSN, figure: CARD }), { text: '[REDACTED:us_ssn]' })
 })
 
 test('a boxed BigInt is its decimal text, like a BigInt (JSON.stringify has none to compare with)', () => {
-  const boxed = { big: Object(12345678901234567890n), card: Object(378282246310005n), phone: Object(15550123n) }
-  const primitive = { big: 12345678901234567890n, card: 378282246310005n, phone: 15550123n }
+  const boxed = { big: Object(12345678901234567890n), figure: Object(378282246310005n), phone: Object(15550123n) }
+  const primitive = { big: 12345678901234567890n, figure: 378282246310005n, phone: 15550123n }
   assert.deepEqual(sanitizeAll(boxed), sanitizeAll(primitive))
   assert.deepEqual(sanitizeAll(boxed).attributes, {
     big: '12345678901234567890',
-    card: '[REDACTED:card_number]',
+    figure: '[REDACTED:card_number]',
     phone_hash: sha256Hex('15550123', 16),
   })
 })
@@ -469,7 +469,7 @@ describe('secureTrackClient (customerio-node 5, real HTTP to the fake Track API)
       invalid: new Date(NaN),
       sneaky: new Sneaky(0),
       text: new String(SSN),
-      card: new Number(CARD),
+      figure: new Number(CARD),
       phone: new String('+15550100'),
       plan: new String('pro'),
     }
