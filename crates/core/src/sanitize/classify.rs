@@ -132,12 +132,13 @@ pub struct Classifier {
     classes: Vec<CompiledClass>,
     /// Every known word (terms, tails, glue) and what it can be.
     vocabulary: FxHashMap<&'static str, WordInfo>,
-    longest_word: usize,
     flag_prefixes: FxHashSet<&'static str>,
     /// Every word that can end a name of some class (term ends, tails, strong suffixes) and
     /// their plurals, spelled backwards: "does this word end with one of them" is one walk of
     /// at most a dozen array reads.
     last_words: ReversedTrie,
+    /// The words a run-together word may be split into, spelled backwards.
+    glue: ReversedTrie,
 }
 
 /// A trie of lowercase ASCII words read from their last letter.
@@ -182,6 +183,24 @@ impl ReversedTrie {
         }
         if let Some(t) = self.terminal.get_mut(node) {
             *t = true;
+        }
+    }
+
+    /// Calls `found` with the length of every word of the trie that `bytes` (lowercase) ends
+    /// with.
+    fn each_word_ending(&self, bytes: &[u8], mut found: impl FnMut(usize)) {
+        let mut node = 0usize;
+        for (depth, &byte) in bytes.iter().rev().enumerate() {
+            let Some(letter) = letter_index(byte) else {
+                return;
+            };
+            match self.children.get(node).and_then(|c| c.get(letter)) {
+                Some(&next) if next != 0 => node = usize::from(next),
+                _ => return,
+            }
+            if self.terminal.get(node) == Some(&true) {
+                found(depth + 1);
+            }
         }
     }
 
@@ -258,13 +277,23 @@ impl Classifier {
         for suffix in STRONG_SUFFIXES {
             add_ending(suffix);
         }
-        let longest_word = vocabulary.keys().map(|w| w.len()).max().unwrap_or(0);
+        let mut glue = ReversedTrie::default();
+        for word in vocabulary.keys() {
+            let usable = match word.len() {
+                0 | 1 => false,
+                2 => SHORT_GLUE.contains(word),
+                _ => true,
+            };
+            if usable && word.bytes().all(|b| b.is_ascii_lowercase()) {
+                glue.insert(word);
+            }
+        }
         Classifier {
             classes,
             vocabulary,
-            longest_word,
             flag_prefixes: FLAG_PREFIXES.iter().copied().collect(),
             last_words,
+            glue,
         }
     }
 
@@ -411,27 +440,33 @@ impl Classifier {
         if n < MIN_SPLIT_LEN || !word.bytes().all(|b| b.is_ascii_lowercase()) {
             return None;
         }
-        // parts[i]: fewest parts covering word[..i], and where the last of them starts.
+        // parts[i]: fewest parts covering word[..i], and where the last of them starts. The
+        // known words ending at each position come from one backward walk of a trie, so the
+        // work is linear in the word with a small constant (the longest known word).
         let mut parts: Vec<Option<(usize, usize)>> = vec![None; n + 1];
         if let Some(first) = parts.first_mut() {
             *first = Some((0, 0));
         }
         for end in 2..=n {
-            let shortest = end.saturating_sub(self.longest_word + 2);
-            for start in shortest..end.saturating_sub(1) {
-                let Some(Some((count, _))) = parts.get(start).copied() else {
+            // The last piece may be plural: also walk from before its `s` or `es`.
+            let plural_skips: &[usize] = if end == n { &[0, 1, 2] } else { &[0] };
+            for &skip in plural_skips {
+                if skip > 0 && !bytes.get(..end).is_some_and(|b| b.ends_with(b"s")) {
+                    continue;
+                }
+                let Some(stem) = bytes.get(..end - skip) else {
                     continue;
                 };
-                let piece = word.get(start..end).unwrap_or_default();
-                let known = self.is_glue(piece)
-                    || (end == n && self.singular(piece).is_some_and(|s| self.is_glue(s)));
-                if known {
-                    let candidate = (count + 1, start);
-                    let slot = parts.get_mut(end)?;
-                    if slot.is_none_or(|(best, _)| candidate.0 < best) {
-                        *slot = Some(candidate);
+                self.glue.each_word_ending(stem, |len| {
+                    let start = end - skip - len;
+                    if let Some(Some((count, _))) = parts.get(start).copied() {
+                        if let Some(slot) = parts.get_mut(end) {
+                            if slot.is_none_or(|(best, _)| count + 1 < best) {
+                                *slot = Some((count + 1, start));
+                            }
+                        }
                     }
-                }
+                });
             }
         }
         let mut pieces = Vec::new();
