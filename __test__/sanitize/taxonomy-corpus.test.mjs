@@ -6,7 +6,7 @@
 import test from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
-import { EXPECTED_ACTION, loadCorpus, measure, summarize, table } from '../helpers/taxonomy-corpus.mjs'
+import { EXPECTED_ACTION, HELD_OUT_URL, loadCorpus, measure, summarize, table } from '../helpers/taxonomy-corpus.mjs'
 
 const results = measure()
 const rows = summarize(results)
@@ -52,4 +52,20 @@ test('both paths agree on every name of the corpus', () => {
 test("the README's taxonomy table is the one measured here", () => {
   const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
   assert.ok(readme.includes(table(rows)), `README should hold:\n${table(rows)}`)
+})
+
+// The second corpus (HELD-OUT.md), from sources the taxonomy was not built on; its first measurement
+// is in the README. Floors catch a regression; the README's table must be the one measured.
+const heldOut = summarize(measure(HELD_OUT_URL))
+
+test('held-out corpus: every sensitive class at least 90% on both paths, benign names at least 98% kept', () => {
+  for (const row of heldOut) {
+    const floor = row.cls === 'benign' ? 0.98 : 0.9
+    assert.ok(row.objectRate >= floor && row.jsonRate >= floor, `${row.cls}: ${row.objectRate} / ${row.jsonRate}`)
+  }
+})
+
+test("the README's held-out table is the one measured here", () => {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
+  assert.ok(readme.includes(table(heldOut)), `README should hold:\n${table(heldOut)}`)
 })

@@ -235,12 +235,33 @@ pub fn classifier() -> &'static Classifier {
 
 impl Classifier {
     fn new() -> Self {
+        // Names are matched with plurals made singular (`numbers`, `details`), so the taxonomy's
+        // own words are too: a word is written singular wherever its singular is a word of it.
+        let mut written: FxHashSet<&'static str> = FxHashSet::default();
+        for class in CLASSES {
+            for term in class.terms {
+                let plain = term.trim_start_matches('^').trim_end_matches(" #");
+                written.extend(plain.split(' '));
+            }
+            written.extend(class.tails.iter().chain(class.not_after));
+        }
+        written.extend(COMMON_TAILS.iter().chain(DROP_TAILS).chain(GLUE_WORDS));
+        written.extend(FLAG_PREFIXES);
+        let singular = |word: &'static str| -> &'static str {
+            ["es", "s"]
+                .iter()
+                .find_map(|plural| word.strip_suffix(plural).filter(|s| written.contains(s)))
+                .unwrap_or(word)
+        };
         let mut vocabulary: FxHashMap<&'static str, WordInfo> = FxHashMap::default();
+        for word in &written {
+            vocabulary.entry(word).or_default();
+        }
         let mut last_words = ReversedTrie::default();
         let mut add_ending = |word: &str| last_words.insert(word);
         let mut classes = Vec::with_capacity(CLASSES.len());
         for (class_index, class) in CLASSES.iter().enumerate() {
-            let compiled = compile(class);
+            let compiled = compile(class, &singular);
             for (term_index, term) in compiled.terms.iter().enumerate() {
                 for word in &term.words {
                     vocabulary.entry(word).or_default();
@@ -261,7 +282,7 @@ impl Classifier {
             if class.kind == ClassKind::Drop {
                 tails.extend(DROP_TAILS);
             }
-            for tail in tails {
+            for tail in tails.into_iter().map(&singular) {
                 vocabulary.entry(tail).or_default().tail_of |= 1 << class_index;
                 add_ending(tail);
                 add_ending(&format!("{tail}s"));
@@ -274,7 +295,7 @@ impl Classifier {
         for word in GLUE_WORDS.iter().chain(FLAG_PREFIXES) {
             vocabulary.entry(word).or_default();
         }
-        for suffix in STRONG_SUFFIXES {
+        for suffix in STRONG_SUFFIXES.iter().chain(NUMBER_WORDS) {
             add_ending(suffix);
         }
         let mut glue = ReversedTrie::default();
@@ -316,7 +337,10 @@ impl Classifier {
         let split = names::words(key);
         let words = self.expand(&split);
         let classes = self.classify_words(&words);
-        if classes != 0 || !names::classified_tail(key).chars().any(char::is_uppercase) {
+        let flagged = words
+            .first()
+            .is_some_and(|first| self.flag_prefixes.contains(first));
+        if classes != 0 || flagged || !names::classified_tail(key).chars().any(char::is_uppercase) {
             return classes;
         }
         // Random casing (`iP_ADDress`) splits at the wrong places: read it once more as one
@@ -391,10 +415,14 @@ impl Classifier {
     }
 
     fn expand_word<'w>(&self, word: &'w str, out: &mut Vec<&'w str>) {
-        if is_number(word) || self.vocabulary.contains_key(word) {
+        if is_number(word) {
             out.push(word);
         } else if let Some(singular) = self.singular(word) {
+            // Before the vocabulary: `numbers` and `ids` are known words, and their singular
+            // is what terms are written with.
             out.push(singular);
+        } else if self.vocabulary.contains_key(word) {
+            out.push(word);
         } else if !self.ends_with_last_word(word) {
             // Neither split nor cut: no class word can end here.
             out.push(word);
@@ -490,7 +518,7 @@ impl Classifier {
     }
 }
 
-fn compile(class: &Class) -> CompiledClass {
+fn compile(class: &Class, singular: &impl Fn(&'static str) -> &'static str) -> CompiledClass {
     let terms = class
         .terms
         .iter()
@@ -499,7 +527,7 @@ fn compile(class: &Class) -> CompiledClass {
             let numbered = term.ends_with(" #");
             let plain = term.trim_start_matches('^').trim_end_matches(" #");
             Term {
-                words: plain.split(' ').collect(),
+                words: plain.split(' ').map(singular).collect(),
                 anchored,
                 numbered,
             }
@@ -507,12 +535,15 @@ fn compile(class: &Class) -> CompiledClass {
         .collect();
     CompiledClass {
         terms,
-        not_after: class.not_after.iter().copied().collect(),
+        not_after: class.not_after.iter().copied().map(singular).collect(),
     }
 }
 
+/// Numbers written as words end names the way digits do (`address_one`, `phone_two`).
+const NUMBER_WORDS: &[&str] = &["one", "two", "three"];
+
 fn is_number(word: &str) -> bool {
-    !word.is_empty() && word.chars().all(char::is_numeric)
+    (!word.is_empty() && word.chars().all(char::is_numeric)) || NUMBER_WORDS.contains(&word)
 }
 
 /// True when the name's words, less tails the class allows at the end, end with one of its
