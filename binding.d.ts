@@ -73,6 +73,15 @@ export interface PolicyInfo {
   valueBytes: number
   attributes: number
   detectors: boolean
+  /**
+   * A `u`-flag regex source that every string a detector can match passes; `null` when the
+   * detectors are off. Built by the core from the detectors' shapes (one definition).
+   */
+  prefilter?: string
+  /** Strings shorter than this (in UTF-16 units) cannot hold a match. */
+  minDetectableLength: number
+  /** Numeric strings at least this long are asked about too: "1.8e15" is a card's value. */
+  minNumericStringLength: number
 }
 
 /** What `lib/` needs to know about each rule to act on a decision code. */

@@ -6,6 +6,7 @@
 //! per key by the caller), the digest of a value, and what the detectors find in a string.
 
 use customerio_security_core::sanitize::config::policy_from_json;
+use customerio_security_core::sanitize::detect::{self, Detector};
 use customerio_security_core::sanitize::engine::{
     Decision, LimitMode, Policy, SanitizeError, Scalar, Scan,
 };
@@ -66,6 +67,13 @@ pub struct PolicyInfo {
     pub value_bytes: u32,
     pub attributes: u32,
     pub detectors: bool,
+    /// A `u`-flag regex source that every string a detector can match passes; `null` when the
+    /// detectors are off. Built by the core from the detectors' shapes (one definition).
+    pub prefilter: Option<String>,
+    /// Strings shorter than this (in UTF-16 units) cannot hold a match.
+    pub min_detectable_length: u32,
+    /// Numeric strings at least this long are asked about too: "1.8e15" is a card's value.
+    pub min_numeric_string_length: u32,
 }
 
 #[napi(catch_unwind, js_name = "sanitizerInfo")]
@@ -108,6 +116,13 @@ pub fn sanitizer_info(
         value_bytes: u32::try_from(limits.value_bytes).unwrap_or(u32::MAX),
         attributes: u32::try_from(limits.attributes).unwrap_or(u32::MAX),
         detectors: !policy.detectors.is_empty(),
+        prefilter: detect::js_prefilter(policy.detectors),
+        min_detectable_length: u32::try_from(policy.detectors.min_chars()).unwrap_or(u32::MAX),
+        min_numeric_string_length: if policy.detectors.contains(Detector::CardNumber) {
+            u32::try_from(detect::NUMERIC_STRING_MIN_LEN).unwrap_or(u32::MAX)
+        } else {
+            u32::MAX
+        },
     }
 }
 

@@ -14,16 +14,14 @@ const NOT_ALLOWED = -3
 const DROP = Symbol('drop')
 // Enough for any real schema; a stream of random keys must not grow the cache without bound.
 const MAX_CACHED_DECISIONS = 10_000
-// A cheap test that lets most strings skip the native scan. It must accept every string a
-// detector can match (tested against the native scan on random and near-miss inputs in
-// __test__/sanitize-detectors.test.mjs), and it follows the detectors' shapes:
-// - a card is 13-19 digits, plain or grouped with one space or dash, its first group 4 digits
-//   and the next at least 3: it always holds 4 digits, an optional separator, 3 digits;
-// - an SSN is `ddd-dd-dddd` or `ddd dd dddd` (bare nine digits are not matched);
-// - an IBAN starts with two capitals and two digits.
-// One regex beats a charCodeAt loop here: V8 compiles it to native code.
-const MIN_DETECTABLE_LENGTH = 11
-const MAY_HOLD_PII = /\d{4}[ -]?\d{3}|\d{3}[ -]\d\d[ -]\d{4}|[A-Z]{2}\d\d/
+// A cheap test that lets most strings skip the native scan. The core builds it from the enabled
+// detectors' shapes and its Unicode fold tables (detect::js_prefilter): one definition, in Rust.
+// It must accept every string a detector can match (tested against the native scan on random
+// and near-miss inputs in __test__/sanitize-detectors.test.mjs). One regex beats a charCodeAt
+// loop here: V8 compiles it to native code.
+// A numeric string ("4.111111111111111e15") is judged by its value like a number, so a short one
+// can still be a card: those starting with a digit or '-' are tested apart.
+const NUMERIC_STRING = /^-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?$/
 // Numbers can only hold a card number: 13 to 19 digits, Luhn-valid.
 const MIN_CARD_NUMBER = 1e12
 
@@ -33,6 +31,9 @@ class Walker {
     this.rules = info.rules
     this.maxDepth = info.maxDepth
     this.detectors = info.detectors
+    this.prefilter = info.prefilter === null ? null : new RegExp(info.prefilter, 'u')
+    this.minLength = info.minDetectableLength
+    this.minNumericLength = info.minNumericStringLength
     this.limits = info.limits
     this.nameBytes = info.nameBytes
     this.valueBytes = info.valueBytes
@@ -192,7 +193,7 @@ class Walker {
   }
 
   string(text, ctx) {
-    if (!this.detectors || !mayHoldPii(text)) return text
+    if (!this.detectors || !this.mayHoldPii(text)) return text
     const verdict = native.sanitizerScan(this.policy, text)
     if (verdict === null) return text
     for (let i = 2; i < verdict.length; i++) {
@@ -201,9 +202,17 @@ class Walker {
     return verdict[0] === 'redact' ? verdict[1] : DROP
   }
 
+  mayHoldPii(text) {
+    if (text.length >= this.minLength && this.prefilter.test(text)) return true
+    if (text.length < this.minNumericLength) return false
+    const first = text.charCodeAt(0)
+    return (first === 45 || (first >= 48 && first <= 57)) && NUMERIC_STRING.test(text)
+  }
+
   number(value, ctx) {
-    // A number can hold a card only with 13+ digits; a whole one must also pass Luhn (cheap
-    // here). Fractions go to the native scan like the JSON path does with their text.
+    // A number can hold a card only with 13+ digits before any point; a whole one must also pass
+    // Luhn (cheap here). Others go to the native scan, which reads String(value) exactly, as the
+    // JSON path reads the number's text.
     if (!this.detectors || !(Math.abs(value) >= MIN_CARD_NUMBER) || (Number.isSafeInteger(value) && !luhn(value))) {
       return value
     }
@@ -328,9 +337,6 @@ class Walker {
   }
 }
 
-function mayHoldPii(text) {
-  return text.length >= MIN_DETECTABLE_LENGTH && MAY_HOLD_PII.test(text)
-}
 
 /** The Luhn checksum of a whole number's decimal digits (every card number passes it). */
 function luhn(value) {
