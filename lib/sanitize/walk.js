@@ -14,11 +14,13 @@ const NOT_ALLOWED = -3
 const DROP = Symbol('drop')
 // Enough for any real schema; a stream of random keys must not grow the cache without bound.
 const MAX_CACHED_DECISIONS = 10_000
-// A cheap test that lets most strings skip the native scan. The core builds it from the enabled
-// detectors' shapes and its Unicode fold tables (detect::js_prefilter): one definition, in Rust.
-// It must accept every string a detector can match (tested against the native scan on random
-// and near-miss inputs in __test__/sanitize-detectors.test.mjs). One regex beats a charCodeAt
-// loop here: V8 compiles it to native code.
+// A cheap test that lets most strings skip the native scan. The core builds its regexes from the
+// enabled detectors' shapes and its Unicode fold tables (detect::js_prefilter): one definition, in
+// Rust. Together they accept every string a detector can match (tested against the native scan on
+// random and near-miss inputs in __test__/sanitize-detectors.test.mjs): the digit shapes (a cheap
+// gate with wide classes, then the exact Unicode classes for the few strings it lets through), and
+// the secrets' prefixes in strings long enough to hold a secret. Regexes beat a charCodeAt loop
+// here: V8 compiles them to native code.
 // A numeric string ("4.111111111111111e15") is judged by its value like a number, so a short one
 // can still be a card: those starting with a digit or '-' are tested apart.
 const NUMERIC_STRING = /^-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?$/
@@ -31,8 +33,12 @@ class Walker {
     this.rules = info.rules
     this.maxDepth = info.maxDepth
     this.detectors = info.detectors
-    this.prefilter = info.prefilter === null ? null : new RegExp(info.prefilter, 'u')
-    this.minLength = info.minDetectableLength
+    const { shapesGate, unicodeShapes, shapesMinLength, literals, literalsMinLength } = info.prefilter
+    this.shapesGate = shapesGate == null ? null : new RegExp(shapesGate)
+    this.unicodeShapes = unicodeShapes == null ? null : new RegExp(unicodeShapes, 'u')
+    this.shapesMinLength = shapesMinLength
+    this.literals = literals == null ? null : new RegExp(literals, 'i')
+    this.literalsMinLength = literalsMinLength
     this.minNumericLength = info.minNumericStringLength
     this.limits = info.limits
     this.nameBytes = info.nameBytes
@@ -203,8 +209,10 @@ class Walker {
   }
 
   mayHoldPii(text) {
-    if (text.length >= this.minLength && this.prefilter.test(text)) return true
-    if (text.length < this.minNumericLength) return false
+    const length = text.length
+    if (length >= this.shapesMinLength && this.shapesGate.test(text) && this.unicodeShapes.test(text)) return true
+    if (length >= this.literalsMinLength && this.literals.test(text)) return true
+    if (length < this.minNumericLength) return false
     const first = text.charCodeAt(0)
     return (first === 45 || (first >= 48 && first <= 57)) && NUMERIC_STRING.test(text)
   }

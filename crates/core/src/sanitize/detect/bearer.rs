@@ -11,7 +11,7 @@ const SPACES_MAX: usize = 4;
 const TOKEN_MIN: usize = 20;
 /// `bearer ` and the shortest token.
 pub const MIN_LEN: usize = 7 + TOKEN_MIN;
-pub const JS_PREFILTER: &str = "[Bb][Ee][Aa][Rr][Ee][Rr]";
+pub const JS_PREFILTER: &str = "bearer";
 
 /// RFC 6750's b64token characters, before any trailing `=`.
 fn is_token_char(byte: &u8) -> bool {
