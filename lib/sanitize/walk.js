@@ -212,9 +212,7 @@ class Walker {
     const length = text.length
     if (length >= this.shapesMinLength && this.shapesGate.test(text) && this.unicodeShapes.test(text)) return true
     if (length >= this.literalsMinLength && this.literals.test(text)) return true
-    if (length < this.minNumericLength) return false
-    const first = text.charCodeAt(0)
-    return (first === 45 || (first >= 48 && first <= 57)) && NUMERIC_STRING.test(text)
+    return length >= this.minNumericLength && numberLike(text)
   }
 
   number(value, ctx) {
@@ -345,6 +343,18 @@ class Walker {
   }
 }
 
+
+/**
+ * True if `text` may be a JSON number ("4.111111111111111e15"), whose value a detector judges.
+ * The first and last characters rule out nearly every string before the regex runs (measured:
+ * running it on every string that starts with a digit cost the 25-key profile 5%).
+ */
+function numberLike(text) {
+  const last = text.charCodeAt(text.length - 1)
+  if (last < 48 || last > 57) return false
+  const first = text.charCodeAt(0)
+  return (first === 45 || (first >= 48 && first <= 57)) && NUMERIC_STRING.test(text)
+}
 
 /** The Luhn checksum of a whole number's decimal digits (every card number passes it). */
 function luhn(value) {
