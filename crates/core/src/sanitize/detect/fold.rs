@@ -14,7 +14,8 @@ use std::fmt::Write;
 /// digit nor a separator, and it never hides a match next to it ("é4111111111111111ü").
 pub const OTHER: u8 = 0x80;
 
-/// The zero of every run of ten decimal digits in Unicode 16 outside ASCII (general category
+/// The zero of every run of ten decimal digits outside ASCII, as of Unicode 18.0 (listed with the
+/// `unicodedata2` Python package; general category
 /// Nd comes in such runs, each in order 0-9). Sorted, for a binary search.
 const DIGIT_ZEROS: [u32; 76] = [
     0x660, 0x6F0, 0x7C0, 0x966, 0x9E6, 0xA66, 0xAE6, 0xB66, 0xBE6, 0xC66, 0xCE6, 0xD66, 0xDE6,
