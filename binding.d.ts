@@ -73,6 +73,30 @@ export interface PolicyInfo {
   valueBytes: number
   attributes: number
   detectors: boolean
+  /**
+   * Regex sources that every string a detector can match passes (see
+   * `detect::js_prefilter`): built by the core from the detectors' shapes (one definition).
+   */
+  prefilter: Prefilter
+  /** Numeric strings at least this long are asked about too: "1.8e15" is a card's value. */
+  minNumericStringLength: number
+}
+
+/**
+ * The pre-filter's regex sources (see `detect::js_prefilter`); a part is `null` when no
+ * enabled detector needs it.
+ */
+export interface Prefilter {
+  /** Digit shapes over ASCII, or any non-ASCII character; no flags. */
+  shapesGate?: string
+  /** The same shapes over every Unicode digit and space; the `u` flag. */
+  unicodeShapes?: string
+  /** Strings shorter than this (UTF-16 units) cannot hold a shape. */
+  shapesMinLength: number
+  /** The secrets' fixed prefixes and `@`; the `i` flag. */
+  literals?: string
+  /** Strings shorter than this cannot hold a secret (or an email). */
+  literalsMinLength: number
 }
 
 /** What `lib/` needs to know about each rule to act on a decision code. */

@@ -491,8 +491,39 @@ export interface SanitizerPolicy {
   pseudonym?: 'sha256' | 'hmac' | { algorithm: 'sha256' | 'hmac'; length?: number }
   /** The secret key of `'hmac'` rules, and its id (written into each digest, so it can rotate). */
   pepper?: { key: Secret; keyId: string }
-  /** Value detectors run on every string not under a rule. Default: all on, `'redact'`. `false` turns them off. */
-  detectors?: boolean | { cardNumber?: DetectorAction; usSsn?: DetectorAction; iban?: DetectorAction }
+  /**
+   * Value detectors run on every string (and number) not under a rule; `false` turns them all off,
+   * an object sets each one (`'redact'` replaces the match by `[REDACTED:<name>]`, `'drop'` removes
+   * the field or array element, `'off'`). On by default, `'redact'`:
+   * - `cardNumber`: 13-19 digits passing Luhn, plain or grouped (4 first) by spaces, dashes, dots,
+   *   `+` or `%20`, in any Unicode digits, spaces and dashes; numbers (and numeric strings) by
+   *   their exact value in any spelling (`4.111111111111111E15`), always dropped.
+   * - `usSsn`: `123-45-6789` or `123 45 6789` within the SSA's issued ranges (never bare 9 digits).
+   * - `iban`: ISO 13616, mod-97 checked, compact or in groups of 4, any letter case (lowercase only
+   *   for registry countries at their exact length).
+   * - `jwt`: `header.payload.signature` (or a 5-part JWE) whose header decodes to JSON with `alg`.
+   * - `privateKey`: a PEM `-----BEGIN … PRIVATE KEY-----` block through its END line (or to the
+   *   end of the string when the END line is missing).
+   * - `awsAccessKeyId`: `AKIA`/`ASIA` and 16 base32 characters.
+   * - `bearerToken`: the token after `Bearer ` (any case), at least 20 characters; the word stays.
+   *
+   * Off by default (Customer.io needs `email` and `phone` attributes raw, and phone shapes in free
+   * text also fit order numbers and dates): `email`, and `phone` (`+` and 8-15 digits, or North
+   * American `(555) 012-3456` / `555-234-5678`).
+   */
+  detectors?:
+    | boolean
+    | {
+        cardNumber?: DetectorAction
+        usSsn?: DetectorAction
+        iban?: DetectorAction
+        jwt?: DetectorAction
+        privateKey?: DetectorAction
+        awsAccessKeyId?: DetectorAction
+        bearerToken?: DetectorAction
+        email?: DetectorAction
+        phone?: DetectorAction
+      }
   /** Customer.io limits (name 150 bytes, value 1000 bytes, 300 attributes): `'report'` (default), `'error'` or `'off'`. */
   limits?: 'report' | 'error' | 'off'
   /** Deeper input throws `ERR_MAX_DEPTH`. Default 64, at most 512. */
@@ -508,8 +539,9 @@ export interface SanitizeChange {
   action: 'dropped' | 'hashed' | 'masked' | 'redacted' | 'validated' | 'limit'
   /**
    * The class that matched the name (a {@link SensitiveClass}), a field rule's name,
-   * `detector:card_number`, `prototype_key`, `not_allowed`, `not_a_scalar`, `unsupported_type`,
-   * `invalid_e164`, `invalid_phone`, or a limit's name.
+   * `detector:<name>` (`detector:card_number`, `detector:jwt`, ...), `prototype_key`,
+   * `not_allowed`, `not_a_scalar`, `unsupported_type`, `invalid_e164`, `invalid_phone`, or a
+   * limit's name.
    */
   rule: string
 }

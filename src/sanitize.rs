@@ -6,6 +6,7 @@
 //! per key by the caller), the digest of a value, and what the detectors find in a string.
 
 use customerio_security_core::sanitize::config::policy_from_json;
+use customerio_security_core::sanitize::detect::{self, Detector};
 use customerio_security_core::sanitize::engine::{
     Decision, LimitMode, Policy, SanitizeError, Scalar, Scan,
 };
@@ -92,6 +93,27 @@ pub struct PolicyInfo {
     pub value_bytes: u32,
     pub attributes: u32,
     pub detectors: bool,
+    /// Regex sources that every string a detector can match passes (see
+    /// `detect::js_prefilter`): built by the core from the detectors' shapes (one definition).
+    pub prefilter: Prefilter,
+    /// Numeric strings at least this long are asked about too: "1.8e15" is a card's value.
+    pub min_numeric_string_length: u32,
+}
+
+/// The pre-filter's regex sources (see `detect::js_prefilter`); a part is `null` when no
+/// enabled detector needs it.
+#[napi(object)]
+pub struct Prefilter {
+    /// Digit shapes over ASCII, or any non-ASCII character; no flags.
+    pub shapes_gate: Option<String>,
+    /// The same shapes over every Unicode digit and space; the `u` flag.
+    pub unicode_shapes: Option<String>,
+    /// Strings shorter than this (UTF-16 units) cannot hold a shape.
+    pub shapes_min_length: u32,
+    /// The secrets' fixed prefixes and `@`; the `i` flag.
+    pub literals: Option<String>,
+    /// Strings shorter than this cannot hold a secret (or an email).
+    pub literals_min_length: u32,
 }
 
 #[napi(catch_unwind, js_name = "sanitizerInfo")]
@@ -136,6 +158,22 @@ pub fn sanitizer_info(
         value_bytes: u32::try_from(limits.value_bytes).unwrap_or(u32::MAX),
         attributes: u32::try_from(limits.attributes).unwrap_or(u32::MAX),
         detectors: !policy.detectors.is_empty(),
+        prefilter: {
+            let p = detect::js_prefilter(policy.detectors);
+            let length = |len: usize| u32::try_from(len).unwrap_or(u32::MAX);
+            Prefilter {
+                shapes_gate: p.shapes_gate,
+                unicode_shapes: p.unicode_shapes,
+                shapes_min_length: length(p.shapes_min_len),
+                literals: p.literals,
+                literals_min_length: length(p.literals_min_len),
+            }
+        },
+        min_numeric_string_length: if policy.detectors.contains(Detector::CardNumber) {
+            u32::try_from(detect::NUMERIC_STRING_MIN_LEN).unwrap_or(u32::MAX)
+        } else {
+            u32::MAX
+        },
     }
 }
 

@@ -79,14 +79,95 @@ export const ibanShape = fc
     return paper ? grouped(iban, ' ') : iban
   })
 
+/** Each digit in a Unicode digit set (fullwidth, Arabic-Indic, Devanagari, mathematical) or as is. */
+const DIGIT_ZEROS = [0x30, 0xff10, 0x660, 0x6f0, 0x966, 0x1d7ce]
+const unicodeDigits = (text, zeros) =>
+  [...text].map((c, i) => (c >= '0' && c <= '9' ? String.fromCodePoint(zeros[i % zeros.length] + Number(c)) : c)).join('')
+
+/** A card or SSN shape with Unicode digits and separators swapped in. */
+const unicodeShape = fc
+  .tuple(
+    fc.oneof(cardShape, ssnShape),
+    fc.array(fc.constantFrom(...DIGIT_ZEROS), { minLength: 1, maxLength: 3 }),
+    fc.constantFrom(' ', '-', '.', '\u00a0', '\u2013', '\u3000', '\u2212', '+', '%20', '_'),
+  )
+  .map(([shape, zeros, sep]) => unicodeDigits(shape.replace(/[ -]/g, sep), zeros))
+
+/** What encodings leave before a value, and look-alikes that are not. */
+const residue = fc.constantFrom('\\n', '\\t', '\\u00a0', '%20', '%2', '%u00A0', '\\x20', '+', '&nbsp;', 'n', 'x', '0', '\\', '')
+
+const b64url = (min, max) => fc.string({ unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'), minLength: min, maxLength: max })
+const b64 = (value) => Buffer.from(value).toString('base64url')
+
+/** JWT-like strings: real headers, JSON headers without alg, random segments. */
+const jwtShape = fc
+  .tuple(
+    fc.constantFrom(b64('{"alg":"HS256","typ":"JWT"}'), b64('{"alg":"none"}'), b64('{"typ":"JWT"}'), b64('{"alg":"dir","enc":"A128GCM"}'), 'eyJ', 'eyJhbGciOi'),
+    fc.array(b64url(0, 12), { minLength: 0, maxLength: 5 }),
+  )
+  .map(([header, segments]) => [header, ...segments].join('.'))
+
+const pemShape = fc
+  .tuple(
+    fc.constantFrom('-----BEGIN ', '----BEGIN ', '\u2014\u2014\u2014\u2014\u2014BEGIN '),
+    fc.constantFrom('', 'RSA ', 'EC ', 'PUBLIC '),
+    fc.constantFrom('PRIVATE KEY-----', 'PRIVATE KEY----', 'KEY-----'),
+    b64url(0, 10),
+    fc.constantFrom('', '-----END PRIVATE KEY-----', '-----END RSA PRIVATE KEY-----', '-----END'),
+  )
+  .map((parts) => parts.join(''))
+
+const awsShape = fc
+  .tuple(fc.constantFrom('AKIA', 'ASIA', 'AIDA', 'akia'), fc.string({ unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZ2345678'), minLength: 15, maxLength: 17 }))
+  .map(([prefix, rest]) => prefix + rest)
+
+const bearerShape = fc
+  .tuple(fc.constantFrom('Bearer', 'bearer', 'BEARER', 'bEaReR', 'Bearer:'), fc.constantFrom(' ', '  ', '\t', '\u00a0', ''), b64url(10, 30))
+  .map((parts) => parts.join(''))
+
+const emailShape = fc
+  .tuple(b64url(0, 8), fc.constantFrom('@', '.@', '@@'), fc.constantFrom('example.com', 'a.co', 'localhost', 'x.c', 'mail.example.org1'))
+  .map((parts) => parts.join(''))
+
+const phoneShape = fc
+  .tuple(
+    fc.constantFrom('+', '+1 ', '(', ''),
+    fc.array(digits(1, 4), { minLength: 1, maxLength: 5 }),
+    fc.constantFrom(' ', '-', '.', ') ', '\u00a0'),
+  )
+  .map(([lead, groups, sep]) => lead + groups.join(sep))
+
+/** Numbers written as strings: exponent forms of cards and of near misses. */
+const numericShape = fc
+  .tuple(luhnCard, fc.integer({ min: 1, max: 3 }), fc.constantFrom('e', 'E', 'e+'), fc.boolean())
+  .map(([card, point, e, negative]) => `${negative ? '-' : ''}${card.slice(0, point)}.${card.slice(point)}${e}${card.length - point}`)
+
+/** Any shape a detector looks for, lowercase IBANs included. */
+const anyShape = fc.oneof(
+  cardShape,
+  ssnShape,
+  ibanShape,
+  ibanShape.map((iban) => iban.toLowerCase()),
+  unicodeShape,
+  jwtShape,
+  pemShape,
+  awsShape,
+  bearerShape,
+  emailShape,
+  phoneShape,
+  numericShape,
+)
+
 /** Text around a shape: letters that join or break tokens, separators, multibyte characters. */
 const surrounding = fc.string({ unit: fc.constantFrom(...'ab XY-_.:/#é€😀\n0123456789'), maxLength: 6 })
 
 /** Strings the detectors may or may not match, and random ones. */
 export const detectorCandidate = fc.oneof(
-  fc.tuple(surrounding, fc.oneof(cardShape, ssnShape, ibanShape), surrounding).map(([a, shape, b]) => a + shape + b),
-  fc.tuple(fc.oneof(cardShape, ssnShape, ibanShape), surrounding, fc.oneof(cardShape, ssnShape, ibanShape)).map((p) => p.join('')),
+  fc.tuple(surrounding, residue, anyShape, surrounding).map(([a, r, shape, b]) => a + r + shape + b),
+  fc.tuple(anyShape, surrounding, anyShape).map((p) => p.join('')),
+  anyShape,
   fc.string({ unit: fc.constantFrom(...'0123456789 -'), maxLength: 30 }),
   fc.string({ unit: fc.constantFrom(...'0123456789 -ABDEGR'), minLength: 9, maxLength: 13 }),
+  fc.string({ unit: fc.constantFrom(...'0123456789.eE+-'), minLength: 3, maxLength: 12 }),
   fc.string({ unit: 'binary', maxLength: 30 }),
 )

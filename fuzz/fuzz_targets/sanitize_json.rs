@@ -23,6 +23,7 @@ const POLICIES: &[&str] = &[
     r#"{"allow":["email","plan","id"],"detectors":{"cardNumber":"drop","usSsn":"drop","iban":"off"}}"#,
     r#"{"fields":{"loyalty_id":{"action":"mask","keepLast":4},"date_of_birth":"drop","email":"email-match"},"limits":"error","maxDepth":8}"#,
     r#"{"preset":"customerio","sms":true,"detectors":false,"pseudonym":{"algorithm":"sha256","length":8}}"#,
+    r#"{"detectors":{"email":"redact","phone":"drop","jwt":"drop","privateKey":"redact","bearerToken":"drop"}}"#,
 ];
 const DROPPED_KEYS: &[&str] = &[
     "ssn",

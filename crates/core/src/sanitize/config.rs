@@ -270,32 +270,36 @@ fn field_action(value: &Value, default_digest: Digest) -> Result<Action, ConfigE
     })
 }
 
-/// `detectors: false` turns them off; `{ cardNumber: 'drop', usSsn: 'off', iban: 'redact' }`.
+/// `detectors: false` turns them off, `true` is the default set; an object changes the default
+/// set per detector: `{ cardNumber: 'drop', usSsn: 'off', email: 'redact' }`.
 fn detectors_option(value: &Value) -> Result<(DetectorSet, DetectorSet), ConfigError> {
     match value {
         Value::Bool(false) => return Ok((DetectorSet::none(), DetectorSet::none())),
-        Value::Bool(true) => return Ok((DetectorSet::all(), DetectorSet::none())),
+        Value::Bool(true) => return Ok((DetectorSet::defaults(), DetectorSet::none())),
         Value::Object(_) => {}
         _ => return Err(error("detectors must be false, true or an object")),
     }
-    let mut enabled = DetectorSet::all();
+    let mut enabled = DetectorSet::defaults();
     let mut dropping = DetectorSet::none();
     let object = value.as_object().into_iter().flatten();
     for (name, action) in object {
-        let detector = match name.as_str() {
-            "cardNumber" => Detector::CardNumber,
-            "usSsn" => Detector::UsSsn,
-            "iban" => Detector::Iban,
-            _ => {
-                return Err(error(format!(
-                    "unknown detector '{}' (cardNumber, usSsn, iban)",
-                    printable(name)
-                )))
-            }
+        let Some(detector) = Detector::ALL
+            .into_iter()
+            .find(|d| d.option_name() == name.as_str())
+        else {
+            let known: Vec<&str> = Detector::ALL.iter().map(|d| d.option_name()).collect();
+            return Err(error(format!(
+                "unknown detector '{}' ({})",
+                printable(name),
+                known.join(", ")
+            )));
         };
         match action.as_str() {
-            Some("redact") => {}
-            Some("drop") => dropping = dropping.with(detector),
+            Some("redact") => enabled = enabled.with(detector),
+            Some("drop") => {
+                enabled = enabled.with(detector);
+                dropping = dropping.with(detector);
+            }
             Some("off") => enabled = enabled.without(detector),
             _ => {
                 return Err(error(format!(

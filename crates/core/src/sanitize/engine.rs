@@ -11,9 +11,6 @@ use super::pseudonym::{self, Pepper};
 /// `Object.assign`, spread or a merge helper. They are always dropped.
 pub const FORBIDDEN_KEYS: &[&str] = &["__proto__", "constructor", "prototype"];
 
-/// No detector matches fewer bytes than an SSN, `123-45-6789`.
-const MIN_DETECTABLE_LEN: usize = 11;
-
 /// Deeper input is an error, never a stack overflow.
 pub const DEFAULT_MAX_DEPTH: usize = 64;
 /// The ceiling for a configured depth: the JSON walker recurses once per level.
@@ -70,7 +67,7 @@ impl Default for Policy {
         Policy {
             rules: FieldRules::guide_defaults(),
             pepper: None,
-            detectors: DetectorSet::all(),
+            detectors: DetectorSet::defaults(),
             dropping_detectors: DetectorSet::none(),
             limits: Limits::default(),
             max_depth: DEFAULT_MAX_DEPTH,
@@ -195,11 +192,19 @@ impl Policy {
 
     /// Runs the value detectors over a string that is kept.
     pub fn scan(&self, text: &str) -> Scan {
-        // The shortest possible match is an SSN, `123-45-6789`: most values are shorter.
-        if text.len() < MIN_DETECTABLE_LEN
-            || self.detectors.is_empty()
-            || !detect::may_contain(text, self.detectors)
-        {
+        // A number some code turned into a string ("4.111111111111111e15") is judged by its
+        // value, as a number is; the whole string is the match.
+        if self.detectors.contains(Detector::CardNumber) && detect::card_in_numeric_string(text) {
+            let found = vec![Detector::CardNumber];
+            return if self.dropping_detectors.contains(Detector::CardNumber) {
+                Scan::Drop(found)
+            } else {
+                Scan::Redacted(Detector::CardNumber.redaction().to_owned(), found)
+            };
+        }
+        // Most values are shorter than the shortest match (11 characters with the defaults):
+        // bytes are never fewer than characters, so the byte length is a sound bound.
+        if text.len() < self.detectors.min_chars() || !detect::may_contain(text, self.detectors) {
             return Scan::Clean;
         }
         let dropping = self.detectors.intersect(self.dropping_detectors);
@@ -215,19 +220,19 @@ impl Policy {
         }
     }
 
-    /// Runs the value detectors over a number as written. A flagged number is dropped: there is
-    /// no way to redact part of a number, and turning it into a string would change its type.
+    /// Runs the value detectors over a number as written (JSON text, or `String(n)` in
+    /// JavaScript). Only a card number fits in a number, and it is judged by the number's exact
+    /// value in any spelling (`4.111111111111111E15` is a card). A flagged number is dropped:
+    /// there is no way to redact part of a number, and turning it into a string would change
+    /// its type.
     pub fn scan_number(&self, text: &str) -> Option<Vec<Detector>> {
-        // Only a card number fits in a number, and a card has at least 13 digits.
-        if text.len() < 13 {
+        // Fewer than 13 characters and no exponent: fewer than 13 digits before any point.
+        if !self.detectors.contains(Detector::CardNumber)
+            || (text.len() < 13 && !text.bytes().any(|b| b == b'e' || b == b'E'))
+        {
             return None;
         }
-        let digits = text.bytes().filter(u8::is_ascii_digit).count();
-        if digits < 13 || self.detectors.is_empty() {
-            return None;
-        }
-        let found = distinct(detect::find(text, self.detectors));
-        (!found.is_empty()).then_some(found)
+        detect::card_in_number(text).then(|| vec![Detector::CardNumber])
     }
 }
 

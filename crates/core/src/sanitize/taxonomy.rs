@@ -378,7 +378,6 @@ pub const CLASSES: &[Class] = &[
             "tax info",
             "tax information",
             "gst",
-            "ss",
             "aadhaar",
             "birth number",
             "inn",
