@@ -188,34 +188,60 @@ describe('dedupe with the memory store', () => {
     })
   })
 
-  test('a connection closed before the handler answered releases the claim', async () => {
-    const entered = gate()
-    const released = gate()
-    const store = memoryDedupeStore()
-    // The real store, with its release observed so the test knows when to retry.
-    const observed = { ...store, ttlSeconds: store.ttlSeconds, release: (key, token) => store.release(key, token).then(released.open) }
-    let hang = true
-    const handle = async (req, res) => {
-      if (hang) {
-        hang = false
-        entered.open()
-        await once(res, 'close')
-        return
+  // Customer.io stops waiting after 4 s; a handler may still be working. Its own answer, given on a
+  // response whose socket is gone, is the verdict: never the connection closing.
+  for (const [answer, status, after] of [
+    ['succeeds', 200, 'duplicate'],
+    ['fails', 500, 'handled again'],
+  ]) {
+    test(`a connection closed before the handler answered keeps the claim; the handler ${answer} later: ${after}`, async () => {
+      const entered = gate()
+      const finish = gate()
+      const settled = gate()
+      const store = memoryDedupeStore()
+      const observed = {
+        ...store,
+        ttlSeconds: store.ttlSeconds,
+        leaseSeconds: store.leaseSeconds,
+        commit: (key, token) => store.commit(key, token).then(settled.open),
+        release: (key, token) => store.release(key, token).then(settled.open),
       }
-      res.status(200).json({ ok: true })
-    }
-    await withApp(express5, { dedupe: observed }, handle, async ({ port, log }) => {
-      const body = eventBody('01HABORTED01')
-      const aborted = http.request({ host: '127.0.0.1', port, path: '/hook', method: 'POST', agent: false, headers: signedHeaders(body) })
-      aborted.on('error', () => {})
-      aborted.end(body)
-      await entered.promise
-      aborted.destroy()
-      await released.promise
-      assert.equal((await post(port, '/hook', body, { headers: signedHeaders(body) })).status, 200)
-      assert.deepEqual(log, ['01HABORTED01', '01HABORTED01'])
+      let slow = true
+      const handle = async (req, res) => {
+        if (slow) {
+          slow = false
+          entered.open()
+          await once(res, 'close')
+          await finish.promise
+          res.status(status).json({ ok: status === 200 })
+          return
+        }
+        res.status(200).json({ ok: true })
+      }
+      await withApp(express5, { dedupe: observed }, handle, async ({ port, log }) => {
+        const body = eventBody('01HABORTED01')
+        const aborted = http.request({ host: '127.0.0.1', port, path: '/hook', method: 'POST', agent: false, headers: signedHeaders(body) })
+        aborted.on('error', () => {})
+        aborted.end(body)
+        await entered.promise
+        aborted.destroy()
+        // The retry while the first run is still going: refused, so the two never run at once.
+        const during = await post(port, '/hook', body, { headers: signedHeaders(body) })
+        assert.equal(during.status, 503)
+        assert.deepEqual(during.json, { error: 'DELIVERY_IN_PROGRESS' })
+        finish.open()
+        await settled.promise
+        const later = await post(port, '/hook', body, { headers: signedHeaders(body) })
+        assert.equal(later.status, 200)
+        if (status === 200) {
+          assertDuplicate(later)
+          assert.deepEqual(log, ['01HABORTED01'])
+        } else {
+          assert.deepEqual(log, ['01HABORTED01', '01HABORTED01'])
+        }
+      })
     })
-  })
+  }
 })
 
 describe('dedupe when the store fails', () => {

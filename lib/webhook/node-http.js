@@ -53,7 +53,14 @@ function customerioNodeHandler(options, onEvent) {
     }
     // With `dedupe`, the answer decides whether this event is done or its retry is let through.
     settleWhenAnswered(res, decision.complete)
-    await onEvent(decision.event, { rawBody: decision.rawBody, webhook: decision.webhook, req, res })
+    try {
+      await onEvent(decision.event, { rawBody: decision.rawBody, webhook: decision.webhook, req, res })
+    } catch (error) {
+      // A failure is the handler's verdict even when half an answer is out and the socket is
+      // then cut instead of ended: let the retry through.
+      decision.complete(500)
+      throw error
+    }
     // The callback may answer itself (a 202, a body); if it did not, the delivery succeeded.
     if (!res.headersSent && !res.writableEnded) sendJson(res, 200, { ok: true })
   }

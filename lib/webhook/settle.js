@@ -1,23 +1,31 @@
 'use strict'
 
 // The receiver's `complete(status)` contract for adapters that answer on a Node ServerResponse
-// (Express's res, node:http, Fastify's reply.raw): tell it how the delivery was answered, exactly once.
+// (Express's res, node:http, Fastify's reply.raw): report the handler's own answer, exactly once.
 
 /**
- * Calls `complete` with the status once the response is sent, or 0 if the connection closed
- * first (nobody answered, or the client gave up). 'close' also follows a sent response, so
- * `writableFinished` tells the two apart.
+ * Calls `complete` with the status the handler answers with, when it ends the response: also
+ * when the client has gone by then (Customer.io stops waiting after 4 s, and the handler may
+ * still succeed or fail after that). A connection that closes before the handler ends its
+ * response is no verdict: the claim is kept, renewed while the handler runs, and expires with its
+ * lease if the handler never answers.
  */
 function settleWhenAnswered(res, complete) {
   if (typeof complete !== 'function') return
   let settled = false
-  const settle = (status) => {
+  const settle = () => {
     if (settled) return
     settled = true
-    complete(status)
+    complete(res.statusCode)
   }
-  res.once('finish', () => settle(res.statusCode))
-  res.once('close', () => settle(res.writableFinished ? res.statusCode : 0))
+  // `end` is where every answer finishes (res.send, res.json, reply.send, a piped stream), and it
+  // is called on a response whose socket is already destroyed too, where 'finish' never comes.
+  const end = res.end
+  res.end = function endAndSettle(...args) {
+    settle()
+    return end.apply(this, args)
+  }
+  res.once('finish', settle)
 }
 
 module.exports = { settleWhenAnswered }

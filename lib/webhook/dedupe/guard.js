@@ -1,29 +1,43 @@
-'use strict'
-
 // The receiver's de-duplication step, between "verified and parsed" and "handed to the app".
 //
 // Two phases, so that no event is ever lost to de-duplication:
-// 1. claim: before the handler runs, the delivery's key is set "in progress" for a short lease,
+// 1. claim: before the handler runs, the delivery's key is set "in progress" for a lease,
 //    atomically (SET NX), so of two instances racing on one event exactly one goes on.
-// 2. complete: when the app has answered, a 2xx commits the key as done for the store's TTL
-//    (later copies get 200 `{ duplicate: true }`); anything else, or a connection closed with no
-//    answer, releases it, so Customer.io's retry of that failure is let through.
-// If the process dies between the two, the lease runs out and the retry goes through. A copy
-// that arrives while another is in progress is answered 503 (Customer.io retries it), not 200:
-// if the first copy then fails, a 200 on the second would have dropped the event.
-// The price: a store failure at commit time leaves only the lease, so a replay after it is
-// accepted again (at least once, never zero times).
+// 2. verdict: when the handler answers, a 2xx commits the key as done for the store's TTL (later
+//    copies get 200 `{ duplicate: true }`); any other answer releases it, so Customer.io's retry
+//    of that failure is let through. Only the handler's own answer counts: a connection that
+//    closes first (Customer.io gives up after 4 s) is no verdict, so its retry is not run beside a
+//    handler that is still working.
+// While the handler runs, its claim is renewed every third of the lease, so a handler longer than
+// the lease is never run twice at once; renewal stops after `maxHandlerSeconds`, and a handler
+// that never answers (the process died, or it hangs) leaves a claim that expires with its lease,
+// after which a retry goes through. A copy that arrives while another is in progress is answered
+// 503 (Customer.io retries it), not 200: if the first copy then fails, a 200 on the second would
+// have dropped the event.
+// A store that fails is retried in the background: a claim whose answer was lost (a timeout
+// during a stall) is deleted by its token once the store answers again, so no claim is left
+// without an owner; a failed commit or release is retried until the lease would have ended. The
+// price: a store that stays down from the handler's success to the end of the lease leaves only
+// the lease, so a copy after it is handled again (at least once, never zero times).
 
 const { createHash, randomUUID } = require('node:crypto')
 
 const { typeError } = require('../../errors.js')
 const opts = require('../options.js')
 const { memoryDedupeStore } = require('./memory.js')
+const { DEFAULT_LEASE_SECONDS } = require('./options.js')
 
 const STORE_METHODS = ['claim', 'commit', 'release', 'isDone']
 // Redis keys and Map keys stay short even if an event id is not.
 const LONGEST_RAW_ID = 200
 const NOOP = () => Promise.resolve()
+// A handler still running after this long stops having its claim renewed: its lease then runs
+// out and a retry may go through. Customer.io gives up waiting after 4 s; ten minutes is far
+// beyond any handler that will still answer.
+const DEFAULT_MAX_HANDLER_SECONDS = 600
+// Background retries of a failed store call: first after this, doubling up to the cap.
+const RETRY_FIRST_MS = 100
+const RETRY_MAX_MS = 1000
 
 /** The key of a verified delivery: its `event_id`, or for bodies without one its signature. */
 function dedupeKey(event, headers) {
@@ -71,6 +85,20 @@ function checkTtl(store, options) {
   }
 }
 
+function maxHandlerSeconds(value) {
+  if (value === undefined) return DEFAULT_MAX_HANDLER_SECONDS
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw typeError('ERR_INVALID_DEDUPE', 'maxHandlerSeconds must be a finite number of seconds > 0')
+  }
+  return value
+}
+
+/** A custom store may leave out its lease; background retries then stop after the default one. */
+function leaseSecondsOf(store) {
+  const lease = store.leaseSeconds
+  return typeof lease === 'number' && lease > 0 && Number.isFinite(lease) ? lease : DEFAULT_LEASE_SECONDS
+}
+
 function optionalFunction(value, name) {
   if (value !== undefined && typeof value !== 'function') {
     throw typeError('ERR_INVALID_ARGUMENT', `${name} must be a function`)
@@ -90,6 +118,8 @@ function createDedupe(options) {
   }
   const onDuplicate = optionalFunction(options.onDuplicate, 'onDuplicate')
   const onDedupeError = optionalFunction(options.onDedupeError, 'onDedupeError')
+  const maxHandlerMs = maxHandlerSeconds(options.maxHandlerSeconds) * 1000
+  const leaseMs = leaseSecondsOf(store) * 1000
 
   // Never silent: to the app's callback, or else a process warning. Never thrown: this runs
   // where nothing could answer for it (after the response).
@@ -108,18 +138,81 @@ function createDedupe(options) {
     })
   }
 
+  /**
+   * Calls `attempt` until it resolves, the first time now and then in the background with
+   * doubling delays, until `deadline` (ms since the epoch). Each failure but the first is quiet:
+   * the first is reported, the rest would repeat it.
+   */
+  function persist(attempt, deadline) {
+    let delay = RETRY_FIRST_MS
+    const retry = () => {
+      if (Date.now() + delay > deadline) return
+      const timer = setTimeout(() => {
+        Promise.resolve()
+          .then(attempt)
+          .catch(() => {
+            delay = Math.min(delay * 2, RETRY_MAX_MS)
+            retry()
+          })
+      }, delay)
+      timer.unref()
+    }
+    retry()
+  }
+
+  /** Renews the claim while the handler runs; returns the function that stops it. */
+  function renewing(key, token, request) {
+    if (typeof store.renew !== 'function') return NOOP
+    const started = Date.now()
+    let lost = false
+    const timer = setInterval(() => {
+      if (Date.now() - started > maxHandlerMs) {
+        clearInterval(timer)
+        report(
+          new Error(`the handler is still running after ${maxHandlerMs / 1000} s: its claim is no longer renewed`),
+          'renew',
+          request,
+        )
+        return
+      }
+      Promise.resolve()
+        .then(() => store.renew(key, token))
+        .then(
+          (held) => {
+            if (held === false && !lost) {
+              lost = true
+              clearInterval(timer)
+              report(new Error('the claim was lost before the handler answered (its lease ran out)'), 'renew', request)
+            }
+          },
+          // A missed renewal is not yet a lost claim: a third of the lease is left to try again.
+          (error) => report(error, 'renew', request),
+        )
+    }, Math.max(1, Math.floor(leaseMs / 3)))
+    timer.unref()
+    return () => clearInterval(timer)
+  }
+
   function completer(key, token, request) {
+    const stopRenewing = renewing(key, token, request)
     let done = false
     return function complete(status) {
       if (done) return Promise.resolve()
       done = true
+      stopRenewing()
       const ok = Number.isInteger(status) && status >= 200 && status < 300
       const phase = ok ? 'commit' : 'release'
+      const call = () => (ok ? store.commit(key, token) : store.release(key, token))
       return Promise.resolve()
-        .then(() => (ok ? store.commit(key, token) : store.release(key, token)))
+        .then(call)
         .then(
           () => undefined,
-          (error) => report(error, phase, request),
+          (error) => {
+            report(error, phase, request)
+            // Past the lease another copy may hold the key (a release would be a no-op by its
+            // token check, a commit would still be right): keep trying until then.
+            persist(call, Date.now() + leaseMs)
+          },
         )
     }
   }
@@ -132,6 +225,9 @@ function createDedupe(options) {
       claimed = (await store.claim(key, token)) === true
     } catch (error) {
       report(error, 'claim', request)
+      // The claim may still land when the store answers again (a timeout is not a refusal): then
+      // it would hold the key with no owner until its lease ran out. Delete it by its token.
+      persist(() => store.release(key, token), Date.now() + leaseMs)
       if (onStoreError === 'accept') return { ...accepted, complete: NOOP }
       return { accepted: false, status: 503, payload: { error: 'DEDUPE_UNAVAILABLE' } }
     }
@@ -152,4 +248,4 @@ function createDedupe(options) {
   return { admit, store }
 }
 
-module.exports = { NOOP, createDedupe, dedupeKey }
+module.exports = { DEFAULT_MAX_HANDLER_SECONDS, NOOP, createDedupe, dedupeKey }

@@ -60,6 +60,14 @@ function memoryDedupeStore(options = {}) {
       const t = now()
       put(key, DONE, t + ttlMs, t)
     },
+    async renew(key, token) {
+      // Only while it is still this delivery's claim: an expired one may have a new owner.
+      const t = now()
+      const entry = live(key, t)
+      if (entry === undefined || entry.value !== token) return false
+      put(key, token, t + leaseMs, t)
+      return true
+    },
     async release(key, token) {
       // Only this delivery's own claim: after its lease ran out another one may hold the key.
       const entry = live(key, now())

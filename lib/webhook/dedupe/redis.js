@@ -17,6 +17,9 @@ const DONE = 'd'
 // Deletes the key only if it is still this delivery's claim (compare-and-delete is not one
 // command in Redis before 8.4, so a script keeps it atomic).
 const RELEASE_SCRIPT = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0"
+// Extends the lease only if the key is still this delivery's claim.
+const RENEW_SCRIPT =
+  "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0"
 
 function unavailable(message, cause) {
   return new CustomerioSecurityError('ERR_DEDUPE_UNAVAILABLE', message, cause === undefined ? undefined : { cause })
@@ -36,16 +39,22 @@ function commandsFor(client) {
       set: (key, value, ms) => client.set(key, value, { PX: ms }),
       get: (key) => client.get(key),
       release: (key, value) => client.eval(RELEASE_SCRIPT, { keys: [key], arguments: [value] }),
+      renew: (key, value, ms) => client.eval(RENEW_SCRIPT, { keys: [key], arguments: [value, String(ms)] }),
+      configGet: (name) => client.sendCommand(['CONFIG', 'GET', name]),
     }
   }
   if (typeof client.status === 'string' && typeof client.eval === 'function') {
-    // ioredis: positional arguments; `status` is 'ready' once connected.
+    // ioredis: positional arguments; `status` is 'ready' once connected. With `lazyConnect` it is
+    // 'wait' until the first command, which connects: a store that refused to send one would
+    // never see it ready.
     return {
-      ready: () => client.status === 'ready',
+      ready: () => client.status === 'ready' || client.status === 'wait',
       setNx: (key, value, ms) => client.set(key, value, 'PX', ms, 'NX'),
       set: (key, value, ms) => client.set(key, value, 'PX', ms),
       get: (key) => client.get(key),
       release: (key, value) => client.eval(RELEASE_SCRIPT, 1, key, value),
+      renew: (key, value, ms) => client.eval(RENEW_SCRIPT, 1, key, value, ms),
+      configGet: (name) => client.call('CONFIG', 'GET', name),
     }
   }
   throw typeError('ERR_INVALID_ARGUMENT', 'redisDedupeStore needs a connected node-redis (v4/v5) or ioredis client')
@@ -80,6 +89,28 @@ function redisDedupeStore(client, options = {}) {
     }
   }
 
+  /**
+   * What the server persists, read with CONFIG GET: `{ aof, rdb }`, or `null` when the server does
+   * not say (managed Redis often forbids CONFIG). Asked once, when the store is built.
+   */
+  let persistenceRead
+  function persistence() {
+    if (persistenceRead === undefined) {
+      persistenceRead = readPersistence(commands, timeoutMs).then((found) => {
+        if (found !== null && !found.aof && !found.rdb && options.warnWithoutPersistence !== false) {
+          process.emitWarning(
+            'the Redis server behind redisDedupeStore persists nothing (appendonly no, save ""): a restart ' +
+              'forgets which events were handled, and their next copies are handled again',
+            { type: 'CustomerioSecurityWarning', code: 'CUSTOMERIO_DEDUPE_NOT_PERSISTENT' },
+          )
+        }
+        return found
+      })
+    }
+    return persistenceRead
+  }
+  persistence()
+
   return {
     ttlSeconds,
     leaseSeconds,
@@ -95,11 +126,49 @@ function redisDedupeStore(client, options = {}) {
     async release(key, token) {
       await run('release', () => commands.release(prefix + key, PENDING + token))
     },
+    async renew(key, token) {
+      const reply = await run('renew', () => commands.renew(prefix + key, PENDING + token, leaseMs))
+      return Number(reply) === 1
+    },
+    persistence,
     async isDone(key) {
       const value = await run('read', () => commands.get(prefix + key))
       return value !== null && value !== undefined && String(value) === DONE
     },
   }
+}
+
+/** `CONFIG GET appendonly` and `save`: `{ aof, rdb }`, or null when they cannot be read. */
+async function readPersistence(commands, timeoutMs) {
+  const ask = async (name) => {
+    let timer
+    const timeout = new Promise((resolve) => {
+      // A server that does not answer says nothing: no warning either way.
+      timer = setTimeout(() => resolve(null), Math.max(timeoutMs, 5000))
+      timer.unref()
+    })
+    try {
+      const reply = await Promise.race([commands.configGet(name), timeout])
+      return configValue(reply, name)
+    } catch {
+      return null
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+  const [appendonly, save] = await Promise.all([ask('appendonly'), ask('save')])
+  if (appendonly === null || save === null) return null
+  return { aof: appendonly === 'yes', rdb: save.trim() !== '' }
+}
+
+/** The value in a CONFIG GET reply: `[name, value]` (RESP2) or `{ name: value }` (RESP3). */
+function configValue(reply, name) {
+  if (Array.isArray(reply)) {
+    const at = reply.findIndex((item) => String(item).toLowerCase() === name)
+    return at >= 0 && at + 1 < reply.length ? String(reply[at + 1]) : null
+  }
+  if (reply !== null && typeof reply === 'object' && name in reply) return String(reply[name])
+  return null
 }
 
 module.exports = { DEFAULT_PREFIX, DEFAULT_TIMEOUT_MS, redisDedupeStore }
