@@ -139,7 +139,10 @@ export declare class WebhookVerifier {
 export interface WebhookReceiverOptions<Req> extends WebhookVerifierOptions {
   /** Largest body: bytes, or a string such as `'5mb'`. Default `'5mb'`; above it 413. */
   limit?: number | string
-  /** Called before the 401 for each refused delivery, for logs and metrics. */
+  /**
+   * Called before the 401 for each POST that fails verification, for logs and metrics. Never for
+   * other methods: those are answered 405 before anything is verified.
+   */
   onInvalid?(reason: WebhookFailure, request: Req): void
   /**
    * De-duplication: a delivery whose `event_id` (or, for a body without one, whose signature) was
@@ -182,6 +185,11 @@ export interface CustomerioWebhookRequest extends IncomingMessage {
  * `req.customerioEvent` and `req.rawBody` and calls `next()`. Answers 401 `{ error: reason }`
  * when verification fails, 400 `INVALID_JSON` for a verified body that is not JSON, 413
  * `PAYLOAD_TOO_LARGE`, and 500 `BODY_NOT_RAW` when only a parsed object is left.
+ *
+ * Any method but POST (HEAD and OPTIONS included) is answered 405 `{ error: 'METHOD_NOT_ALLOWED' }`
+ * with `Allow: POST`, its body unread, without `onInvalid`, `onDuplicate` or the dedupe store.
+ * Mounted with `app.post(path, ...)` it only sees POSTs (Express answers the rest itself); mount
+ * it with `app.use(path, ...)` or `app.all(path, ...)` for the 405.
  */
 export declare function customerioWebhook(
   options: CustomerioWebhookOptions,
@@ -332,8 +340,10 @@ export interface CustomerioFastifyOptions extends WebhookReceiverOptions<Custome
  * Fastify (4 and 5) plugin: `app.register(customerioFastify, { secret, path, handler })` adds
  * one POST route in its own encapsulated context, whose body parser keeps the raw bytes for
  * every content type and enforces `limit`; the app's other routes keep their parsers. Answers
- * 401 `{ error: reason }`, 400 `INVALID_JSON` and 413 `PAYLOAD_TOO_LARGE` itself. Misuse (no
- * secret, no handler) rejects `app.ready()` / `app.listen()`.
+ * 401 `{ error: reason }`, 400 `INVALID_JSON` and 413 `PAYLOAD_TOO_LARGE` itself. On the same
+ * path, every other method (HEAD and OPTIONS included) is answered 405 `{ error:
+ * 'METHOD_NOT_ALLOWED' }` with `Allow: POST` before its body is read, unless the app already
+ * routes that method there. Misuse (no secret, no handler) rejects `app.ready()` / `app.listen()`.
  */
 export declare function customerioFastify(instance: unknown, options: CustomerioFastifyOptions): Promise<void>
 
@@ -354,9 +364,10 @@ export interface CustomerioNodeHandlerContext {
 
 /**
  * A request listener for `http.createServer`: reads the body (up to `limit`), answers refusals
- * itself (401, 400, 413 as JSON), and calls `onEvent` for verified deliveries. Answers 200
- * `{"ok":true}` once `onEvent` settles, unless it answered itself; if it throws or rejects, 500
- * `{"error":"INTERNAL_ERROR"}` and `onError`. The returned promise never rejects.
+ * itself (401, 400, 413 as JSON; any method but POST 405 with `Allow: POST`, its body unread),
+ * and calls `onEvent` for verified deliveries. Answers 200 `{"ok":true}` once `onEvent`
+ * settles, unless it answered itself; if it throws or rejects, 500 `{"error":"INTERNAL_ERROR"}`
+ * and `onError`. The returned promise never rejects.
  */
 export declare function customerioNodeHandler(
   options: CustomerioNodeHandlerOptions,
@@ -380,14 +391,20 @@ export interface WebhookRequestAccepted {
 
 export interface WebhookRequestRefused {
   ok: false
-  /** A JSON answer with the right status (401, 400, 413, or 500 `BODY_NOT_RAW`): return it. */
+  /**
+   * A JSON answer with the right status: return it. 401 `{ error: reason }`, 400 `INVALID_JSON`,
+   * 413 `PAYLOAD_TOO_LARGE`, 500 `BODY_NOT_RAW`; with `dedupe`, 200 `{ duplicate: true }` or 503;
+   * and 405 `{ error: 'METHOD_NOT_ALLOWED' }` with `Allow: POST` (no body for HEAD) for any method
+   * but POST, decided before the body is read or any callback is called.
+   */
   response: Response
 }
 
 /**
- * Verifies a Web `Request` (Next.js route handlers, Hono's `c.req.raw`): rejects a declared
- * Content-Length over `limit` before reading, reads at most `limit` bytes otherwise, and never
- * re-reads a body already consumed (500 `BODY_NOT_RAW`). The receiver is built once per options
+ * Verifies a Web `Request` (Next.js route handlers, Hono's `c.req.raw`): refuses any method but
+ * POST with 405 and `Allow: POST` without reading the body, rejects a declared Content-Length
+ * over `limit` before reading, reads at most `limit` bytes otherwise, and never re-reads a body
+ * already consumed (500 `BODY_NOT_RAW`). The receiver is built once per options
  * object (read once: later changes to it are not seen): declare the options at module scope.
  * Rejects only for misuse (a coded `CustomerioSecurityTypeError`) or a failing secret provider
  * or `onInvalid`.

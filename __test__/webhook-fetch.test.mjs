@@ -192,9 +192,9 @@ describe('verifyWebhookRequest without a server', () => {
     assert.match(payload.message, /before calling request\.json\(\)/)
   })
 
-  test('a request without a body verifies as the empty body', async () => {
+  test('a POST without a body verifies as the empty body', async () => {
     const headers = signed('')
-    const result = await verifyWebhookRequest(new Request('http://127.0.0.1/hook', { headers }), OPTIONS)
+    const result = await verifyWebhookRequest(new Request('http://127.0.0.1/hook', { method: 'POST', headers }), OPTIONS)
     assert.equal(result.ok, false)
     // Signed, so the signature passed; an empty body is no JSON.
     assert.equal(result.response.status, 400)

@@ -4,13 +4,21 @@
 // it; the verdict comes from the native core through WebhookVerifier.
 
 const { BodyError, rawBody } = require('./raw-body.js')
-const { createReceiver, sendJson } = require('./receiver.js')
+const { createReceiver, refuseMethod, sendJson, sendRefusal } = require('./receiver.js')
 const { settleWhenAnswered } = require('./settle.js')
 
 function customerioWebhook(options) {
   const receiver = createReceiver(options)
 
   return function customerioWebhookMiddleware(req, res, next) {
+    // Mounted with app.use(path) or app.all(path), it sees every method: anything but POST is
+    // answered 405 here, its body left unread. Under app.post(path) Express never calls it for
+    // other methods (they fall through to the app's other routes, or its 404).
+    const refusal = refuseMethod(req.method)
+    if (refusal !== null) {
+      sendRefusal(res, refusal)
+      return
+    }
     rawBody(req, receiver.limit)
       .then(
         (body) => handle(req, res, next, body),

@@ -1,18 +1,21 @@
 'use strict'
 
 // A Fastify (4 and 5) plugin: `app.register(customerioFastify, { secret, path, handler })` adds
-// one POST route that only ever sees verified deliveries.
+// one POST route that only ever sees verified deliveries, and on the same path a route for the
+// other methods that answers them 405 with `Allow: POST` (instead of Fastify's 404).
 //
 // It is deliberately encapsulated (no fastify-plugin): the raw-bytes body parser it installs
 // replaces every parser, and must replace them only for this route, never for the app's other
 // routes. So the plugin registers the route itself, inside its own context.
 
-const { createReceiver } = require('./receiver.js')
+const { WEBHOOK_METHOD, createReceiver, refuseMethod } = require('./receiver.js')
 const { settleWhenAnswered } = require('./settle.js')
 const { typeError } = require('../errors.js')
 
 const DEFAULT_PATH = '/webhooks/customerio'
 const EMPTY = Buffer.alloc(0)
+// Fastify 4's methods; Fastify 5 lists its own (with any added by addHttpMethod) as supportedMethods.
+const FASTIFY_4_METHODS = ['DELETE', 'GET', 'HEAD', 'PATCH', 'POST', 'PUT', 'OPTIONS']
 
 async function customerioFastify(fastify, options) {
   if (options === null || typeof options !== 'object') {
@@ -47,6 +50,25 @@ async function customerioFastify(fastify, options) {
     handler,
   })
 
+  // Every other method on the path, answered 405 in onRequest: before Fastify reads or parses a
+  // body. A method the app already routes on this path (its own GET health check, say) stays
+  // the app's.
+  const url = (fastify.prefix || '') + path
+  const supported = Array.isArray(fastify.supportedMethods) ? fastify.supportedMethods : FASTIFY_4_METHODS
+  const others = supported.filter(
+    (method) => method !== WEBHOOK_METHOD && !(typeof fastify.hasRoute === 'function' && fastify.hasRoute({ method, url })),
+  )
+  if (others.length > 0) {
+    fastify.route({
+      method: others,
+      url: path,
+      // HEAD is in `others` unless the app routes it; no second HEAD route derived from the GET.
+      exposeHeadRoute: false,
+      onRequest: refuseOtherMethods,
+      handler: refuseOtherMethods,
+    })
+  }
+
   async function verifyDelivery(request, reply) {
     // Fastify skips the parser for a POST with neither a body nor a content type.
     const body = request.body === undefined ? EMPTY : request.body
@@ -62,6 +84,14 @@ async function customerioFastify(fastify, options) {
     settleWhenAnswered(reply.raw, decision.complete)
     return undefined
   }
+}
+
+// The same answer as every adapter's, from receiver.js. Fastify sends no body to a HEAD request.
+async function refuseOtherMethods(request, reply) {
+  const refusal = refuseMethod(request.method)
+  // Only reached for methods other than POST; a POST here would be a Fastify routing bug.
+  if (refusal === null) return undefined
+  return reply.code(refusal.status).headers(refusal.headers).send(refusal.payload)
 }
 
 function keepBytes(request, body, done) {

@@ -4,7 +4,7 @@
 // body with the limit enforced, ask the receiver, and return either the verified event or a
 // ready JSON `Response` to return as it is.
 
-const { createReceiver } = require('./receiver.js')
+const { createReceiver, refuseMethod } = require('./receiver.js')
 const { typeError } = require('../errors.js')
 
 // One receiver per options object: building one keys an HMAC per secret, so doing it per
@@ -23,7 +23,8 @@ function receiverFor(options, what) {
 }
 
 /**
- * Resolves to `{ ok: true, event, rawBody, webhook, complete }` or `{ ok: false, response }`.
+ * Resolves to `{ ok: true, event, rawBody, webhook, complete }` or `{ ok: false, response }`
+ * (a refusal, e.g. 401, or 405 with `Allow: POST` for any method but POST).
  * Rejects only for misuse (bad options, not a Request) or a failing secret provider or onInvalid
  * callback. With `dedupe`, the caller reports its answer with `complete(status)`: a 2xx marks
  * the event done, anything else lets Customer.io's retry through (never called: the claim's
@@ -66,6 +67,13 @@ async function verifyWith(receiver, request) {
   // Duck-typed: frameworks hand out their own Request subclasses (Next.js) or look-alikes (Hono).
   if (request === null || typeof request !== 'object' || typeof request.headers?.get !== 'function') {
     throw typeError('ERR_INVALID_ARGUMENT', 'expected a Web Request (with Headers)')
+  }
+  // Before the body: anything but POST (a GET health check, HEAD, a preflight) is answered 405
+  // with `Allow: POST`, its body never read, no callback called.
+  const methodRefusal = refuseMethod(request.method)
+  if (methodRefusal !== null) {
+    const { status, payload, headers } = methodRefusal
+    return { ok: false, response: json(status, payload, headers, request.method === 'HEAD') }
   }
   const read = await readBody(request, receiver.limit)
   if (read.refusal !== undefined) return { ok: false, response: json(read.refusal.status, read.refusal.payload) }
@@ -146,10 +154,11 @@ function distinct(value) {
   return value.includes(',') ? value.split(',').map((part) => part.trim()) : value
 }
 
-function json(status, payload) {
-  return new Response(JSON.stringify(payload), {
+// `headOnly`: the answer to a HEAD request carries no body (servers drop one anyway).
+function json(status, payload, headers, headOnly = false) {
+  return new Response(headOnly ? null : JSON.stringify(payload), {
     status,
-    headers: { 'content-type': 'application/json; charset=utf-8' },
+    headers: { ...headers, 'content-type': 'application/json; charset=utf-8' },
   })
 }
 

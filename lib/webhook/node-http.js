@@ -4,7 +4,7 @@
 // reads the body, answers every refusal itself, and calls `onEvent` only for accepted deliveries.
 
 const { BodyError, rawBody } = require('./raw-body.js')
-const { createReceiver, sendJson } = require('./receiver.js')
+const { createReceiver, refuseMethod, sendJson, sendRefusal } = require('./receiver.js')
 const { settleWhenAnswered } = require('./settle.js')
 const { typeError } = require('../errors.js')
 
@@ -34,6 +34,12 @@ function customerioNodeHandler(options, onEvent) {
   }
 
   async function handle(req, res) {
+    // Before the body: a GET health check or a preflight is answered 405 at once, not read.
+    const refusal = refuseMethod(req.method)
+    if (refusal !== null) {
+      sendRefusal(res, refusal)
+      return
+    }
     let body
     try {
       body = await rawBody(req, receiver.limit)

@@ -9,6 +9,28 @@ const { WebhookVerifier } = require('./verify.js')
 const { parseLimit } = require('./raw-body.js')
 const { NOOP, createDedupe } = require('./dedupe/index.js')
 
+// Customer.io delivers with POST only. Any other method (a load balancer's GET or HEAD health
+// check, a CORS preflight's OPTIONS, a stray PUT) is no delivery: it is refused as 405 before
+// its body is read, so it is neither verified nor reported to onInvalid or the dedupe store,
+// and cannot raise the alert on onInvalid that the README recommends. One frozen answer,
+// written by each adapter as is, so all four answer alike.
+const WEBHOOK_METHOD = 'POST'
+const METHOD_NOT_ALLOWED = Object.freeze({
+  accepted: false,
+  status: 405,
+  payload: Object.freeze({ error: 'METHOD_NOT_ALLOWED' }),
+  headers: Object.freeze({ allow: WEBHOOK_METHOD }),
+})
+
+/**
+ * `null` for a POST; for any other method the refusal to answer, `{ accepted: false, status:
+ * 405, payload, headers }`, before reading any body. Exact match: Node's parser and Fetch's
+ * Request both give the method in upper case.
+ */
+function refuseMethod(method) {
+  return method === WEBHOOK_METHOD ? null : METHOD_NOT_ALLOWED
+}
+
 /**
  * @returns {{ limit: number, decide(body, headers, request): Promise<Decision> }}
  * A Decision is `{ accepted: true, event, rawBody, webhook, complete }` or
@@ -68,13 +90,24 @@ function createReceiver(options, what = 'customerioWebhook') {
   return { limit, decide }
 }
 
-/** Writes a JSON answer on a Node `ServerResponse` (Express's `res` is one). */
-function sendJson(res, status, payload) {
+/**
+ * Writes a JSON answer on a Node `ServerResponse` (Express's `res` is one), with `headers` (a
+ * refusal's `Allow`) if given. To a HEAD request Node sends the headers only.
+ */
+function sendJson(res, status, payload, headers) {
   const text = JSON.stringify(payload)
   res.statusCode = status
+  if (headers !== undefined) {
+    for (const name of Object.keys(headers)) res.setHeader(name, headers[name])
+  }
   res.setHeader('content-type', 'application/json; charset=utf-8')
   res.setHeader('content-length', Buffer.byteLength(text))
   res.end(text)
 }
 
-module.exports = { createReceiver, sendJson }
+/** Answers a refusal from `refuseMethod` on a Node `ServerResponse`. */
+function sendRefusal(res, refusal) {
+  sendJson(res, refusal.status, refusal.payload, refusal.headers)
+}
+
+module.exports = { WEBHOOK_METHOD, createReceiver, refuseMethod, sendJson, sendRefusal }
