@@ -33,8 +33,11 @@ export async function freePort() {
   return port
 }
 
-/** Starts redis-server; resolves to `{ port, url, stop() }` once it accepts connections. */
-export async function startRedisServer() {
+/**
+ * Starts redis-server; resolves to `{ port, url, stop(), pause(), resume() }` once it accepts
+ * connections. `args` are extra command-line options (they win over the defaults: no persistence).
+ */
+export async function startRedisServer({ args = [] } = {}) {
   const binary = redisServerBinary()
   if (binary === null) throw new Error('redis-server is not installed')
   // Another process could take the free port before redis binds it: try a few times.
@@ -42,7 +45,7 @@ export async function startRedisServer() {
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort()
     try {
-      return await launch(binary, port)
+      return await launch(binary, port, args)
     } catch (error) {
       lastError = error
     }
@@ -50,10 +53,10 @@ export async function startRedisServer() {
   throw lastError
 }
 
-async function launch(binary, port) {
+async function launch(binary, port, args) {
   const child = spawn(
     binary,
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'notice'],
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'notice', ...args],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   )
   const exited = once(child, 'exit')
@@ -70,6 +73,14 @@ async function launch(binary, port) {
   return {
     port,
     url: `redis://127.0.0.1:${port}`,
+    /** Freezes the server (SIGSTOP): connections stay open, nothing is answered. */
+    pause() {
+      child.kill('SIGSTOP')
+    },
+    /** Lets a paused server go on (SIGCONT); what it received meanwhile is then applied. */
+    resume() {
+      child.kill('SIGCONT')
+    },
     /** Kills the server (SIGKILL: an outage, not a shutdown) and waits for it to be gone. */
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {

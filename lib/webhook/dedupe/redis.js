@@ -45,10 +45,16 @@ function commandsFor(client) {
   }
   if (typeof client.status === 'string' && typeof client.eval === 'function') {
     // ioredis: positional arguments; `status` is 'ready' once connected. With `lazyConnect` it is
-    // 'wait' until the first command, which connects: a store that refused to send one would
-    // never see it ready.
+    // 'wait' until the first command, which connects ('connecting', 'connect', then 'ready'): a
+    // store that refused to send one would never see it ready. Commands sent meanwhile wait in
+    // its queue, within the store's timeout; while it reconnects after a loss they fail at once.
+    const FIRST_CONNECTION = new Set(['ready', 'wait', 'connecting', 'connect'])
+    let connectedOnce = false
     return {
-      ready: () => client.status === 'ready' || client.status === 'wait',
+      ready: () => {
+        if (client.status === 'ready') connectedOnce = true
+        return client.status === 'ready' || (!connectedOnce && FIRST_CONNECTION.has(client.status))
+      },
       setNx: (key, value, ms) => client.set(key, value, 'PX', ms, 'NX'),
       set: (key, value, ms) => client.set(key, value, 'PX', ms),
       get: (key) => client.get(key),
