@@ -152,6 +152,7 @@ export function analyseJournal(lines, eventIds) {
     },
     storeErrors,
     faults,
+    lists: { never, moreThanOnce, unexplained, overlapping: [...new Set(overlaps.map((overlap) => overlap.event))] },
     examples: {
       never: never.slice(0, 10),
       moreThanOnce: moreThanOnce.slice(0, 10),

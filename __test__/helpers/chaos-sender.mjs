@@ -117,6 +117,6 @@ export async function send({ plan, ports, secret, startedAt, deadline, concurren
     answeredDuplicate: duplicates,
     attempts,
     outcomes,
-    deliveryMs: { p50: at(0.5), p99: at(0.99), max: at(1) },
+    deliveryMs: { p50: at(0.5), p99: at(0.99), max: at(1), over10s: latencies.filter((ms) => ms > 10_000).length },
   }
 }

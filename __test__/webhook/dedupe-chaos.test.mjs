@@ -27,7 +27,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { createClient } from 'redis'
 
 import { analyseJournal, appendLine, readLines, tail } from '../helpers/chaos-journal.mjs'
-import { deliveries, eventId } from '../helpers/chaos-plan.mjs'
+import { behaviour, deliveries, eventId } from '../helpers/chaos-plan.mjs'
 import { send } from '../helpers/chaos-sender.mjs'
 import { startReceiver } from '../helpers/receiver-process.mjs'
 import { missingRedisPolicy, startRedisServer } from '../helpers/redis-server.mjs'
@@ -246,16 +246,33 @@ test('chaos: two receivers, redis-server killed and frozen, a receiver killed mi
 
   const ids = Array.from({ length: EVENTS }, (_, i) => eventId(SEED, i))
   const analysis = analyseJournal(readLines(journal), ids)
+  // Which handler behaviours the failures fall on (slow: longer than the sender's timeout).
+  const byBehaviour = {}
+  const kind = (id) => behaviour(SEED, id).kind
+  const bump = (id, field) => {
+    const entry = (byBehaviour[kind(id)] ??= { events: 0, moreThanOnce: 0, unexplained: 0, overlapping: 0, never: 0 })
+    entry[field]++
+  }
+  for (const id of ids) bump(id, 'events')
+  for (const id of analysis.lists.moreThanOnce) bump(id, 'moreThanOnce')
+  for (const id of analysis.lists.unexplained) bump(id, 'unexplained')
+  for (const id of analysis.lists.overlapping) bump(id, 'overlapping')
+  for (const id of analysis.lists.never) bump(id, 'never')
   const keys = await client.keys('chaos:*')
   const values = keys.length === 0 ? [] : await client.mGet(keys)
   const summary = {
     config: { events: EVENTS, seed: SEED, sendSeconds: SEND_MS / 1000, leaseSeconds: LEASE_SECONDS, drainSeconds: DRAIN_MS / 1000 },
     durationSeconds: Math.round((Date.now() - began) / 100) / 10,
     sendAndDrainSeconds: Math.round(sendMs / 100) / 10,
-    ...analysis,
+    counts: analysis.counts,
+    byBehaviour,
+    runs: analysis.runs,
+    storeErrors: analysis.storeErrors,
+    faults: analysis.faults,
     sender,
     redis: { keys: keys.length, done: values.filter((value) => value === 'd').length },
-    harness,
+    harness: { ...harness, strangeLines: analysis.strangeLines },
+    examples: analysis.examples,
   }
   console.log(`CHAOS_SUMMARY ${JSON.stringify(summary)}`)
   writeFileSync(SUMMARY_FILE, `${JSON.stringify(summary, null, 2)}\n`)
