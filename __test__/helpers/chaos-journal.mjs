@@ -81,7 +81,7 @@ export function analyseJournal(lines, eventIds) {
       }
       event.runs++
       if (event.open.size > 0) overlaps.push({ event: id, run, pid: Number(pid), during: [...event.open.keys()] })
-      const record = { id, pid: Number(pid), index, commitFailuresBefore: event.commitFailures, handledBefore: event.handled }
+      const record = { id, pid: Number(pid), index, commitFailuresBefore: event.commitFailures }
       event.open.set(run, record)
       runs.set(run, record)
     } else if (kind === 'end') {

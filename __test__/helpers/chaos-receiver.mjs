@@ -55,7 +55,8 @@ app.post(
     secret: process.env.RECEIVER_SECRET,
     dedupe: redisDedupeStore(client, { prefix: 'chaos:', leaseSeconds: Number(process.env.LEASE_SECONDS) }),
     onDedupeError: (error, phase, req) => {
-      const id = req && req.customerioEvent && typeof req.customerioEvent.event_id === 'string' ? req.customerioEvent.event_id : '-'
+      // At claim time the event is not on req yet.
+      const id = req?.customerioEvent?.event_id ?? '-'
       appendLine(JOURNAL, 'store-error', phase, id, pid, Date.now())
     },
   }),

@@ -64,7 +64,15 @@ function limiter(max) {
  * `ports()` gives the receivers' ports now (they may restart). Resolves when every delivery got
  * a 2xx or `deadline` (a Date.now() value) has passed, to the sender's statistics.
  */
-export async function send({ plan, ports, secret, startedAt, deadline, concurrency = 50, timeoutMs = SENDER_TIMEOUT_MS }) {
+export async function send({
+  plan,
+  ports,
+  secret,
+  startedAt,
+  deadline,
+  concurrency = 50,
+  timeoutMs = SENDER_TIMEOUT_MS,
+}) {
   const inFlight = limiter(concurrency)
   const outcomes = {}
   const count = (key) => {
@@ -91,9 +99,12 @@ export async function send({ plan, ports, secret, startedAt, deadline, concurren
       attempts++
       const result = await inFlight(() => attempt(port, body, headers, timeoutMs))
       if (result.error !== undefined) count(result.error)
-      else count(`${result.status}${result.json && result.json.error ? ` ${result.json.error}` : ''}${result.json && result.json.duplicate ? ' duplicate' : ''}`)
+      else {
+        const error = result.json?.error ? ` ${result.json.error}` : ''
+        count(`${result.status}${error}${result.json?.duplicate === true ? ' duplicate' : ''}`)
+      }
       if (result.status >= 200 && result.status < 300) {
-        if (result.json && result.json.duplicate === true) duplicates++
+        if (result.json?.duplicate === true) duplicates++
         latencies.push(Date.now() - began)
         return
       }
@@ -109,7 +120,10 @@ export async function send({ plan, ports, secret, startedAt, deadline, concurren
 
   await Promise.all(plan.map(deliver))
   latencies.sort((a, b) => a - b)
-  const at = (q) => (latencies.length === 0 ? null : latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))])
+  const at = (q) => {
+    if (latencies.length === 0) return null
+    return latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]
+  }
   return {
     deliveries: plan.length,
     delivered: plan.length - undelivered,

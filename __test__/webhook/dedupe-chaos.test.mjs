@@ -103,7 +103,9 @@ test('the journal analysis counts handled runs, overlaps, kills and explained du
   assert.equal(result.strangeLines, 0)
 })
 
-test('chaos: two receivers, redis-server killed and frozen, a receiver killed mid-handler', { skip, timeout: 300_000 }, async (t) => {
+const TITLE = 'chaos: two receivers, redis-server killed and frozen, a receiver killed mid-handler'
+
+test(TITLE, { skip, timeout: 300_000 }, async (t) => {
   const began = Date.now()
   const dir = mkdtempSync(join(tmpdir(), 'cio-chaos-'))
   const redisDir = join(dir, 'redis')
@@ -261,7 +263,13 @@ test('chaos: two receivers, redis-server killed and frozen, a receiver killed mi
   const keys = await client.keys('chaos:*')
   const values = keys.length === 0 ? [] : await client.mGet(keys)
   const summary = {
-    config: { events: EVENTS, seed: SEED, sendSeconds: SEND_MS / 1000, leaseSeconds: LEASE_SECONDS, drainSeconds: DRAIN_MS / 1000 },
+    config: {
+      events: EVENTS,
+      seed: SEED,
+      sendSeconds: SEND_MS / 1000,
+      leaseSeconds: LEASE_SECONDS,
+      drainSeconds: DRAIN_MS / 1000,
+    },
     durationSeconds: Math.round((Date.now() - began) / 100) / 10,
     sendAndDrainSeconds: Math.round(sendMs / 100) / 10,
     counts: analysis.counts,
