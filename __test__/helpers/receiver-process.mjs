@@ -1,4 +1,6 @@
-// Starts __test__/helpers/dedupe-receiver.mjs as a child Node process and talks to it over HTTP.
+// Starts a receiver program (by default __test__/helpers/dedupe-receiver.mjs) as a child Node
+// process and talks to it over HTTP. The child prints `{"port":N}` once listening and exits when
+// its stdin closes, so it never outlives the test process, however that ends.
 
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
@@ -7,19 +9,36 @@ import { fileURLToPath } from 'node:url'
 
 const PROGRAM = fileURLToPath(new URL('./dedupe-receiver.mjs', import.meta.url))
 
-/** Resolves to `{ port, handled(), stop() }` once the child listens. */
-export async function startReceiver({ secret, redisUrl, onStoreError = 'reject', waitForRedis = true }) {
-  const child = spawn(process.execPath, [PROGRAM], {
+/**
+ * Resolves to `{ port, pid, handled(), kill9(), stop() }` once the child listens. `program` and
+ * `env` run another receiver (the chaos test's); `port` asks it to listen on that port (the
+ * program reads PORT).
+ */
+export async function startReceiver({
+  secret,
+  redisUrl,
+  onStoreError = 'reject',
+  waitForRedis = true,
+  program = PROGRAM,
+  env = {},
+  port: wantedPort,
+}) {
+  const child = spawn(process.execPath, [program], {
     env: {
       ...process.env,
       RECEIVER_SECRET: secret,
       REDIS_URL: redisUrl,
       ON_STORE_ERROR: onStoreError,
       WAIT_FOR_REDIS: waitForRedis ? '1' : '0',
+      PORT: wantedPort === undefined ? '0' : String(wantedPort),
+      ...env,
     },
     stdio: ['pipe', 'pipe', 'pipe'],
+    // A process group of its own, killed as a whole.
+    detached: true,
   })
   const exited = once(child, 'exit')
+  const running = () => child.exitCode === null && child.signalCode === null
   let stderr = ''
   child.stderr.on('data', (chunk) => {
     stderr += chunk
@@ -36,12 +55,25 @@ export async function startReceiver({ secret, redisUrl, onStoreError = 'reject',
   return {
     port,
     pid: child.pid,
+    /** What the child wrote to stderr so far. */
+    stderr: () => stderr,
     /** The event ids this process's handler accepted, in order (its handler log). */
     async handled() {
       return (await getJson(port, '/log')).handled
     },
+    /** `kill -9` of its process group; resolves once the child is gone. */
+    async kill9() {
+      if (running()) {
+        try {
+          process.kill(-child.pid, 'SIGKILL')
+        } catch {
+          child.kill('SIGKILL')
+        }
+        await exited
+      }
+    },
     async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
+      if (running()) {
         child.stdin.end()
         await exited
       }

@@ -1,5 +1,11 @@
-// A real redis-server for the tests: its own child process on a free 127.0.0.1 port, with no
-// persistence, stopped by the test that started it. `.ci/run` installs the Debian package.
+// A real redis-server for the tests: its own child process on a free 127.0.0.1 port, stopped by
+// the test that started it. Without options it keeps nothing on disk; with `dir` it keeps an
+// append-only file there, fsynced on every write, so a `kill -9` and `restart()` on the same port
+// finds the keys again (the chaos test). `.ci/run` installs the Debian package.
+//
+// Each server has a watchdog: a tiny shell of its own process group that reads a pipe from this
+// process and, when the pipe closes (this process ended, however it ended), kills the server.
+// So a test that crashes or is killed by the runner leaves no redis-server behind.
 
 import { spawn, spawnSync } from 'node:child_process'
 import { once } from 'node:events'
@@ -34,10 +40,12 @@ export async function freePort() {
 }
 
 /**
- * Starts redis-server; resolves to `{ port, url, stop(), pause(), resume() }` once it accepts
- * connections. `args` are extra command-line options (they win over the defaults: no persistence).
+ * Starts redis-server; resolves once it accepts connections to
+ * `{ port, url, pid, stop(), signal(name), pause(), resume(), kill9(), restart() }`.
+ * `dir` (an existing, empty directory): persistence on, AOF with `appendfsync always`.
+ * `args`: extra command-line options, after the defaults (so they win).
  */
-export async function startRedisServer({ args = [] } = {}) {
+export async function startRedisServer({ dir, args = [] } = {}) {
   const binary = redisServerBinary()
   if (binary === null) throw new Error('redis-server is not installed')
   // Another process could take the free port before redis binds it: try a few times.
@@ -45,7 +53,7 @@ export async function startRedisServer({ args = [] } = {}) {
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort()
     try {
-      return await launch(binary, port, args)
+      return handle(binary, port, dir, args, await launch(binary, port, dir, args))
     } catch (error) {
       lastError = error
     }
@@ -53,40 +61,113 @@ export async function startRedisServer({ args = [] } = {}) {
   throw lastError
 }
 
-async function launch(binary, port, args) {
-  const child = spawn(
-    binary,
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'notice', ...args],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  )
-  const exited = once(child, 'exit')
-  let output = ''
-  await new Promise((resolve, reject) => {
-    const onData = (chunk) => {
-      output += chunk
-      if (output.includes('Ready to accept connections')) resolve()
-    }
-    child.stdout.on('data', onData)
-    child.stderr.on('data', onData)
-    exited.then(([code]) => reject(new Error(`redis-server exited with ${code} before it was ready:\n${output}`)))
-  })
+function handle(binary, port, dir, args, first) {
+  let current = first
+  const alive = () => current !== null && current.child.exitCode === null && current.child.signalCode === null
   return {
     port,
     url: `redis://127.0.0.1:${port}`,
+    /** The pid of the running server (null while it is down). */
+    get pid() {
+      return alive() ? current.child.pid : null
+    },
+    /** Sends a signal to the server (SIGSTOP / SIGCONT to freeze and thaw it). */
     /** Freezes the server (SIGSTOP): connections stay open, nothing is answered. */
     pause() {
-      child.kill('SIGSTOP')
+      if (alive()) process.kill(current.child.pid, 'SIGSTOP')
     },
     /** Lets a paused server go on (SIGCONT); what it received meanwhile is then applied. */
     resume() {
-      child.kill('SIGCONT')
+      if (alive()) process.kill(current.child.pid, 'SIGCONT')
     },
-    /** Kills the server (SIGKILL: an outage, not a shutdown) and waits for it to be gone. */
-    async stop() {
+    signal(name) {
+      if (!alive()) throw new Error(`redis-server is not running (signal ${name})`)
+      process.kill(current.child.pid, name)
+    },
+    /** `kill -9`: an outage, not a shutdown; resolves once the process is gone. */
+    async kill9() {
+      if (current === null) return
+      const { child, exited, watchdog } = current
+      current = null
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGKILL')
         await exited
       }
+      watchdog.disarm()
+    },
+    /** Starts the server again on the same port (and directory), after kill9(). */
+    async restart() {
+      if (alive()) throw new Error('redis-server is still running')
+      // The port was just freed; a few quick tries in case the kernel is slow to let it go.
+      let lastError
+      for (let attempt = 0; attempt < 5; attempt++) {
+        try {
+          current = await launch(binary, port, dir, args)
+          return
+        } catch (error) {
+          lastError = error
+          await new Promise((resolve) => setTimeout(resolve, 100))
+        }
+      }
+      throw lastError
+    },
+    /** Kills the server (SIGKILL, which also ends a stopped one) and waits for it to be gone. */
+    async stop() {
+      await this.kill9()
+    },
+  }
+}
+
+async function launch(binary, port, dir, args) {
+  const persistence =
+    dir === undefined
+      ? ['--save', '', '--appendonly', 'no']
+      : ['--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always']
+  const child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', ...persistence, '--loglevel', 'notice', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  const exited = once(child, 'exit')
+  const watchdog = guard(child.pid)
+  let output = ''
+  let ready = false
+  try {
+    await new Promise((resolve, reject) => {
+      const onData = (chunk) => {
+        if (ready) return
+        output += chunk
+        if (output.includes('Ready to accept connections')) {
+          ready = true
+          resolve()
+        }
+      }
+      child.stdout.on('data', onData)
+      child.stderr.on('data', onData)
+      exited.then(([code]) => reject(new Error(`redis-server exited with ${code} before it was ready:\n${output}`)))
+    })
+  } catch (error) {
+    watchdog.disarm()
+    throw error
+  }
+  // Keep reading (and dropping) its log, so a full pipe never blocks the server.
+  return { child, exited, watchdog }
+}
+
+/** Kills `pid` when this process ends: a shell waiting for EOF on a pipe only we hold open. */
+function guard(pid) {
+  const shell = spawn('sh', ['-c', `cat >/dev/null; kill -9 ${pid} 2>/dev/null`], {
+    stdio: ['pipe', 'ignore', 'ignore'],
+    // Its own process group: a Ctrl-C meant for the test runner must not end the watchdog first.
+    detached: true,
+  })
+  shell.unref()
+  shell.stdin.unref()
+  shell.stdin.on('error', () => {})
+  return {
+    /** The server is gone already: end the watchdog without letting it signal a reused pid. */
+    disarm() {
+      try {
+        shell.kill('SIGKILL')
+      } catch {}
     },
   }
 }
