@@ -163,10 +163,17 @@ export interface WebhookReceiverOptions<Req> extends WebhookVerifierOptions {
    */
   onDuplicate?(key: string, request: Req, state: 'done' | 'in-progress'): void
   /**
-   * Called for each store failure, at `'claim'`, `'read'`, `'commit'` or `'release'`. Without it a
-   * process warning with code `CUSTOMERIO_DEDUPE_STORE` is emitted: a failure is never silent.
+   * Called for each store failure, at `'claim'`, `'read'`, `'commit'`, `'release'` or `'renew'`
+   * (also when a renewal finds the claim gone, or a handler outlives `maxHandlerSeconds`). Without
+   * it a process warning with code `CUSTOMERIO_DEDUPE_STORE` is emitted: a failure is never silent.
    */
   onDedupeError?(error: unknown, phase: DedupePhase, request: Req): void
+  /**
+   * While a handler runs, its claim is renewed every third of the store's lease, so a copy that
+   * arrives meanwhile is refused 503 (retried) and never runs beside it. After this many seconds
+   * renewal stops and the claim expires with its lease (reported at `'renew'`). Default 600.
+   */
+  maxHandlerSeconds?: number
 }
 
 /** The Express middleware's options. */
@@ -200,7 +207,7 @@ export declare function customerioWebhook(
 // Webhook de-duplication
 
 /** Where a store failure happened. */
-export type DedupePhase = 'claim' | 'read' | 'commit' | 'release'
+export type DedupePhase = 'claim' | 'read' | 'commit' | 'release' | 'renew'
 
 /**
  * Where accepted deliveries are remembered (`dedupe`). Implement it for another database:
@@ -208,9 +215,11 @@ export type DedupePhase = 'claim' | 'read' | 'commit' | 'release'
  * answer. Keys are short strings (`event:<event_id>`, or `signature:<hex>` for a body without an
  * event_id); a token is random per delivery.
  *
- * A delivery is claimed before its handler runs (in progress, for the store's lease), then
- * committed as done when the app answers 2xx, or released when it answers anything else or the
- * connection closes first, so Customer.io's retry of a failure is let through.
+ * A delivery is claimed before its handler runs (in progress, for the store's lease, renewed
+ * while the handler runs), then committed as done when the handler answers 2xx, or released when
+ * it answers anything else, so Customer.io's retry of a failure is let through. The handler's own
+ * answer is the verdict, also when the client has gone by then; a handler that never answers
+ * leaves the claim to expire with its lease.
  */
 export interface DedupeStore {
   /** Seconds a committed key is kept. */
@@ -223,6 +232,13 @@ export interface DedupeStore {
   release(key: string, token: string): Promise<void>
   /** After a refused claim: whether `key` is done (200 duplicate) rather than in progress (503). */
   isDone(key: string): Promise<boolean>
+  /**
+   * Optional: extend `token`'s claim on `key` by the lease; `false` if it is no longer `token`'s.
+   * Without it claims are not renewed, and a handler longer than the lease may run twice.
+   */
+  renew?(key: string, token: string): Promise<boolean>
+  /** Seconds a claim is held; background retries of a failed store call stop after it. Default 60. */
+  readonly leaseSeconds?: number
 }
 
 export interface DedupeStoreOptions {
@@ -244,6 +260,7 @@ export interface MemoryDedupeStoreOptions extends DedupeStoreOptions {
 
 export interface MemoryDedupeStore extends DedupeStore {
   readonly leaseSeconds: number
+  renew(key: string, token: string): Promise<boolean>
   /** Keys held now (done and in progress). */
   readonly size: number
 }
@@ -256,6 +273,11 @@ export interface RedisDedupeStoreOptions extends DedupeStoreOptions {
   prefix?: string
   /** A command not answered within this many milliseconds counts as a store failure. Default 1000. */
   timeoutMs?: number
+  /**
+   * When the server persists nothing (`CONFIG GET appendonly` is `no` and `save` is empty), a
+   * process warning with code `CUSTOMERIO_DEDUPE_NOT_PERSISTENT` is emitted once. `false` silences it.
+   */
+  warnWithoutPersistence?: boolean
 }
 
 /** A connected node-redis v4/v5 client or cluster (`createClient()`), as far as the store uses it. */
@@ -276,6 +298,12 @@ export interface IoRedisDedupeClient {
 
 export interface RedisDedupeStore extends DedupeStore {
   readonly leaseSeconds: number
+  renew(key: string, token: string): Promise<boolean>
+  /**
+   * What the server persists, read once with CONFIG GET when the store is built: `{ aof, rdb }`,
+   * or `null` when the server does not say (managed Redis often forbids CONFIG).
+   */
+  persistence(): Promise<{ aof: boolean; rdb: boolean } | null>
 }
 
 /**
