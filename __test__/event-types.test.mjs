@@ -17,8 +17,8 @@ const TYPES_FILE = path.join(ROOT, 'types/events.d.ts')
 const FIXTURES = path.join(ROOT, '__test__/fixtures')
 const SPEC_FILE = path.join(ROOT, 'scripts/openapi/customerio-reporting-webhooks.json')
 
-// object_type x metric, copied from shared/facts/customerio.md (checked against Customer.io's
-// docs): an oracle independent of the spec the generator reads.
+// object_type x metric, from Customer.io's docs (kept in docs/design/customerio-reporting-events.md):
+// an oracle independent of the spec the generator reads.
 const FACT_PAIRS = {
   customer: ['subscribed', 'unsubscribed', 'cio_subscription_preferences_changed'],
   email: ['drafted', 'attempted', 'sent', 'delivered', 'opened', 'clicked', 'converted', 'unsubscribed',

@@ -249,7 +249,7 @@ test('email-match: trimmed, lowercased, full SHA-256 (node:crypto)', () => {
 test("phone-match-meta: Meta's published vector for 16505551212", () => {
   const sanitizer = createSanitizer({ fields: { phone: 'phone-match-meta' } })
   const { attributes } = both(sanitizer, { phone: '+1 (650) 555-1212' })
-  // Meta Conversions API docs (shared/facts/peers.md): SHA-256 of "16505551212".
+  // Meta Conversions API docs (docs/design/pseudonyms.md): SHA-256 of "16505551212".
   assert.deepEqual(attributes, { phone_hash: 'e323ec626319ca94ee8bff2e4c87cf613be6ea19919ed1364124e16807ab3176' })
   assert.equal(attributes.phone_hash, sha256Hex('16505551212'))
 })

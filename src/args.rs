@@ -1,6 +1,6 @@
 //! Argument types that read JavaScript values without the allocations of `String`.
 //!
-//! Crossing into the addon is paid per call (see `shared/facts/napi-costs.md`): a `String`
+//! Crossing into the addon is paid per call (see `docs/design/napi-costs.md`): a `String`
 //! argument costs a heap allocation and a second N-API call to learn the length. Headers are
 //! short, so they are read into a stack buffer; bodies and secrets are borrowed in place when
 //! they are a `Buffer`/`Uint8Array`.

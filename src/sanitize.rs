@@ -2,7 +2,7 @@
 //!
 //! Two ways in. JSON text is sanitized entirely in Rust. A JS object is walked by `lib/`
 //! (reading properties through N-API costs more than the work itself, see
-//! `shared/facts/napi-costs.md`), which asks Rust for each decision: what a key's rule is (cached
+//! `docs/design/napi-costs.md`), which asks Rust for each decision: what a key's rule is (cached
 //! per key by the caller), the digest of a value, and what the detectors find in a string.
 
 use customerio_security_core::sanitize::config::policy_from_json;

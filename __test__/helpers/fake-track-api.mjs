@@ -1,5 +1,5 @@
 // A fake Customer.io Track API: a real node:http server on 127.0.0.1 (ephemeral port), built from
-// /work/shared/facts/openapi/customerio-track-api.json, that records every request it receives.
+// Customer.io's Track API reference (the routes its customerio-node client calls), that records every request it receives.
 // Tests point real clients at it and assert from its record, e.g. that no canary value arrived.
 //
 //   const api = await startFakeTrackApi()      // random site id + key unless given

@@ -1,6 +1,6 @@
 'use strict'
 
-// What Customer.io credentials look like (../shared/facts/customerio.md): the site id and the
+// What Customer.io credentials look like, as Customer.io issues them: the site id and the
 // Track API key are 20 lowercase-or-uppercase hex characters, the App API key 32. A value of the
 // other shape is almost always a key pasted into the wrong variable, so the error says so.
 

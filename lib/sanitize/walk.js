@@ -1,7 +1,7 @@
 'use strict'
 
 // Walks a JS object in JS and asks the native core for every decision. Reading properties through
-// N-API costs more than the work itself (shared/facts/napi-costs.md), so the walk stays in V8;
+// N-API costs more than the work itself (docs/design/napi-costs.md), so the walk stays in V8;
 // Rust decides what each key's rule is (cached per key), computes digests and scans strings.
 
 const { types } = require('node:util')
