@@ -183,13 +183,11 @@ pub fn sanitizer_decide(
     #[napi(ts_arg_type = "ExternalObject<'Policy'>")] policy: &External<Policy>,
     key: String,
 ) -> i32 {
-    match policy.decide(&key) {
-        Decision::Forbidden => FORBIDDEN,
-        Decision::Unlisted => NOT_ALLOWED,
-        Decision::Keep => KEEP_UNLISTED,
-        Decision::Rule(_) => policy
-            .rules
-            .lookup_index(&key)
+    match policy.decide_indexed(&key) {
+        (Decision::Forbidden, _) => FORBIDDEN,
+        (Decision::Unlisted, _) => NOT_ALLOWED,
+        (Decision::Keep, _) => KEEP_UNLISTED,
+        (Decision::Rule(_), index) => index
             .and_then(|index| i32::try_from(index).ok())
             .unwrap_or(KEEP_UNLISTED),
     }

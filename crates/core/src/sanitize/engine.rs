@@ -149,15 +149,25 @@ impl std::error::Error for SanitizeError {}
 
 impl Policy {
     pub fn decide(&self, key: &str) -> Decision<'_> {
+        self.decide_indexed(key).0
+    }
+
+    /// [`Policy::decide`], with the rule's index in [`FieldRules::rules`] when a rule decides:
+    /// one lookup for callers that need both (the binding hands the index to JavaScript).
+    pub fn decide_indexed(&self, key: &str) -> (Decision<'_>, Option<usize>) {
         if FORBIDDEN_KEYS.contains(&key) {
-            return Decision::Forbidden;
+            return (Decision::Forbidden, None);
         }
-        match self.rules.lookup(key) {
+        let found = self
+            .rules
+            .lookup_index(key)
+            .and_then(|index| self.rules.rules().get(index).map(|rule| (index, rule)));
+        match found {
             // An allow-listed name is an unlisted field that may pass: walked and scanned.
-            Some(rule) if rule.action == Action::Allow => Decision::Keep,
-            Some(rule) => Decision::Rule(rule),
-            None if self.rules.unlisted == Unlisted::Drop => Decision::Unlisted,
-            None => Decision::Keep,
+            Some((_, rule)) if rule.action == Action::Allow => (Decision::Keep, None),
+            Some((index, rule)) => (Decision::Rule(rule), Some(index)),
+            None if self.rules.unlisted == Unlisted::Drop => (Decision::Unlisted, None),
+            None => (Decision::Keep, None),
         }
     }
 
