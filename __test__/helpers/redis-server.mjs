@@ -9,7 +9,10 @@
 
 import { spawn, spawnSync } from 'node:child_process'
 import { once } from 'node:events'
+import { mkdtempSync, rmSync } from 'node:fs'
 import net from 'node:net'
+import os from 'node:os'
+import path from 'node:path'
 
 /** The path of redis-server, or null when it is not installed. */
 export function redisServerBinary() {
@@ -87,13 +90,14 @@ function handle(binary, port, dir, args, first) {
     /** `kill -9`: an outage, not a shutdown; resolves once the process is gone. */
     async kill9() {
       if (current === null) return
-      const { child, exited, watchdog } = current
+      const { child, exited, watchdog, scratch } = current
       current = null
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGKILL')
         await exited
       }
       watchdog.disarm()
+      if (scratch !== null) rmSync(scratch, { recursive: true, force: true })
     },
     /** Starts the server again on the same port (and directory), after kill9(). */
     async restart() {
@@ -119,9 +123,12 @@ function handle(binary, port, dir, args, first) {
 }
 
 async function launch(binary, port, dir, args) {
+  // Without `dir`, a scratch directory all the same: a test that turns persistence on through
+  // `args` must not leave an appendonlydir/ or dump.rdb in the working directory.
+  const scratch = dir === undefined ? mkdtempSync(path.join(os.tmpdir(), 'cio-redis-')) : null
   const persistence =
     dir === undefined
-      ? ['--save', '', '--appendonly', 'no']
+      ? ['--dir', scratch, '--save', '', '--appendonly', 'no']
       : ['--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always']
   const child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', ...persistence, '--loglevel', 'notice', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -146,10 +153,11 @@ async function launch(binary, port, dir, args) {
     })
   } catch (error) {
     watchdog.disarm()
+    if (scratch !== null) rmSync(scratch, { recursive: true, force: true })
     throw error
   }
   // Keep reading (and dropping) its log, so a full pipe never blocks the server.
-  return { child, exited, watchdog }
+  return { child, exited, watchdog, scratch }
 }
 
 /** Kills `pid` when this process ends: a shell waiting for EOF on a pipe only we hold open. */
