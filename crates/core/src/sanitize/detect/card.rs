@@ -1,7 +1,7 @@
 //! Payment card numbers (ISO/IEC 7812): 13 to 19 digits that pass the Luhn check, contiguous or
 //! printed in groups.
 
-use super::{ends_token, has_at, run_len, Chars, JsClasses};
+use super::{ends_token, has_at, run_len, Chars, JsClasses, JsShape};
 
 /// Card numbers have 13 to 19 digits.
 pub const MIN_DIGITS: usize = 13;
@@ -102,9 +102,9 @@ pub fn luhn_valid(digits: &[u8]) -> bool {
 }
 
 /// Every card has a first group of 4 digits, then, after at most one separator, 3 more.
-pub fn js_prefilter(classes: &JsClasses) -> String {
+pub fn js_prefilter(classes: &JsClasses) -> JsShape {
     let d = &classes.digit;
-    format!("{d}{{4}}(?:%20|[^])?{d}{{3}}")
+    JsShape::digits_then(4, format!("(?:%20|[^])?{d}{{3}}"))
 }
 
 #[cfg(test)]

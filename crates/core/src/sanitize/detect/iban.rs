@@ -1,7 +1,7 @@
 //! International Bank Account Numbers (ISO 13616), compact or in the paper format, in any
 //! letter case.
 
-use super::{run_len, JsClasses};
+use super::{run_len, JsClasses, JsShape};
 
 /// ISO 13616: 2 letters, 2 check digits, a BBAN of 11 to 30 alphanumerics.
 pub const MIN_LEN: usize = 15;
@@ -144,10 +144,12 @@ fn registry_length(country: [u8; 2]) -> Option<usize> {
 }
 
 /// Two letters, two digits, then 11 more letters or digits, each after an optional space. The
-/// space class and the letter-digit class are disjoint, so the regex cannot backtrack far.
-pub fn js_prefilter(classes: &JsClasses) -> String {
+/// space class and the letter-digit class are disjoint, so the regex cannot backtrack far. The
+/// letters are looked for behind the digits: a regex starting with letters would try them at
+/// nearly every position of ordinary text.
+pub fn js_prefilter(classes: &JsClasses) -> JsShape {
     let (d, s, x) = (&classes.digit, &classes.space, &classes.alnum);
-    format!("[A-Za-z]{{2}}{d}{{2}}(?:{s}?{x}){{11}}")
+    JsShape::digits_then(2, format!("(?<=[A-Za-z]{{2}}{d}{{2}})(?:{s}?{x}){{11}}"))
 }
 
 #[cfg(test)]

@@ -37,8 +37,8 @@ mod ssn;
 
 use std::fmt;
 
-use js::JsClasses;
 pub use js::{js_prefilter, JsPrefilter};
+use js::{JsClasses, JsShape};
 pub use number::{card_in_number, card_in_numeric_string, NUMERIC_STRING_MIN_LEN};
 
 /// One kind of value a sanitizer can find in free text.

@@ -10,7 +10,7 @@
 //! A candidate must be a whole chain of digit groups: one that another group continues
 //! (`555-234-5678-12`, `1-555-234-5678` after a digit group) is some other number.
 
-use super::{ends_token, run_len, JsClasses};
+use super::{ends_token, run_len, JsClasses, JsShape};
 
 /// E.164 numbers have at most 15 digits; fewer than 8 is rarely a phone number with its
 /// country code.
@@ -140,9 +140,13 @@ fn national(bytes: &[u8], start: usize) -> Option<usize> {
 }
 
 /// `+` and a digit, an area code in parentheses, or three groups of 3, 3 and 4 digits.
-pub fn js_prefilter(classes: &JsClasses) -> String {
+pub fn js_prefilter(classes: &JsClasses) -> Vec<JsShape> {
     let d = &classes.digit;
-    format!("\\+{d}|\\({d}{{3}}\\)|{d}{{3}}[^]{d}{{3}}[^]{d}{{4}}")
+    vec![
+        JsShape::other(format!("\\+{d}")),
+        JsShape::other(format!("\\({d}{{3}}\\)")),
+        JsShape::digits_then(3, format!("[^]{d}{{3}}[^]{d}{{4}}")),
+    ]
 }
 
 #[cfg(test)]

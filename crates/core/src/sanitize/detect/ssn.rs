@@ -1,6 +1,6 @@
 //! US Social Security numbers, `AAA-GG-SSSS` or `AAA GG SSSS`.
 
-use super::{ends_token, JsClasses};
+use super::{ends_token, JsClasses, JsShape};
 
 /// Digits in an SSN.
 pub const DIGITS: usize = 9;
@@ -39,9 +39,9 @@ fn parts_valid(area: &[u8], group: &[u8], serial: &[u8]) -> bool {
 }
 
 /// Three digits, a separator, two digits, a separator, four digits.
-pub fn js_prefilter(classes: &JsClasses) -> String {
+pub fn js_prefilter(classes: &JsClasses) -> JsShape {
     let d = &classes.digit;
-    format!("{d}{{3}}[^]{d}{{2}}[^]{d}{{4}}")
+    JsShape::digits_then(3, format!("[^]{d}{{2}}[^]{d}{{4}}"))
 }
 
 #[cfg(test)]
