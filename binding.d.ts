@@ -156,6 +156,12 @@ export interface SensitiveClassInfo {
 /** Keys the HMAC state for each secret once, for `WebhookVerifier` and the middleware. */
 export declare function webhookKeyring(secrets: Array<string | Uint8Array>): ExternalObject<'Keyring'>
 
+/**
+ * The schemes' names, in the order of their numeric codes: the one definition the JS layer
+ * reads (`scheme: 'v0' | 'body' | 'pipelines'`).
+ */
+export declare function webhookSchemes(): Array<string>
+
 /** The hex signature of `body` under `secret`. */
 export declare function webhookSign(secret: string | Uint8Array, body: string | Uint8Array, timestamp: string, scheme: number): string
 

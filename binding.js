@@ -851,6 +851,7 @@ module.exports.sanitizerScanNumber = nativeBinding.sanitizerScanNumber
 module.exports.sanitizerTransform = nativeBinding.sanitizerTransform
 module.exports.sensitiveClasses = nativeBinding.sensitiveClasses
 module.exports.webhookKeyring = nativeBinding.webhookKeyring
+module.exports.webhookSchemes = nativeBinding.webhookSchemes
 module.exports.webhookSign = nativeBinding.webhookSign
 module.exports.webhookVerify = nativeBinding.webhookVerify
 module.exports.webhookVerifyOnce = nativeBinding.webhookVerifyOnce

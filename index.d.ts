@@ -33,8 +33,11 @@ export declare const WEBHOOK_FAILURES: readonly WebhookFailure[]
  * - `'v0'` (default): Customer.io reporting webhooks, HMAC-SHA256 over `v0:<timestamp>:<body>`.
  * - `'body'`: the body alone (e.g. webhook actions signed with Liquid's `hmac_sha256`). The
  *   timestamp is then not signed, so it is neither required nor checked.
+ * - `'pipelines'`: the Data Pipelines webhook destination, HMAC-SHA1 of the body as 40 hex
+ *   characters in `X-Signature` (pass it as `signature`). No timestamp is signed: a captured
+ *   request stays valid, so de-duplicate by each event's `messageId`.
  */
-export type WebhookScheme = 'v0' | 'body'
+export type WebhookScheme = 'v0' | 'body' | 'pipelines'
 
 /** A header as Node gives it: a string, an array when it was sent twice, or absent. */
 export type HeaderValue = string | string[] | null | undefined
@@ -110,6 +113,12 @@ export interface CustomerioWebhookHeaders {
   'x-cio-signature': string
 }
 
+/** The header the Data Pipelines webhook destination would send with `body`: for testing a receiver. */
+export declare function signWebhook(
+  body: Buffer | Uint8Array | string,
+  secret: Secret,
+  options: SignWebhookOptions & { scheme: 'pipelines' },
+): { 'x-signature': string }
 /** The headers Customer.io would send with `body`: for testing a receiver. */
 export declare function signWebhook(
   body: Buffer | Uint8Array | string,

@@ -135,12 +135,17 @@ fn seconds_now(now: f64) -> u64 {
     }
 }
 
+/// `lib/webhook/options.js` sends an index of [`webhook_schemes`]; anything else is V0, the
+/// default (the JS layer never sends anything else).
 fn scheme_from(scheme: u32) -> Scheme {
-    if scheme == 1 {
-        Scheme::Body
-    } else {
-        Scheme::V0
-    }
+    Scheme::from_code(scheme).unwrap_or_default()
+}
+
+/// The schemes' names, in the order of their numeric codes: the one definition the JS layer
+/// reads (`scheme: 'v0' | 'body' | 'pipelines'`).
+#[napi(js_name = "webhookSchemes")]
+pub fn webhook_schemes() -> Vec<&'static str> {
+    Scheme::ALL.iter().map(|scheme| scheme.as_str()).collect()
 }
 
 fn key_error(error: KeyError) -> Error {

@@ -8,9 +8,13 @@ const { types } = require('node:util')
 
 const { typeError } = require('../errors.js')
 
+const native = require('../native.js')
+
 const DEFAULT_TOLERANCE_SECONDS = 300
-const SCHEME_V0 = 0
-const SCHEME_BODY = 1
+// The schemes' names by numeric code, from the core (one definition).
+const SCHEMES = Object.freeze(native.webhookSchemes())
+const SCHEME_V0 = SCHEMES.indexOf('v0')
+const SCHEME_PIPELINES = SCHEMES.indexOf('pipelines')
 // A header value no parser accepts: the core reports it as malformed.
 const JUNK_HEADER = '\u0000'
 // What a detached buffer (transferred to a worker, say) holds.
@@ -19,9 +23,12 @@ const EMPTY = new Uint8Array(0)
 const LARGEST_PLAUSIBLE_SECONDS = 1e11
 
 function scheme(value) {
-  if (value === undefined || value === 'v0') return SCHEME_V0
-  if (value === 'body') return SCHEME_BODY
-  throw typeError('ERR_INVALID_SCHEME', "scheme must be 'v0' or 'body'")
+  if (value === undefined) return SCHEME_V0
+  const code = typeof value === 'string' ? SCHEMES.indexOf(value) : -1
+  if (code === -1) {
+    throw typeError('ERR_INVALID_SCHEME', `scheme must be one of ${SCHEMES.map((name) => `'${name}'`).join(', ')}`)
+  }
+  return code
 }
 
 /** Seconds either way; Infinity turns the window off. 0 means 0, never "the default". */
@@ -152,7 +159,8 @@ function object(value, what) {
 module.exports = {
   DEFAULT_TOLERANCE_SECONDS,
   SCHEME_V0,
-  SCHEME_BODY,
+  SCHEME_PIPELINES,
+  SCHEMES,
   body,
   header,
   now,

@@ -74,6 +74,10 @@ function signWebhook(body, secret, options = {}) {
     throw typeError('ERR_INVALID_TIMESTAMP', 'timestamp must be whole unix seconds >= 0')
   }
   const text = String(timestamp)
+  if (scheme === opts.SCHEME_PIPELINES) {
+    // The Data Pipelines destination sends the HMAC-SHA1 of the body alone, and no timestamp.
+    return { 'x-signature': native.webhookSign(opts.secret(secret), opts.body(body), '', scheme) }
+  }
   return {
     'x-cio-timestamp': text,
     'x-cio-signature': native.webhookSign(opts.secret(secret), opts.body(body), text, scheme),

@@ -24,6 +24,23 @@ pub fn parse_signature(header: &[u8]) -> Result<[u8; 32], Failure> {
     Ok(mac)
 }
 
+/// `X-Signature` of the Data Pipelines webhook destination is the 20-byte HMAC-SHA1 as hex.
+pub const PIPELINES_SIGNATURE_HEX_LEN: usize = 40;
+
+/// Parses a Data Pipelines `X-Signature`: exactly 40 hex characters, either case, nothing
+/// around them (no `sha1=` prefix: the destination sends none).
+pub fn parse_pipelines_signature(header: &[u8]) -> Result<[u8; 20], Failure> {
+    if header.is_empty() {
+        return Err(Failure::MissingSignature);
+    }
+    if header.len() != PIPELINES_SIGNATURE_HEX_LEN {
+        return Err(Failure::MalformedSignature);
+    }
+    let mut mac = [0u8; 20];
+    hex::decode_to_slice(header, &mut mac).map_err(|_| Failure::MalformedSignature)?;
+    Ok(mac)
+}
+
 /// Parses `X-CIO-Timestamp`: decimal unix seconds, ASCII digits only (no sign, no spaces, no
 /// fraction, no exponent), at most [`MAX_TIMESTAMP_DIGITS`] of them.
 pub fn parse_timestamp(header: &[u8]) -> Result<u64, Failure> {

@@ -1,9 +1,11 @@
 use std::fmt;
 
 use hmac::{Hmac, Mac};
+use sha1::Sha1;
 use sha2::Sha256;
 
 pub(crate) type HmacSha256 = Hmac<Sha256>;
+pub(crate) type HmacSha1 = Hmac<Sha1>;
 
 /// Why a secret cannot be a signing key. The message never contains the secret.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -25,13 +27,15 @@ impl fmt::Display for KeyError {
 
 impl std::error::Error for KeyError {}
 
-/// One webhook signing key, with its HMAC state already keyed.
+/// One webhook signing key, with its HMAC states already keyed.
 ///
 /// Keying HMAC hashes the inner and outer pads: doing it once here instead of per request saves
-/// two SHA-256 blocks on every verification.
+/// two blocks on every verification. Both hashes are keyed (SHA-256 for Customer.io's reporting
+/// webhooks, SHA-1 for Data Pipelines): two blocks each, once per key.
 #[derive(Clone)]
 pub struct SigningKey {
     keyed: HmacSha256,
+    keyed_sha1: HmacSha1,
 }
 
 impl SigningKey {
@@ -41,12 +45,18 @@ impl SigningKey {
         }
         // `new_from_slice` only fails for MACs with a fixed key size; HMAC takes any length.
         let keyed = HmacSha256::new_from_slice(secret).map_err(|_| KeyError::Empty)?;
-        Ok(Self { keyed })
+        let keyed_sha1 = HmacSha1::new_from_slice(secret).map_err(|_| KeyError::Empty)?;
+        Ok(Self { keyed, keyed_sha1 })
     }
 
     /// A fresh MAC computation that starts from the keyed state.
     pub(crate) fn start(&self) -> HmacSha256 {
         self.keyed.clone()
+    }
+
+    /// A fresh HMAC-SHA1 computation that starts from the keyed state.
+    pub(crate) fn start_sha1(&self) -> HmacSha1 {
+        self.keyed_sha1.clone()
     }
 }
 
