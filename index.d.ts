@@ -11,6 +11,18 @@ export type {
   CustomerioEventMetric,
 } from './types/events'
 export type * as events from './types/events'
+export {
+  CUSTOMERIO_IP_ADDRESSES,
+  customerioIpAllowList,
+  refreshIpAllowList,
+} from './types/ip-allow-list'
+export type {
+  CustomerioIpAllowList,
+  IpAllowListOptions,
+  IpAllowListRefresh,
+  IpAllowListRefreshResult,
+  RefreshIpAllowListOptions,
+} from './types/ip-allow-list'
 
 /** A webhook signing key: the text shown on the reporting webhook's page, or its bytes. */
 export type Secret = string | Buffer | Uint8Array

@@ -11,6 +11,9 @@ const { memoryDedupeStore, redisDedupeStore } = require('./lib/webhook/dedupe/in
 const { customerioFastify } = require('./lib/webhook/fastify.js')
 const { customerioNodeHandler } = require('./lib/webhook/node-http.js')
 const { customerioFetchHandler, verifyWebhookRequest } = require('./lib/webhook/fetch.js')
+const { customerioIpAllowList } = require('./lib/webhook/ip-allow-list.js')
+const { refreshIpAllowList } = require('./lib/webhook/ip-refresh.js')
+const { CUSTOMERIO_IP_ADDRESSES } = require('./lib/webhook/customerio-ips.js')
 const { secureTrackClient } = require('./lib/integrations/track-client.js')
 const { customerioCdpPlugin } = require('./lib/integrations/cdp-plugin.js')
 const { formatAuditHead, openAuditLog, verifyAuditLog } = require('./lib/audit/index.js')
@@ -26,6 +29,7 @@ const {
 } = require('./lib/credentials/index.js')
 
 module.exports = {
+  CUSTOMERIO_IP_ADDRESSES,
   CustomerioSecurityError,
   CustomerioSecurityTypeError,
   ERASURE_MODES,
@@ -41,6 +45,7 @@ module.exports = {
   customerioCdpPlugin,
   customerioFastify,
   customerioFetchHandler,
+  customerioIpAllowList,
   customerioNodeHandler,
   customerioWebhook,
   eraseMany,
@@ -51,6 +56,7 @@ module.exports = {
   memoryDedupeStore,
   openAuditLog,
   redisDedupeStore,
+  refreshIpAllowList,
   sanitizeAttributes,
   scrub,
   secureTrackClient,

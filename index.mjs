@@ -2,6 +2,7 @@
 import cjs from './index.js'
 
 export const {
+  CUSTOMERIO_IP_ADDRESSES,
   CustomerioSecurityError,
   CustomerioSecurityTypeError,
   ERASURE_MODES,
@@ -17,6 +18,7 @@ export const {
   customerioCdpPlugin,
   customerioFastify,
   customerioFetchHandler,
+  customerioIpAllowList,
   customerioNodeHandler,
   customerioWebhook,
   eraseMany,
@@ -27,6 +29,7 @@ export const {
   memoryDedupeStore,
   openAuditLog,
   redisDedupeStore,
+  refreshIpAllowList,
   sanitizeAttributes,
   scrub,
   secureTrackClient,

@@ -12,6 +12,7 @@ const ESM_ENTRY = new URL('../index.mjs', import.meta.url).href
 // The value exports declared in index.d.ts, listed by hand (its type-only exports have no
 // runtime value). A new export must be added here and to both entries.
 const EXPORTS = {
+  CUSTOMERIO_IP_ADDRESSES: 'object',
   CustomerioSecurityError: 'function',
   CustomerioSecurityTypeError: 'function',
   ERASURE_MODES: 'object',
@@ -27,6 +28,7 @@ const EXPORTS = {
   customerioCdpPlugin: 'function',
   customerioFastify: 'function',
   customerioFetchHandler: 'function',
+  customerioIpAllowList: 'function',
   customerioNodeHandler: 'function',
   customerioWebhook: 'function',
   eraseMany: 'function',
@@ -37,6 +39,7 @@ const EXPORTS = {
   memoryDedupeStore: 'function',
   openAuditLog: 'function',
   redisDedupeStore: 'function',
+  refreshIpAllowList: 'function',
   sanitizeAttributes: 'function',
   scrub: 'function',
   secureTrackClient: 'function',
