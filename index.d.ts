@@ -16,6 +16,8 @@ export {
   customerioIpAllowList,
   refreshIpAllowList,
 } from './types/ip-allow-list'
+export { createEventRedactor, redactEvent } from './types/redact-event'
+export type { RedactEventOptions, RedactedEvent } from './types/redact-event'
 export type {
   CustomerioIpAllowList,
   IpAllowListOptions,

@@ -14,6 +14,7 @@ const { customerioFetchHandler, verifyWebhookRequest } = require('./lib/webhook/
 const { customerioIpAllowList } = require('./lib/webhook/ip-allow-list.js')
 const { refreshIpAllowList } = require('./lib/webhook/ip-refresh.js')
 const { CUSTOMERIO_IP_ADDRESSES } = require('./lib/webhook/customerio-ips.js')
+const { createEventRedactor, redactEvent } = require('./lib/webhook/redact-event.js')
 const { secureTrackClient } = require('./lib/integrations/track-client.js')
 const { customerioCdpPlugin } = require('./lib/integrations/cdp-plugin.js')
 const { formatAuditHead, openAuditLog, verifyAuditLog } = require('./lib/audit/index.js')
@@ -40,6 +41,7 @@ module.exports = {
   WebhookVerifier,
   checkCredentials,
   createCredentialHolder,
+  createEventRedactor,
   createSanitizer,
   createTrackClient,
   customerioCdpPlugin,
@@ -55,6 +57,7 @@ module.exports = {
   loadCredentials,
   memoryDedupeStore,
   openAuditLog,
+  redactEvent,
   redisDedupeStore,
   refreshIpAllowList,
   sanitizeAttributes,
