@@ -12,8 +12,12 @@ export type {
 } from './types/events'
 export type * as events from './types/events'
 
-/** A webhook signing key: the text shown on the reporting webhook's page, or its bytes. */
-export type Secret = string | Buffer | Uint8Array
+/**
+ * A secret, pepper or key: text, bytes, or a {@link SecretValue} as {@link loadCredentials}
+ * returns it (no `.reveal()` needed). For webhooks, the signing key shown on the reporting
+ * webhook's page.
+ */
+export type Secret = string | Buffer | Uint8Array | SecretValue
 
 /** Why a delivery was refused. */
 export type WebhookFailure =
@@ -61,8 +65,11 @@ export interface WebhookVerifyOptions {
 }
 
 export interface VerifyWebhookInput extends WebhookDelivery, WebhookVerifyOptions {
-  /** The signing key, or several while a key rotates (each is tried in order). */
-  secret: Secret | readonly Secret[]
+  /**
+   * The signing key, or several while a key rotates (each is tried in order). `undefined` (an
+   * unset environment variable) throws `ERR_MISSING_SECRET`.
+   */
+  secret: Secret | readonly Secret[] | undefined
 }
 
 export interface WebhookValid {
@@ -105,7 +112,8 @@ export interface SignWebhookOptions {
   scheme?: WebhookScheme
 }
 
-export interface CustomerioWebhookHeaders {
+/** A plain `Record<string, string>`: spread it into headers, or pass it as `HeadersInit`. */
+export type CustomerioWebhookHeaders = {
   'x-cio-timestamp': string
   'x-cio-signature': string
 }
@@ -121,7 +129,12 @@ export declare function signWebhook(
 export type SecretSource = Secret | readonly Secret[] | (() => Secret | readonly Secret[])
 
 export interface WebhookVerifierOptions extends WebhookVerifyOptions {
-  secret: SecretSource
+  /**
+   * The signing key(s): `credentials.webhookSecrets` from {@link loadCredentials}, a string, or a
+   * function returning the current ones. `undefined` (an unset environment variable) throws
+   * `ERR_MISSING_SECRET` when the verifier or middleware is built, never on the first event.
+   */
+  secret: SecretSource | undefined
 }
 
 /** A verifier configured once, each secret's HMAC keyed up front. Inspecting it shows no secret. */
@@ -179,12 +192,23 @@ export interface WebhookReceiverOptions<Req> extends WebhookVerifierOptions {
 /** The Express middleware's options. */
 export interface CustomerioWebhookOptions extends WebhookReceiverOptions<IncomingMessage> {}
 
-/** What the middleware leaves on a verified request. */
+/**
+ * What the middleware leaves on a verified request: annotate a handler's request with it,
+ * `(req: CustomerioWebhookRequest, res) => ...`, or rely on Express's `Request`, which this
+ * package's typings extend with the same fields.
+ */
 export interface CustomerioWebhookRequest extends IncomingMessage {
   customerioEvent: CustomerioEvent
   rawBody: Buffer
-  customerioWebhook: { secretIndex: number; timestamp: number | null }
+  customerioWebhook: CustomerioWebhookInfo
 }
+
+/**
+ * A body parser's `verify` hook that keeps the raw bytes for `customerioWebhook()` on routes
+ * where a JSON parser runs first: `app.use(express.json({ verify: keepRawBody }))`. Sets
+ * `req.rawBody = buf`.
+ */
+export declare function keepRawBody(req: IncomingMessage, res: ServerResponse, buf: Buffer): void
 
 /**
  * Express (4 and 5) middleware. Finds the raw body (`req.rawBody`, a Buffer from
@@ -456,7 +480,7 @@ export interface WebhookRequestContext {
  */
 export declare function customerioFetchHandler(
   options: WebhookRequestOptions,
-  onEvent: (event: CustomerioEvent, context: WebhookRequestContext) => Response | void | Promise<Response | void>,
+  onEvent: (event: CustomerioEvent, context: WebhookRequestContext) => unknown,
 ): (request: Request) => Promise<Response>
 
 // ---------------------------------------------------------------------------------------------
@@ -605,6 +629,12 @@ export interface NdjsonLineError {
   message: string
 }
 
+/** What the sanitizer returns: JSON data only (plain objects, arrays, strings, numbers, booleans, null). */
+export type SanitizedValue = string | number | boolean | null | SanitizedValue[] | { [key: string]: SanitizedValue }
+
+/** Sanitized attributes: a plain object of JSON data, keys renamed where a rule hashed them (`phone_hash`). */
+export type SanitizedAttributes = { [key: string]: SanitizedValue }
+
 export interface Sanitizer {
   /**
    * A sanitized copy of `attrs` (never changed in place), made of plain objects, arrays and
@@ -613,8 +643,8 @@ export interface Sanitizer {
    * (`ERR_CYCLE`, `ERR_MAX_DEPTH`, `ERR_READ_FAILED`, `ERR_LIMIT_EXCEEDED`, `ERR_MISSING_PEPPER`)
    * and returns nothing partial when the input cannot be sanitized safely.
    */
-  sanitize(attrs: Record<string, unknown>): Record<string, unknown>
-  sanitizeWithReport(attrs: Record<string, unknown>): { attributes: Record<string, unknown>; report: SanitizeReport }
+  sanitize<T extends object>(attrs: T): SanitizedAttributes
+  sanitizeWithReport<T extends object>(attrs: T): { attributes: SanitizedAttributes; report: SanitizeReport }
   /** The same rules on JSON text, without building JS objects. A string in gives a string out, a Buffer a Buffer. */
   sanitizeJson(json: string): string
   sanitizeJson(json: Buffer | Uint8Array): Buffer
@@ -632,8 +662,8 @@ export interface Sanitizer {
 /** Compiles `policy` once (in Rust); throws `ERR_INVALID_POLICY` / `ERR_INVALID_PEPPER` naming the bad option. */
 export declare function createSanitizer(policy?: SanitizerPolicy): Sanitizer
 
-/** Sanitizes with the default policy. */
-export declare function sanitizeAttributes(attrs: Record<string, unknown>): Record<string, unknown>
+/** Sanitizes with the default policy. Takes any object: a plain object, an interface's value, a class instance. */
+export declare function sanitizeAttributes<T extends object>(attrs: T): SanitizedAttributes
 
 /** An input that cannot be processed safely. `code` is stable; the message never holds a value. */
 export declare class CustomerioSecurityError extends Error {
@@ -1193,13 +1223,19 @@ export declare class CustomerioSecurityTypeError extends TypeError {
 
 declare global {
   namespace Express {
+    /**
+     * What `customerioWebhook()` sets before your handler runs. Typed as present, so a handler
+     * mounted after the middleware (`app.post(path, customerioWebhook(options), handler)`) reads
+     * them without a check, and {@link CustomerioWebhookRequest} can annotate its request. On a
+     * route without the middleware they are `undefined` at run time: read them only behind it.
+     */
     interface Request {
-      /** Set by `customerioWebhook()` on a verified delivery. */
-      customerioEvent?: CustomerioEvent
-      /** The raw body bytes, set by `customerioWebhook()` (or by your `express.json({ verify })`). */
-      rawBody?: Buffer
-      /** Which secret matched and the signed timestamp, set by `customerioWebhook()`. */
-      customerioWebhook?: { secretIndex: number; timestamp: number | null }
+      /** The verified, parsed event. */
+      customerioEvent: CustomerioEvent
+      /** The raw body bytes, exactly as signed. */
+      rawBody: Buffer
+      /** Which secret matched and the signed timestamp. */
+      customerioWebhook: CustomerioWebhookInfo
     }
   }
 }

@@ -23,6 +23,7 @@ export const {
   erasePerson,
   forgetSecrets,
   formatAuditHead,
+  keepRawBody,
   loadCredentials,
   memoryDedupeStore,
   openAuditLog,
