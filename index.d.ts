@@ -1041,7 +1041,7 @@ export interface CredentialWarning {
   message: string
 }
 
-export interface LoadCredentialsOptions {
+export interface LoadCredentialsOptions<Required extends CredentialField = CredentialField> {
   /** Where variables are read (and where the provider's gaps are filled from). Default `process.env`. */
   env?: Record<string, string | undefined>
   /** An async secret-manager reader, asked first for every variable. */
@@ -1050,7 +1050,7 @@ export interface LoadCredentialsOptions {
    * What must be present; a missing one rejects with ERR_MISSING_CREDENTIAL naming the
    * variable(s). Default `['siteId', 'trackApiKey']`; a webhook receiver: `['webhookSecrets']`.
    */
-  require?: readonly CredentialField[]
+  require?: readonly Required[]
   /** Receives warnings; without it they go to `process.emitWarning` (type CustomerioSecurityWarning, with the code). */
   onWarning?: (warning: CredentialWarning) => void
   /** Check the shapes (site id and Track key: 20 hex, App key: 32 hex). Default true. */
@@ -1078,7 +1078,17 @@ export interface Credentials {
  * ERR_INVALID_CREDENTIAL or ERR_CREDENTIAL_PROVIDER, `variable` naming it) whose message never
  * contains a value.
  */
-export declare function loadCredentials(options?: LoadCredentialsOptions): Promise<Credentials>
+export declare function loadCredentials<Required extends CredentialField = 'siteId' | 'trackApiKey'>(
+  options?: LoadCredentialsOptions<Required>,
+): Promise<CredentialsWith<Required>>
+
+/**
+ * {@link Credentials} with the fields `require` named typed as present (a missing one rejects),
+ * so `(await loadCredentials()).trackApiKey.reveal()` needs no check.
+ */
+export type CredentialsWith<Required extends CredentialField> = Credentials & {
+  readonly [Field in Exclude<Required, 'webhookSecrets'>]-?: SecretValue
+}
 
 /**
  * A copy of `value` fit for a log: HTTP Basic and Bearer credentials, `user:password@` in URLs,
