@@ -214,7 +214,7 @@ export declare function keepRawBody(req: IncomingMessage, res: ServerResponse, b
  * Express (4 and 5) middleware. Finds the raw body (`req.rawBody`, a Buffer from
  * `express.raw()`, or the unread stream up to `limit`), verifies it, and on success sets
  * `req.customerioEvent` and `req.rawBody` and calls `next()`. Answers 401 `{ error: reason }`
- * when verification fails, 400 `INVALID_JSON` for a verified body that is not JSON, 413
+ * when verification fails, 400 `INVALID_JSON` for a verified body that is not JSON, 400 `INVALID_EVENT` for JSON that is not an object, 413
  * `PAYLOAD_TOO_LARGE`, and 500 `BODY_NOT_RAW` when only a parsed object is left.
  *
  * Any method but POST (HEAD and OPTIONS included) is answered 405 `{ error: 'METHOD_NOT_ALLOWED' }`
