@@ -1055,6 +1055,12 @@ export interface LoadCredentialsOptions<Required extends CredentialField = Crede
   onWarning?: (warning: CredentialWarning) => void
   /** Check the shapes (site id and Track key: 20 hex, App key: 32 hex). Default true. */
   checkShapes?: boolean
+  /**
+   * Accept an `http://` CUSTOMERIO_TRACK_URL to a host other than this machine (the site id and
+   * key then travel in cleartext). Default false: such a URL rejects with ERR_INVALID_CREDENTIAL;
+   * http to localhost, 127.0.0.0/8 or ::1 is always accepted.
+   */
+  allowInsecureTrackUrl?: boolean
 }
 
 /** Loaded credentials. Safe to log as a whole: every secret is a SecretValue. Frozen. */
@@ -1074,7 +1080,7 @@ export interface Credentials {
  * Reads CUSTOMERIO_SITE_ID, CUSTOMERIO_TRACK_API_KEY, CUSTOMERIO_APP_API_KEY,
  * CUSTOMERIO_WEBHOOK_SECRET (comma-separated), CUSTOMERIO_REGION and CUSTOMERIO_TRACK_URL from
  * the provider and/or env. Surrounding whitespace is trimmed with a warning; an empty value
- * counts as not set. Rejects with a CustomerioSecurityError (`code` ERR_MISSING_CREDENTIAL,
+ * counts as not set. Every malformed variable is named in one error (`variables` lists them). Rejects with a CustomerioSecurityError (`code` ERR_MISSING_CREDENTIAL,
  * ERR_INVALID_CREDENTIAL or ERR_CREDENTIAL_PROVIDER, `variable` naming it) whose message never
  * contains a value.
  */
