@@ -1097,10 +1097,13 @@ export type CredentialsWith<Required extends CredentialField> = Credentials & {
 }
 
 /**
- * A copy of `value` fit for a log: HTTP Basic and Bearer credentials, `user:password@` in URLs,
- * `authorization` header values, SecretValues and the value of every SecretValue still alive
- * are replaced by `[REDACTED]`, in strings and deeply in arrays, objects, Maps, Sets, Buffers
- * and Errors (which stay Errors). Cycles become `'[Circular]'`, throwing getters
+ * A copy of `value` fit for a log: HTTP Basic and Bearer credentials, the userinfo of URLs
+ * (`user:password@`, passwords holding `@ # /`, a token alone), the values of credential keys
+ * (`authorization`, `cookie`, `set-cookie`, `x-api-key`, `password`, `client_secret`,
+ * `access_token`, `auth: 'user:pass'`...), SecretValues and the value of every SecretValue still
+ * alive are replaced by `[REDACTED]`, in strings and deeply in arrays, objects, Maps, Sets,
+ * Buffers and Errors (which stay Errors). `Headers`, `URLSearchParams`, `Request`, `Response`
+ * and `FormData` become plain objects. Cycles become `'[Circular]'`, throwing getters
  * `'[Unreadable]'`, nesting past 64 levels `'[Too deep]'`. The input is not changed.
  */
 export declare function scrub<T>(value: T): T
@@ -1168,7 +1171,8 @@ export declare function checkCredentials(credentials: CheckableCredentials, opti
 
 /**
  * new TrackClient(siteId, trackApiKey, { region, url: trackUrl, ...defaults }) from loaded
- * credentials: the holder's default client factory. Needs customerio-node (>= 5) installed.
+ * credentials: the holder's default client factory. `util.inspect` and `JSON.stringify` of the
+ * returned client show `[REDACTED]`, never the site id or key. Needs customerio-node (>= 5) installed.
  * Typed `any` so consumers without customerio-node still compile; annotate it as `TrackClient`.
  */
 export declare function createTrackClient(credentials: Credentials, defaults?: Record<string, unknown>): any
