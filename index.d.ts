@@ -603,7 +603,10 @@ export interface SanitizerPolicy {
 
 /** One change the sanitizer made. Never holds a value. */
 export interface SanitizeChange {
-  /** `billing.card_number`, `contacts[0].phone`. */
+  /**
+   * `billing.card_number`, `contacts[0].phone`. A key that carries personal data (an email, a
+   * phone or card number...) is shown as `<redacted>`: `contacts.<redacted>.ssn`.
+   */
   path: string
   action: 'dropped' | 'hashed' | 'masked' | 'redacted' | 'validated' | 'limit'
   /**
