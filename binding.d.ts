@@ -129,6 +129,12 @@ export declare function sanitizerJsonReport(policy: ExternalObject<'Policy'>, in
 export declare function sanitizerNdjson(policy: ExternalObject<'Policy'>, input: string | Uint8Array, asBuffer: boolean): NdjsonResult
 
 /**
+ * A key as report paths and error messages show it: itself, or `<redacted>` when it carries
+ * personal data (the core's rule, so JS paths and JSON-text paths agree).
+ */
+export declare function sanitizerPathKey(key: string): string
+
+/**
  * `null` when the detectors find nothing; else `['redact', text, ...detectors]` or
  * `['drop', '', ...detectors]`. An array is built only in the rare case of a match.
  */

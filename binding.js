@@ -846,6 +846,7 @@ module.exports.sanitizerInfo = nativeBinding.sanitizerInfo
 module.exports.sanitizerJson = nativeBinding.sanitizerJson
 module.exports.sanitizerJsonReport = nativeBinding.sanitizerJsonReport
 module.exports.sanitizerNdjson = nativeBinding.sanitizerNdjson
+module.exports.sanitizerPathKey = nativeBinding.sanitizerPathKey
 module.exports.sanitizerScan = nativeBinding.sanitizerScan
 module.exports.sanitizerScanNumber = nativeBinding.sanitizerScanNumber
 module.exports.sanitizerTransform = nativeBinding.sanitizerTransform

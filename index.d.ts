@@ -26,8 +26,12 @@ export type {
   RefreshIpAllowListOptions,
 } from './types/ip-allow-list'
 
-/** A webhook signing key: the text shown on the reporting webhook's page, or its bytes. */
-export type Secret = string | Buffer | Uint8Array
+/**
+ * A secret, pepper or key: text, bytes, or a {@link SecretValue} as {@link loadCredentials}
+ * returns it (no `.reveal()` needed). For webhooks, the signing key shown on the reporting
+ * webhook's page.
+ */
+export type Secret = string | Buffer | Uint8Array | SecretValue
 
 /** Why a delivery was refused. */
 export type WebhookFailure =
@@ -78,8 +82,11 @@ export interface WebhookVerifyOptions {
 }
 
 export interface VerifyWebhookInput extends WebhookDelivery, WebhookVerifyOptions {
-  /** The signing key, or several while a key rotates (each is tried in order). */
-  secret: Secret | readonly Secret[]
+  /**
+   * The signing key, or several while a key rotates (each is tried in order). `undefined` (an
+   * unset environment variable) throws `ERR_MISSING_SECRET`.
+   */
+  secret: Secret | readonly Secret[] | undefined
 }
 
 export interface WebhookValid {
@@ -122,7 +129,8 @@ export interface SignWebhookOptions {
   scheme?: WebhookScheme
 }
 
-export interface CustomerioWebhookHeaders {
+/** A plain `Record<string, string>`: spread it into headers, or pass it as `HeadersInit`. */
+export type CustomerioWebhookHeaders = {
   'x-cio-timestamp': string
   'x-cio-signature': string
 }
@@ -144,7 +152,12 @@ export declare function signWebhook(
 export type SecretSource = Secret | readonly Secret[] | (() => Secret | readonly Secret[])
 
 export interface WebhookVerifierOptions extends WebhookVerifyOptions {
-  secret: SecretSource
+  /**
+   * The signing key(s): `credentials.webhookSecrets` from {@link loadCredentials}, a string, or a
+   * function returning the current ones. `undefined` (an unset environment variable) throws
+   * `ERR_MISSING_SECRET` when the verifier or middleware is built, never on the first event.
+   */
+  secret: SecretSource | undefined
 }
 
 /** A verifier configured once, each secret's HMAC keyed up front. Inspecting it shows no secret. */
@@ -202,18 +215,29 @@ export interface WebhookReceiverOptions<Req> extends WebhookVerifierOptions {
 /** The Express middleware's options. */
 export interface CustomerioWebhookOptions extends WebhookReceiverOptions<IncomingMessage> {}
 
-/** What the middleware leaves on a verified request. */
+/**
+ * What the middleware leaves on a verified request: annotate a handler's request with it,
+ * `(req: CustomerioWebhookRequest, res) => ...`, or rely on Express's `Request`, which this
+ * package's typings extend with the same fields.
+ */
 export interface CustomerioWebhookRequest extends IncomingMessage {
   customerioEvent: CustomerioEvent
   rawBody: Buffer
-  customerioWebhook: { secretIndex: number; timestamp: number | null }
+  customerioWebhook: CustomerioWebhookInfo
 }
+
+/**
+ * A body parser's `verify` hook that keeps the raw bytes for `customerioWebhook()` on routes
+ * where a JSON parser runs first: `app.use(express.json({ verify: keepRawBody }))`. Sets
+ * `req.rawBody = buf`.
+ */
+export declare function keepRawBody(req: IncomingMessage, res: ServerResponse, buf: Buffer): void
 
 /**
  * Express (4 and 5) middleware. Finds the raw body (`req.rawBody`, a Buffer from
  * `express.raw()`, or the unread stream up to `limit`), verifies it, and on success sets
  * `req.customerioEvent` and `req.rawBody` and calls `next()`. Answers 401 `{ error: reason }`
- * when verification fails, 400 `INVALID_JSON` for a verified body that is not JSON, 413
+ * when verification fails, 400 `INVALID_JSON` for a verified body that is not JSON, 400 `INVALID_EVENT` for JSON that is not an object, 413
  * `PAYLOAD_TOO_LARGE`, and 500 `BODY_NOT_RAW` when only a parsed object is left.
  *
  * Any method but POST (HEAD and OPTIONS included) is answered 405 `{ error: 'METHOD_NOT_ALLOWED' }`
@@ -479,7 +503,7 @@ export interface WebhookRequestContext {
  */
 export declare function customerioFetchHandler(
   options: WebhookRequestOptions,
-  onEvent: (event: CustomerioEvent, context: WebhookRequestContext) => Response | void | Promise<Response | void>,
+  onEvent: (event: CustomerioEvent, context: WebhookRequestContext) => unknown,
 ): (request: Request) => Promise<Response>
 
 // ---------------------------------------------------------------------------------------------
@@ -602,7 +626,10 @@ export interface SanitizerPolicy {
 
 /** One change the sanitizer made. Never holds a value. */
 export interface SanitizeChange {
-  /** `billing.card_number`, `contacts[0].phone`. */
+  /**
+   * `billing.card_number`, `contacts[0].phone`. A key that carries personal data (an email, a
+   * phone or card number...) is shown as `<redacted>`: `contacts.<redacted>.ssn`.
+   */
   path: string
   action: 'dropped' | 'hashed' | 'masked' | 'redacted' | 'validated' | 'limit'
   /**
@@ -628,6 +655,12 @@ export interface NdjsonLineError {
   message: string
 }
 
+/** What the sanitizer returns: JSON data only (plain objects, arrays, strings, numbers, booleans, null). */
+export type SanitizedValue = string | number | boolean | null | SanitizedValue[] | { [key: string]: SanitizedValue }
+
+/** Sanitized attributes: a plain object of JSON data, keys renamed where a rule hashed them (`phone_hash`). */
+export type SanitizedAttributes = { [key: string]: SanitizedValue }
+
 export interface Sanitizer {
   /**
    * A sanitized copy of `attrs` (never changed in place), made of plain objects, arrays and
@@ -636,8 +669,8 @@ export interface Sanitizer {
    * (`ERR_CYCLE`, `ERR_MAX_DEPTH`, `ERR_READ_FAILED`, `ERR_LIMIT_EXCEEDED`, `ERR_MISSING_PEPPER`)
    * and returns nothing partial when the input cannot be sanitized safely.
    */
-  sanitize(attrs: Record<string, unknown>): Record<string, unknown>
-  sanitizeWithReport(attrs: Record<string, unknown>): { attributes: Record<string, unknown>; report: SanitizeReport }
+  sanitize<T extends object>(attrs: T): SanitizedAttributes
+  sanitizeWithReport<T extends object>(attrs: T): { attributes: SanitizedAttributes; report: SanitizeReport }
   /** The same rules on JSON text, without building JS objects. A string in gives a string out, a Buffer a Buffer. */
   sanitizeJson(json: string): string
   sanitizeJson(json: Buffer | Uint8Array): Buffer
@@ -655,8 +688,8 @@ export interface Sanitizer {
 /** Compiles `policy` once (in Rust); throws `ERR_INVALID_POLICY` / `ERR_INVALID_PEPPER` naming the bad option. */
 export declare function createSanitizer(policy?: SanitizerPolicy): Sanitizer
 
-/** Sanitizes with the default policy. */
-export declare function sanitizeAttributes(attrs: Record<string, unknown>): Record<string, unknown>
+/** Sanitizes with the default policy. Takes any object: a plain object, an interface's value, a class instance. */
+export declare function sanitizeAttributes<T extends object>(attrs: T): SanitizedAttributes
 
 /** An input that cannot be processed safely. `code` is stable; the message never holds a value. */
 export declare class CustomerioSecurityError extends Error {
@@ -1034,7 +1067,7 @@ export interface CredentialWarning {
   message: string
 }
 
-export interface LoadCredentialsOptions {
+export interface LoadCredentialsOptions<Required extends CredentialField = CredentialField> {
   /** Where variables are read (and where the provider's gaps are filled from). Default `process.env`. */
   env?: Record<string, string | undefined>
   /** An async secret-manager reader, asked first for every variable. */
@@ -1043,11 +1076,17 @@ export interface LoadCredentialsOptions {
    * What must be present; a missing one rejects with ERR_MISSING_CREDENTIAL naming the
    * variable(s). Default `['siteId', 'trackApiKey']`; a webhook receiver: `['webhookSecrets']`.
    */
-  require?: readonly CredentialField[]
+  require?: readonly Required[]
   /** Receives warnings; without it they go to `process.emitWarning` (type CustomerioSecurityWarning, with the code). */
   onWarning?: (warning: CredentialWarning) => void
   /** Check the shapes (site id and Track key: 20 hex, App key: 32 hex). Default true. */
   checkShapes?: boolean
+  /**
+   * Accept an `http://` CUSTOMERIO_TRACK_URL to a host other than this machine (the site id and
+   * key then travel in cleartext). Default false: such a URL rejects with ERR_INVALID_CREDENTIAL;
+   * http to localhost, 127.0.0.0/8 or ::1 is always accepted.
+   */
+  allowInsecureTrackUrl?: boolean
 }
 
 /** Loaded credentials. Safe to log as a whole: every secret is a SecretValue. Frozen. */
@@ -1067,17 +1106,30 @@ export interface Credentials {
  * Reads CUSTOMERIO_SITE_ID, CUSTOMERIO_TRACK_API_KEY, CUSTOMERIO_APP_API_KEY,
  * CUSTOMERIO_WEBHOOK_SECRET (comma-separated), CUSTOMERIO_REGION and CUSTOMERIO_TRACK_URL from
  * the provider and/or env. Surrounding whitespace is trimmed with a warning; an empty value
- * counts as not set. Rejects with a CustomerioSecurityError (`code` ERR_MISSING_CREDENTIAL,
+ * counts as not set. Every malformed variable is named in one error (`variables` lists them). Rejects with a CustomerioSecurityError (`code` ERR_MISSING_CREDENTIAL,
  * ERR_INVALID_CREDENTIAL or ERR_CREDENTIAL_PROVIDER, `variable` naming it) whose message never
  * contains a value.
  */
-export declare function loadCredentials(options?: LoadCredentialsOptions): Promise<Credentials>
+export declare function loadCredentials<Required extends CredentialField = 'siteId' | 'trackApiKey'>(
+  options?: LoadCredentialsOptions<Required>,
+): Promise<CredentialsWith<Required>>
 
 /**
- * A copy of `value` fit for a log: HTTP Basic and Bearer credentials, `user:password@` in URLs,
- * `authorization` header values, SecretValues and the value of every SecretValue still alive
- * are replaced by `[REDACTED]`, in strings and deeply in arrays, objects, Maps, Sets, Buffers
- * and Errors (which stay Errors). Cycles become `'[Circular]'`, throwing getters
+ * {@link Credentials} with the fields `require` named typed as present (a missing one rejects),
+ * so `(await loadCredentials()).trackApiKey.reveal()` needs no check.
+ */
+export type CredentialsWith<Required extends CredentialField> = Credentials & {
+  readonly [Field in Exclude<Required, 'webhookSecrets'>]-?: SecretValue
+}
+
+/**
+ * A copy of `value` fit for a log: HTTP Basic and Bearer credentials, the userinfo of URLs
+ * (`user:password@`, passwords holding `@ # /`, a token alone), the values of credential keys
+ * (`authorization`, `cookie`, `set-cookie`, `x-api-key`, `password`, `client_secret`,
+ * `access_token`, `auth: 'user:pass'`...), SecretValues and the value of every SecretValue still
+ * alive are replaced by `[REDACTED]`, in strings and deeply in arrays, objects, Maps, Sets,
+ * Buffers and Errors (which stay Errors). `Headers`, `URLSearchParams`, `Request`, `Response`
+ * and `FormData` become plain objects. Cycles become `'[Circular]'`, throwing getters
  * `'[Unreadable]'`, nesting past 64 levels `'[Too deep]'`. The input is not changed.
  */
 export declare function scrub<T>(value: T): T
@@ -1145,7 +1197,8 @@ export declare function checkCredentials(credentials: CheckableCredentials, opti
 
 /**
  * new TrackClient(siteId, trackApiKey, { region, url: trackUrl, ...defaults }) from loaded
- * credentials: the holder's default client factory. Needs customerio-node (>= 5) installed.
+ * credentials: the holder's default client factory. `util.inspect` and `JSON.stringify` of the
+ * returned client show `[REDACTED]`, never the site id or key. Needs customerio-node (>= 5) installed.
  * Typed `any` so consumers without customerio-node still compile; annotate it as `TrackClient`.
  */
 export declare function createTrackClient(credentials: Credentials, defaults?: Record<string, unknown>): any
@@ -1216,13 +1269,19 @@ export declare class CustomerioSecurityTypeError extends TypeError {
 
 declare global {
   namespace Express {
+    /**
+     * What `customerioWebhook()` sets before your handler runs. Typed as present, so a handler
+     * mounted after the middleware (`app.post(path, customerioWebhook(options), handler)`) reads
+     * them without a check, and {@link CustomerioWebhookRequest} can annotate its request. On a
+     * route without the middleware they are `undefined` at run time: read them only behind it.
+     */
     interface Request {
-      /** Set by `customerioWebhook()` on a verified delivery. */
-      customerioEvent?: CustomerioEvent
-      /** The raw body bytes, set by `customerioWebhook()` (or by your `express.json({ verify })`). */
-      rawBody?: Buffer
-      /** Which secret matched and the signed timestamp, set by `customerioWebhook()`. */
-      customerioWebhook?: { secretIndex: number; timestamp: number | null }
+      /** The verified, parsed event. */
+      customerioEvent: CustomerioEvent
+      /** The raw body bytes, exactly as signed. */
+      rawBody: Buffer
+      /** Which secret matched and the signed timestamp. */
+      customerioWebhook: CustomerioWebhookInfo
     }
   }
 }

@@ -6,7 +6,7 @@
 const { CustomerioSecurityError, CustomerioSecurityTypeError } = require('./lib/errors.js')
 const { SENSITIVE_CLASSES, createSanitizer, sanitizeAttributes } = require('./lib/sanitize/index.js')
 const { WEBHOOK_FAILURES, WebhookVerifier, signWebhook, verifyWebhook } = require('./lib/webhook/verify.js')
-const { customerioWebhook } = require('./lib/webhook/express.js')
+const { customerioWebhook, keepRawBody } = require('./lib/webhook/express.js')
 const { memoryDedupeStore, redisDedupeStore } = require('./lib/webhook/dedupe/index.js')
 const { customerioFastify } = require('./lib/webhook/fastify.js')
 const { customerioNodeHandler } = require('./lib/webhook/node-http.js')
@@ -54,6 +54,7 @@ module.exports = {
   erasePerson,
   forgetSecrets,
   formatAuditHead,
+  keepRawBody,
   loadCredentials,
   memoryDedupeStore,
   openAuditLog,

@@ -26,6 +26,7 @@ export const {
   erasePerson,
   forgetSecrets,
   formatAuditHead,
+  keepRawBody,
   loadCredentials,
   memoryDedupeStore,
   openAuditLog,

@@ -63,10 +63,19 @@ test('a refused key: exit 1, UNAUTHORIZED, no secret', async () => {
 test('EU credentials with the region left at us: exit 1 and the fix; with CUSTOMERIO_REGION=eu: exit 0', async () => {
   const run = await runCli(['check'], { env: env(eu) })
   assert.equal(run.code, 1)
-  assert.match(run.stdout, /^ok: region eu, environment 77/)
-  assert.match(run.stdout, /region mismatch: configured us, but the credentials belong to eu: set CUSTOMERIO_REGION=eu/)
-  const json = JSON.parse((await runCli(['check', '--json'], { env: env(eu) })).stdout)
-  assert.deepEqual(json.regionMismatch, { configured: 'us', actual: 'eu' })
+  // Not set: the default us host is used, and nothing claims it was configured.
+  assert.equal(
+    run.stdout,
+    'not ok: REGION_MISMATCH: the credentials work (environment 77) but belong to region eu; CUSTOMERIO_REGION is not set, so the us host is used: set CUSTOMERIO_REGION=eu (requests to the us host are redirected, and data crosses regions)\n',
+  )
+  const jsonRun = await runCli(['check', '--json'], { env: env(eu) })
+  const json = JSON.parse(jsonRun.stdout)
+  // The JSON verdict is the exit status's.
+  assert.deepEqual([jsonRun.code, json.ok, json.reason, json.credentialsAccepted], [1, false, 'REGION_MISMATCH', true])
+  assert.deepEqual(json.regionMismatch, { configured: null, used: 'us', actual: 'eu' })
+  const set = await runCli(['check', '--json'], { env: env(eu, { CUSTOMERIO_REGION: 'us' }) })
+  assert.deepEqual([set.code, JSON.parse(set.stdout).regionMismatch], [1, { configured: 'us', used: 'us', actual: 'eu' }])
+  assert.match((await runCli(['check'], { env: env(eu, { CUSTOMERIO_REGION: 'us' }) })).stdout, /; CUSTOMERIO_REGION is us: set CUSTOMERIO_REGION=eu/)
   const fixed = await runCli(['check'], { env: env(eu, { CUSTOMERIO_REGION: 'eu' }) })
   assert.equal(fixed.code, 0)
   assertNoSecret(run, eu)
@@ -110,4 +119,21 @@ test('usage: --help, a bad option, a bad timeout', async () => {
   assert.match(help.stdout, /^Usage: customerio-security check/)
   assert.equal((await runCli(['check', '--nope'])).code, 2)
   assert.equal((await runCli(['check', '--timeout', 'soon'])).code, 2)
+})
+
+test('every malformed variable is named at once, and a cleartext Track URL to another host is refused', async () => {
+  const run = await runCli(['check', '--json'], { env: env(us, { CUSTOMERIO_SITE_ID: 'not-hex', CUSTOMERIO_TRACK_API_KEY: 'also-not-hex', CUSTOMERIO_REGION: 'mars' }) })
+  assert.equal(run.code, 1)
+  const json = JSON.parse(run.stdout)
+  assert.equal(json.reason, 'ERR_INVALID_CREDENTIAL')
+  for (const name of ['CUSTOMERIO_SITE_ID', 'CUSTOMERIO_TRACK_API_KEY', 'CUSTOMERIO_REGION']) assert.match(json.message, new RegExp(name))
+  assert.ok(!run.stdout.includes('not-hex') && !run.stdout.includes('mars'), 'values are never shown')
+
+  const cleartext = { CUSTOMERIO_TRACK_URL: 'http://track-proxy.example.net/api/v1' }
+  const refused = await runCli(['check'], { env: env(us, cleartext) })
+  assert.equal(refused.code, 1)
+  assert.match(refused.stdout, /^not ok: ERR_INVALID_CREDENTIAL: CUSTOMERIO_TRACK_URL must be https/)
+  // Allowed explicitly, it is used (and then unreachable here: NETWORK, not a refusal of the URL).
+  const allowed = await runCli(['check', '--json', '--allow-insecure-track-url', '--timeout', '2000'], { env: env(us, cleartext) })
+  assert.equal(JSON.parse(allowed.stdout).reason, 'NETWORK')
 })

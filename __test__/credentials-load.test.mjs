@@ -113,7 +113,7 @@ test('several webhook secrets, comma-separated while rotating; an empty entry wa
 test('shape checks: 20 hex for the site id and Track key, 32 hex for the App key; never the value in the error', async () => {
   const appKey = hex(16)
   const cases = [
-    ['CUSTOMERIO_SITE_ID', hex(9), /20 hex characters; it has 18 characters/],
+    ['CUSTOMERIO_SITE_ID', hex(9), /20 hex characters \(it has 18 characters\)/],
     ['CUSTOMERIO_TRACK_API_KEY', appKey, /shape of an App API key/],
     ['CUSTOMERIO_TRACK_API_KEY', `"${hex(10)}"`, /including quotes/],
     ['CUSTOMERIO_TRACK_API_KEY', `${hex(9)}zz`, /not all hex/],

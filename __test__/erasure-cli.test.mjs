@@ -82,10 +82,13 @@ describe('erase: refused before anything is sent', () => {
       [{ CUSTOMERIO_SITE_ID: undefined }, /CUSTOMERIO_SITE_ID is not set/],
       [{ CUSTOMERIO_TRACK_API_KEY: '' }, /CUSTOMERIO_TRACK_API_KEY is not set/],
       [{ CUSTOMERIO_AUDIT_KEY: undefined }, /CUSTOMERIO_AUDIT_KEY is not set/],
-      [{ CUSTOMERIO_TRACK_API_KEY: `${api.apiKey}\n` }, /CUSTOMERIO_TRACK_API_KEY has leading or trailing whitespace/],
+      [{ CUSTOMERIO_TRACK_API_KEY: `${api.apiKey}x` }, /ERR_INVALID_CREDENTIAL: CUSTOMERIO_TRACK_API_KEY must be 20 hex characters/],
+      [{ CUSTOMERIO_SITE_ID: 'x', CUSTOMERIO_TRACK_API_KEY: 'y' }, /CUSTOMERIO_SITE_ID must be 20 hex.*; CUSTOMERIO_TRACK_API_KEY must be 20 hex/],
+      [{ CUSTOMERIO_REGION: 'mars' }, /CUSTOMERIO_REGION must be 'us' or 'eu'/],
+      [{ CUSTOMERIO_TRACK_URL: 'http://track-proxy.example.net/api/v1' }, /CUSTOMERIO_TRACK_URL must be https/],
       [{ CUSTOMERIO_AUDIT_KEY: ` ${AUDIT_KEY}` }, /CUSTOMERIO_AUDIT_KEY has leading or trailing whitespace/],
       [{ CUSTOMERIO_TRACK_URL: `not a url ${api.apiKey}` }, /CUSTOMERIO_TRACK_URL is not a URL/],
-      [{ CUSTOMERIO_TRACK_URL: `http://${api.siteId}:${api.apiKey}@127.0.0.1:${api.port}/api/v1` }, /CUSTOMERIO_TRACK_URL must not hold credentials/],
+      [{ CUSTOMERIO_TRACK_URL: `http://${api.siteId}:${api.apiKey}@127.0.0.1:${api.port}/api/v1` }, /CUSTOMERIO_TRACK_URL must not contain a user or password/],
       [{ CUSTOMERIO_TRACK_URL: `${api.url}/api/v2` }, /CUSTOMERIO_TRACK_URL must end with \/api\/v1/],
     ]
     for (const [overrides, message] of cases) {
@@ -272,4 +275,13 @@ describe('audit-log verify and head', () => {
       assertNothingLeaked(result)
     }
   })
+})
+
+test('erase reads the Track credentials as loadCredentials does: a trailing newline is trimmed with a warning', async (t) => {
+  const { args, ids } = await setup(t, makeIds(2))
+  const result = await runCli(args, { env: env({ CUSTOMERIO_TRACK_API_KEY: `${api.apiKey}\n`, CUSTOMERIO_REGION: 'eu' }) })
+  assert.equal(result.code, 0, result.stderr)
+  assert.match(result.stderr, /warning: CUSTOMERIO_TRACK_API_KEY had surrounding whitespace or a trailing newline; it was trimmed/)
+  assert.ok(api.requests.length >= 2, 'the erasures were sent with the trimmed key')
+  assertNothingLeaked(result, ids)
 })

@@ -49,13 +49,17 @@ test('example receiver: send.mjs gets 200 for the signed event and 401 for the f
   try {
     const { stdout } = await send(server.url, env)
     assert.match(stdout, /^signed event: 200 \{"received":true\}$/m)
+    assert.match(stdout, /^same delivery again: 200 \{"duplicate":true\}$/m)
     assert.match(stdout, /^forged event: 401 \{"error":"SIGNATURE_MISMATCH"\}$/m)
     assert.ok(!stdout.includes(secret), 'send.mjs must not print the secret')
   } finally {
     await stop(server.child)
   }
   const logged = server.output()
-  assert.match(logged, /received email\/sent event 01E4C4CT6YDC7Y5M7FE1GWWPQJ/)
+  assert.match(logged, /received email\/sent event 01E4C4CT6YDC7Y5M7F[0-9A-F]{8}\n/)
+  assert.equal(logged.match(/received email\/sent event/g).length, 1, 'the copy is not handled again')
+  // Given a secret, the send line names the variable instead of printing it.
+  assert.match(logged, /CUSTOMERIO_WEBHOOK_SECRET="\$CUSTOMERIO_WEBHOOK_SECRET" npm run send -- http/)
   assert.match(logged, /refused a delivery from .*: SIGNATURE_MISMATCH/)
   assert.ok(!logged.includes(secret), 'server.mjs must not print a secret it was given')
 })

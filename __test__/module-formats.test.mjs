@@ -36,6 +36,7 @@ const EXPORTS = {
   erasePerson: 'function',
   forgetSecrets: 'function',
   formatAuditHead: 'function',
+  keepRawBody: 'function',
   loadCredentials: 'function',
   memoryDedupeStore: 'function',
   openAuditLog: 'function',

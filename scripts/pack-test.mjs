@@ -105,8 +105,8 @@ async function setup(ctx) {
 
 async function pack(ctx) {
   let packed
-  const made = await report.step('pack', 'npm pack --ignore-scripts of the root package', async () => {
-    packed = await npmPack(ctx, root, join(ctx.tmp, 'packed'))
+  const made = await report.step('pack', 'npm pack of the root package (its prepack strips scripts.prepare; nothing is rebuilt)', async () => {
+    packed = await npmPack(ctx, root, join(ctx.tmp, 'packed'), { scripts: true })
     return packed.info.filename
   })
   if (!made) return null
@@ -117,8 +117,13 @@ async function pack(ctx) {
   await report.step('pack', 'relative requires and imports resolve inside the tarball', () => checkRelativeReferences(unpacked, packed.files))
   await report.step('pack', 'every package it loads is declared', () => checkBareRequires(unpacked, packed.files, pkg))
   await report.step('pack', 'no secret-shaped content', () => checkNoSecrets(unpacked, packed.files))
-  const scripts = installTimeScripts(pkg)
-  if (scripts.length) report.warn('pack', `the published manifest keeps ${scripts.join(', ')}: npm does not run it for a registry install, but npm 11 lists it to every installer as an install script`)
+  await report.step('pack', 'the packed manifest has no install-time script (prepare, install...)', () => {
+    const packedManifest = JSON.parse(readFileSync(join(unpacked, 'package.json'), 'utf8'))
+    const scripts = installTimeScripts(packedManifest)
+    if (scripts.length) throw failure(`the packed manifest keeps ${scripts.join(', ')}: npm 11 lists it to every installer as an install script`)
+    if (installTimeScripts(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))).length === 0) throw failure('the repository lost its prepare script (postpack did not restore package.json)')
+    return 'scripts.prepare stripped by prepack, restored by postpack'
+  })
   if (pkg.license && !packed.files.some((file) => /^licen[cs]e/i.test(file))) report.warn('pack', `"license": "${pkg.license}" but no LICENSE file is published`)
 
   let platform

@@ -364,3 +364,10 @@ fn coded(code: &str, message: &str) -> Error {
         format!("{code}: customerio-security: {message}"),
     )
 }
+
+/// A key as report paths and error messages show it: itself, or `<redacted>` when it carries
+/// personal data (the core's rule, so JS paths and JSON-text paths agree).
+#[napi(catch_unwind, js_name = "sanitizerPathKey")]
+pub fn sanitizer_path_key(key: String) -> String {
+    customerio_security_core::sanitize::report::shown_key(&key).into_owned()
+}

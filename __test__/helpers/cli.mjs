@@ -11,11 +11,12 @@ export const BIN = fileURLToPath(new URL('../../bin/customerio-security.js', imp
 
 /**
  * `input`: a string/Buffer written to stdin, or `{ file }` streamed to stdin from a file; no
- * input means stdin is /dev/null. `env` is added to a copy of process.env.
+ * input means stdin is /dev/null. `env` is added to a copy of process.env; `cwd` is where it runs.
  * Resolves { code, stdout, stderr } (strings) once the process has exited.
  */
-export function runCli(args, { input, env } = {}) {
+export function runCli(args, { input, env, cwd } = {}) {
   const child = spawn(process.execPath, [BIN, ...args], {
+    cwd,
     env: { ...process.env, ...env },
     stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
   })

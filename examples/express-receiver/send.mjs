@@ -1,5 +1,6 @@
-// Sends the receiver one delivery signed the way Customer.io signs it, and one forged delivery
-// signed with a key the sender made up, and prints how each was answered.
+// Sends the receiver one delivery signed the way Customer.io signs it, the same delivery again
+// (a retry, or a replay: handled once), and one forged delivery signed with a key the sender
+// made up, and prints how each was answered.
 //
 //   CUSTOMERIO_WEBHOOK_SECRET=<signing key> node send.mjs [url]
 
@@ -13,10 +14,11 @@ if (!secret) {
   process.exit(2)
 }
 
-// The `email_sent` example of Customer.io's reporting-webhook spec.
+// The `email_sent` example of Customer.io's reporting-webhook spec, with a fresh event_id per run
+// (the receiver de-duplicates by event_id, so a fixed one would be a duplicate the second time).
 const event = {
   metric: 'sent',
-  event_id: '01E4C4CT6YDC7Y5M7FE1GWWPQJ',
+  event_id: `01E4C4CT6YDC7Y5M7F${randomBytes(4).toString('hex').toUpperCase()}`,
   object_type: 'email',
   timestamp: 1613063089,
   data: {
@@ -29,22 +31,22 @@ const event = {
   },
 }
 
-async function deliver(label, event, key) {
-  const body = JSON.stringify(event)
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...signWebhook(body, key) },
-    body,
-  })
-  console.log(`${label}: ${response.status} ${await response.text()}`)
-  return response.status
+async function post(label, body, headers) {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body })
+  const text = await response.text()
+  console.log(`${label}: ${response.status} ${text}`)
+  return { status: response.status, text }
 }
 
-const signed = await deliver('signed event', event, secret)
-const forgedEvent = { ...event, event_id: '01E4C4CT6YDC7Y5M7FE1FORGED', data: { ...event.data, recipient: 'attacker@example.com' } }
-const forged = await deliver('forged event', forgedEvent, randomBytes(32).toString('hex'))
+const body = JSON.stringify(event)
+const headers = signWebhook(body, secret)
+const signed = await post('signed event', body, headers)
+const again = await post('same delivery again', body, headers)
+const forgedEvent = { ...event, event_id: `${event.event_id}X`, data: { ...event.data, recipient: 'attacker@example.com' } }
+const forgedBody = JSON.stringify(forgedEvent)
+const forged = await post('forged event', forgedBody, signWebhook(forgedBody, randomBytes(32).toString('hex')))
 
-if (signed !== 200 || forged !== 401) {
-  console.error('unexpected: the signed event should get 200 and the forged one 401')
+if (signed.status !== 200 || again.status !== 200 || forged.status !== 401) {
+  console.error('unexpected: the signed event and its copy should get 200 and the forged one 401')
   process.exitCode = 1
 }

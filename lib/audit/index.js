@@ -10,14 +10,16 @@ const { inspect, types } = require('node:util')
 const native = require('../native.js')
 const { CustomerioSecurityError, CustomerioSecurityTypeError, fromNative, typeError } = require('../errors.js')
 const { GroupCommitFile, fdHandle } = require('../durable/group-commit.js')
+const { unwrapSecret } = require('../credentials/secret-value.js')
 
 const GENESIS_MAC = '0'.repeat(64)
 const KEY_ID = /^[A-Za-z0-9_.-]{1,32}$/
 
-function auditKeyOf(key) {
+function auditKeyOf(given) {
+  const key = unwrapSecret(given)
   const bytes = !types.isProxy(key) && ArrayBuffer.isView(key) && key instanceof Uint8Array
   if (!(typeof key === 'string' || bytes) || key.length === 0) {
-    throw typeError('ERR_MISSING_AUDIT_KEY', 'an audit key (a non-empty string, Buffer or Uint8Array) is required')
+    throw typeError('ERR_MISSING_AUDIT_KEY', 'an audit key (a non-empty string, Buffer, Uint8Array or SecretValue) is required')
   }
   try {
     return native.auditKey(key)

@@ -14,6 +14,8 @@ const { checkFiles, checkHistory } = require('./checklist/secrets.js')
 const { checkCredentialAge } = require('./checklist/age.js')
 const { CodeUses } = require('./checklist/code-checks.js')
 const { formatJson, formatText, totals } = require('./checklist/format.js')
+const { formatSarif } = require('./checklist/sarif.js')
+const { BASELINE_FILE, baselineText, markAccepted, readBaseline } = require('./checklist/accepted.js')
 const { EXIT_FAILED, EXIT_OK, UsageError, parseCommandLine } = require('./usage.js')
 
 const DEFAULT_MAX_AGE_DAYS = 90
@@ -42,11 +44,25 @@ and prints each check as PASS, WARN or FAIL:
 
 A credential is a CUSTOMERIO_*KEY/SECRET/SITE_ID/TOKEN variable assigned a literal
 value, a 20- or 32-hex string near a Customer.io word (customerio, cio, track,
-site_id, api_key...), or a Basic/Bearer header built from such keys. Findings
-show file, line and commit, and the secret masked (first 4 characters + ****).
+site_id, api_key...), or a Basic/Bearer header built from such keys. Values that
+look written for tests (test-..., anything with fake or example, one character
+repeated) are not counted. Findings show file, line and commit, and the secret
+masked (first 4 characters + ****).
+
+A finding that is not a live key (a test fixture) is accepted, and no longer
+fails the audit, by a comment on its line, customerio-security: allow (or on the
+line before, customerio-security: allow-next-line), or by its fingerprint in the
+baseline file (for lines in past commits). Accepted findings are still listed in
+JSON and SARIF.
 
 Options:
-  --json               print one JSON object (for CI)
+  --format F           text (default), json (one JSON object, for CI) or sarif
+                       (SARIF 2.1.0, for code-scanning UIs)
+  --json               the same as --format json
+  --baseline FILE      accepted findings (default: DIR/${BASELINE_FILE}
+                       when it exists)
+  --update-baseline    write every finding not accepted inline into the
+                       baseline file, then report as usual
   --max-age-days N     the rotation schedule in days (default ${DEFAULT_MAX_AGE_DAYS})
   --no-history         skip the git history scan (large repositories)
   -h, --help           show this help
@@ -66,13 +82,19 @@ async function run(args, io) {
   if (stat === null || !stat.isDirectory()) throw new UsageError(`${options.dir} is not a directory`)
 
   const report = await audit(dir, options, io.env)
-  io.stdout.write(options.json ? formatJson(report) : formatText(report))
+  report.shownDir = options.dir
+  if (options.format === 'json') io.stdout.write(formatJson(report))
+  else if (options.format === 'sarif') io.stdout.write(formatSarif(report, require('../../package.json').version))
+  else io.stdout.write(formatText(report))
   return totals(report.checks).fail > 0 ? EXIT_FAILED : EXIT_OK
 }
 
 function parseOptions(args) {
   const parsed = parseCommandLine(args, {
         json: { type: 'boolean', default: false },
+        format: { type: 'string' },
+        baseline: { type: 'string' },
+        'update-baseline': { type: 'boolean', default: false },
         'max-age-days': { type: 'string' },
         'no-history': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -84,7 +106,18 @@ function parseOptions(args) {
     maxAgeDays = Number(values['max-age-days'])
     if (!Number.isSafeInteger(maxAgeDays) || maxAgeDays <= 0) throw new UsageError('--max-age-days must be a whole number > 0')
   }
-  return { dir: positionals[0] ?? '.', json: values.json, maxAgeDays, history: !values['no-history'], help: values.help }
+  if (values.format !== undefined && !['text', 'json', 'sarif'].includes(values.format)) throw new UsageError('--format must be text, json or sarif')
+  if (values.json && values.format !== undefined && values.format !== 'json') throw new UsageError('--json and --format disagree')
+  const format = values.json ? 'json' : (values.format ?? 'text')
+  return {
+    dir: positionals[0] ?? '.',
+    format,
+    baseline: values.baseline,
+    updateBaseline: values['update-baseline'],
+    maxAgeDays,
+    history: !values['no-history'],
+    help: values.help,
+  }
 }
 
 async function audit(dir, options, env) {
@@ -95,7 +128,9 @@ async function audit(dir, options, env) {
   const listed = inGit ? await trackedFiles(dir) : null
 
   if (inGit && listed !== null) {
-    checks.push({ id: 'git-repository', title: 'in a git work tree', status: 'pass', summary: `git work tree ${gitRoot}, ${listed.paths.length} tracked files${listed.truncated ? ' (list truncated)' : ''}`, details: [] })
+    // The root's absolute path is in --json (gitRoot); the text names no machine path.
+    const where = path.relative(gitRoot, await fs.realpath(dir)) || 'its root'
+    checks.push({ id: 'git-repository', title: 'in a git work tree', status: 'pass', summary: `git work tree (audited at ${where}), ${listed.paths.length} tracked files${listed.truncated ? ' (list truncated)' : ''}`, details: [] })
   } else {
     const why = top.code === null ? 'git is not installed or could not be run' : `not a git repository (git: ${firstLine(top.stderr) || 'no answer'})`
     checks.push({ id: 'git-repository', title: 'in a git work tree', status: 'warn', summary: `${why}: files are read from disk; the .env and history checks are skipped`, details: [] })
@@ -104,6 +139,17 @@ async function audit(dir, options, env) {
 
   const uses = new CodeUses()
   const current = await scanFiles(dir, files.paths, (file, text) => uses.add(file, text))
+  const baselineFile = options.baseline === undefined ? path.join(dir, BASELINE_FILE) : path.resolve(options.baseline)
+  const baseline = await readBaseline(baselineFile, { required: options.baseline !== undefined && !options.updateBaseline })
+  const history = inGit && listed !== null && options.history ? await scanHistory(dir) : null
+  markAccepted(current, baseline)
+  if (history !== null) markAccepted(history.findings, baseline)
+  if (options.updateBaseline) {
+    await fs.writeFile(baselineFile, baselineText([...current, ...(history?.findings ?? [])], baseline))
+    const accepted = await readBaseline(baselineFile, { required: true })
+    markAccepted(current, accepted)
+    if (history !== null) markAccepted(history.findings, accepted)
+  }
 
   if (inGit && listed !== null) checks.push(await checkEnvFiles(dir, listed.paths))
   else checks.push({ id: 'env-files', title: '.env files ignored by git and none tracked', status: 'warn', summary: 'skipped: not a git repository', details: [] })
@@ -115,12 +161,12 @@ async function audit(dir, options, env) {
   } else if (!options.history) {
     checks.push({ id: 'secrets-in-history', title: 'no Customer.io credentials anywhere in git history', status: 'warn', summary: 'skipped (--no-history)', details: [], findings: [] })
   } else {
-    checks.push(checkHistory(await scanHistory(dir), current))
+    checks.push(checkHistory(history, current))
   }
 
   checks.push(checkCredentialAge(env.CUSTOMERIO_KEYS_ROTATED_AT, options.maxAgeDays))
   checks.push(...uses.checks())
-  return { dir, gitRoot, checks }
+  return { dir, gitRoot, gitPrefix: gitRoot === null ? null : path.relative(gitRoot, await fs.realpath(dir)), checks }
 }
 
 module.exports = { run, usage }

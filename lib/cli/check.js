@@ -19,12 +19,17 @@ and environment id they belong to. Never prints a secret.
 Options:
   --json           print the result as one JSON object
   --timeout MS     give up after MS milliseconds (default ${DEFAULT_TIMEOUT_MS})
+  --allow-insecure-track-url
+                   accept an http:// CUSTOMERIO_TRACK_URL to another host (the
+                   key then travels in cleartext)
   -h, --help       show this help
 
 Environment:
   CUSTOMERIO_SITE_ID, CUSTOMERIO_TRACK_API_KEY   the credentials (required)
   CUSTOMERIO_REGION      us (default) or eu: the region you configured
-  CUSTOMERIO_TRACK_URL   base URL override ending in /api/v1 (a proxy, a test server)
+  CUSTOMERIO_TRACK_URL   base URL override ending in /api/v1 (a proxy, a test server);
+                         https, or http to a loopback host unless
+                         --allow-insecure-track-url
 
 Exit status: 0 the credentials work and the configured region is theirs, 1 they
 are missing, malformed, refused (401), the region differs, or the API could not
@@ -40,7 +45,11 @@ async function run(args, io) {
   const warnings = []
   let credentials
   try {
-    credentials = await loadCredentials({ env: io.env, onWarning: (warning) => warnings.push(warning) })
+    credentials = await loadCredentials({
+      env: io.env,
+      allowInsecureTrackUrl: options.allowInsecureTrackUrl,
+      onWarning: (warning) => warnings.push(warning),
+    })
   } catch (error) {
     if (typeof error?.code !== 'string' || error.name !== 'CustomerioSecurityError') throw error
     // Our errors name the variable and the problem, never the value.
@@ -48,13 +57,16 @@ async function run(args, io) {
     return report(io, options, { ok: false, reason: error.code, message }, warnings)
   }
   const result = await checkCredentials(credentials, { timeoutMs: options.timeoutMs })
-  return report(io, options, result, warnings)
+  // Unset, the region is the default (us) rather than a choice: the report must not say "configured".
+  const regionSet = typeof io.env.CUSTOMERIO_REGION === 'string' && io.env.CUSTOMERIO_REGION.trim() !== ''
+  return report(io, options, result, warnings, regionSet)
 }
 
 function parseOptions(args) {
   const { values } = parseCommandLine(args, {
         json: { type: 'boolean', default: false },
         timeout: { type: 'string' },
+        'allow-insecure-track-url': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       }, false)
   let timeoutMs = DEFAULT_TIMEOUT_MS
@@ -62,30 +74,41 @@ function parseOptions(args) {
     timeoutMs = Number(values.timeout)
     if (!Number.isSafeInteger(timeoutMs) || timeoutMs <= 0) throw new UsageError('--timeout must be a whole number of milliseconds > 0')
   }
-  return { json: values.json, timeoutMs, help: values.help }
+  return { json: values.json, timeoutMs, help: values.help, allowInsecureTrackUrl: values['allow-insecure-track-url'] }
 }
 
-function report(io, options, result, warnings) {
-  const good = result.ok && result.regionMismatch === undefined
+function report(io, options, result, warnings, regionSet) {
+  // `ok` is the verdict, the same as the exit status: credentials that work against the wrong
+  // region are not ok (REGION_MISMATCH), though the API accepted them.
+  let outcome = result
+  if (result.ok && result.regionMismatch !== undefined) {
+    const { configured, actual } = result.regionMismatch
+    outcome = {
+      ...result,
+      ok: false,
+      reason: 'REGION_MISMATCH',
+      credentialsAccepted: true,
+      regionMismatch: { configured: regionSet ? configured : null, used: configured, actual },
+    }
+  }
   if (options.json) {
-    io.stdout.write(`${JSON.stringify({ ...result, warnings: warnings.map(({ code, message }) => ({ code, message })) })}\n`)
+    io.stdout.write(`${JSON.stringify({ ...outcome, warnings: warnings.map(({ code, message }) => ({ code, message })) })}\n`)
   } else {
     for (const warning of warnings) io.stderr.write(`customerio-security check: warning: ${warning.message}\n`)
-    io.stdout.write(describe(result))
+    io.stdout.write(describe(outcome))
   }
-  return good ? EXIT_OK : EXIT_FAILED
+  return outcome.ok ? EXIT_OK : EXIT_FAILED
 }
 
 function describe(result) {
-  if (result.ok) {
-    let text = `ok: region ${result.region}, environment ${result.environmentId}${result.url ? `, ${result.url}` : ''}\n`
-    if (result.regionMismatch) {
-      const { configured, actual } = result.regionMismatch
-      text +=
-        `region mismatch: configured ${configured}, but the credentials belong to ${actual}: ` +
-        `set CUSTOMERIO_REGION=${actual} (requests to the ${configured} host are redirected, and data crosses regions)\n`
-    }
-    return text
+  if (result.ok) return `ok: region ${result.region}, environment ${result.environmentId}${result.url ? `, ${result.url}` : ''}\n`
+  if (result.reason === 'REGION_MISMATCH') {
+    const { configured, used, actual } = result.regionMismatch
+    const setting = configured === null ? `CUSTOMERIO_REGION is not set, so the ${used} host is used` : `CUSTOMERIO_REGION is ${configured}`
+    return (
+      `not ok: REGION_MISMATCH: the credentials work (environment ${result.environmentId}) but belong to region ${actual}; ` +
+      `${setting}: set CUSTOMERIO_REGION=${actual} (requests to the ${used} host are redirected, and data crosses regions)\n`
+    )
   }
   switch (result.reason) {
     case 'UNAUTHORIZED':

@@ -1,8 +1,12 @@
 'use strict'
 
-// The credentials `erase` and `audit-log` read from the environment. Errors name the variable
-// and the problem, never the value.
+// The credentials `erase` and `audit-log` read from the environment. The Track API credentials go
+// through loadCredentials (the same rules as the library and `check`: shapes, trimming with a
+// warning, CUSTOMERIO_REGION, an https CUSTOMERIO_TRACK_URL); errors name the variable and the
+// problem, never the value.
 
+const { PREFIX } = require('../errors.js')
+const { loadCredentials } = require('../credentials/load.js')
 const { UsageError } = require('./usage.js')
 
 /** A required variable: set, non-empty, and without surrounding whitespace (a pasted newline). */
@@ -13,31 +17,35 @@ function requiredVariable(env, name, what) {
   return value
 }
 
-/** The site id and Track API key, the audit key, and the optional base URL override. */
-function trackCredentials(env) {
-  const siteId = requiredVariable(env, 'CUSTOMERIO_SITE_ID', 'the workspace site id')
-  const apiKey = requiredVariable(env, 'CUSTOMERIO_TRACK_API_KEY', 'the Track API key')
-  const url = env.CUSTOMERIO_TRACK_URL
-  if (url !== undefined && url !== '') checkUrl(url)
-  return { siteId, apiKey, url: url === '' ? undefined : url }
+/**
+ * The site id and Track API key, the region, and the base URL override when one is set.
+ * `warn(message)` receives loadCredentials' warnings (a trimmed newline, say).
+ */
+async function trackCredentials(env, { allowInsecureTrackUrl = false, warn = () => {} } = {}) {
+  let credentials
+  try {
+    credentials = await loadCredentials({ env, allowInsecureTrackUrl, onWarning: (warning) => warn(warning.message) })
+  } catch (error) {
+    if (error?.name !== 'CustomerioSecurityError' || typeof error.code !== 'string') throw error
+    throw new UsageError(`${error.code}: ${error.message.startsWith(PREFIX) ? error.message.slice(PREFIX.length) : error.message}`)
+  }
+  const override = typeof env.CUSTOMERIO_TRACK_URL === 'string' && env.CUSTOMERIO_TRACK_URL.trim() !== ''
+  // The v2 batch URL is derived from the v1 base: anything else would send batches astray.
+  if (override && !credentials.trackUrl.endsWith('/api/v1')) {
+    throw new UsageError('CUSTOMERIO_TRACK_URL must end with /api/v1 (the v2 batch URL is derived from it)')
+  }
+  return {
+    siteId: credentials.siteId.reveal(),
+    apiKey: credentials.trackApiKey.reveal(),
+    region: credentials.region,
+    url: override ? credentials.trackUrl : undefined,
+  }
 }
 
 function auditKey(env) {
   const key = requiredVariable(env, 'CUSTOMERIO_AUDIT_KEY', 'the audit log key')
   const keyId = env.CUSTOMERIO_AUDIT_KEY_ID
   return { key, keyId: keyId === '' ? undefined : keyId }
-}
-
-function checkUrl(text) {
-  let url
-  try {
-    url = new URL(text)
-  } catch {
-    throw new UsageError('CUSTOMERIO_TRACK_URL is not a URL: it must be a base URL such as https://track.customer.io/api/v1')
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UsageError('CUSTOMERIO_TRACK_URL must be an http(s) URL')
-  if (url.username !== '' || url.password !== '') throw new UsageError('CUSTOMERIO_TRACK_URL must not hold credentials: use CUSTOMERIO_SITE_ID and CUSTOMERIO_TRACK_API_KEY')
-  if (!url.pathname.endsWith('/api/v1')) throw new UsageError('CUSTOMERIO_TRACK_URL must end with /api/v1 (the v2 batch URL is derived from it)')
 }
 
 module.exports = { auditKey, requiredVariable, trackCredentials }

@@ -32,7 +32,10 @@ Options:
   --concurrency N        requests in flight at most (default 10)
   --max-attempts N       tries per request for 429, 5xx and network errors
                          (default 5); other 4xx fail at once
-  --region us|eu         the workspace's region (default us)
+  --region us|eu         the workspace's region (default: CUSTOMERIO_REGION, else us)
+  --allow-insecure-track-url
+                         accept an http:// CUSTOMERIO_TRACK_URL to another host
+                         (the key then travels in cleartext)
   --batch                suppress/delete through the v2 batch endpoint
   --batch-size N         ids per batch request (default 100)
   --actor NAME           who ran the erasure, for the audit records
@@ -42,11 +45,15 @@ Options:
   -h, --help             show this help
 
 Environment:
-  CUSTOMERIO_SITE_ID, CUSTOMERIO_TRACK_API_KEY   Track API credentials (required)
+  CUSTOMERIO_SITE_ID, CUSTOMERIO_TRACK_API_KEY   Track API credentials (required;
+                            read as loadCredentials reads them: 20 hex each,
+                            surrounding whitespace trimmed with a warning)
+  CUSTOMERIO_REGION         us (default) or eu
   CUSTOMERIO_AUDIT_KEY      the audit log's HMAC key (required)
   CUSTOMERIO_AUDIT_KEY_ID   the key's id written into records (default k1)
   CUSTOMERIO_TRACK_URL      base URL override ending in /api/v1 (a proxy, a test
-                            server); replaces --region
+                            server; https, or http to a loopback host); replaces
+                            the region's
 
 Progress goes to stderr (a bar on a terminal, a line every 2 s otherwise); the
 summary and the audit log's new head (store it elsewhere: 'audit-log verify
@@ -63,7 +70,10 @@ async function run(args, io) {
     io.stdout.write(usage)
     return EXIT_OK
   }
-  const credentials = trackCredentials(io.env)
+  const credentials = await trackCredentials(io.env, {
+    allowInsecureTrackUrl: options.allowInsecureTrackUrl,
+    warn: (message) => io.stderr.write(`customerio-security erase: warning: ${message}\n`),
+  })
   const key = auditKey(io.env)
   const total = await checkIdsFile(options.ids)
   const { TrackClient, RegionEU, RegionUS } = loadCustomerio()
@@ -73,7 +83,8 @@ async function run(args, io) {
   const progress = options.quiet ? null : new EraseProgress(io.stderr)
   try {
     const client = new TrackClient(credentials.siteId, credentials.apiKey, {
-      region: options.region === 'eu' ? RegionEU : RegionUS,
+      // --region wins over CUSTOMERIO_REGION; either way CUSTOMERIO_TRACK_URL wins over both.
+      region: (options.region ?? credentials.region) === 'eu' ? RegionEU : RegionUS,
       ...(credentials.url === undefined ? {} : { url: credentials.url }),
       // Our retry policy alone: attempts are HTTP requests, and a 429's Retry-After holds the whole run.
       retry: { maxRetries: 0 },
@@ -133,7 +144,8 @@ function parseOptions(args) {
         rate: { type: 'string', default: '100' },
         concurrency: { type: 'string', default: '10' },
         'max-attempts': { type: 'string', default: '5' },
-        region: { type: 'string', default: 'us' },
+        region: { type: 'string' },
+        'allow-insecure-track-url': { type: 'boolean', default: false },
         batch: { type: 'boolean', default: false },
         'batch-size': { type: 'string', default: '100' },
         actor: { type: 'string' },
@@ -148,7 +160,7 @@ function parseOptions(args) {
     if (values[name] === undefined || values[name] === '') throw new UsageError(`--${name} FILE is required`)
   }
   if (!ERASURE_MODES.includes(values.mode)) throw new UsageError(`--mode must be one of ${ERASURE_MODES.join(', ')}`)
-  if (values.region !== 'us' && values.region !== 'eu') throw new UsageError("--region must be 'us' or 'eu'")
+  if (values.region !== undefined && values.region !== 'us' && values.region !== 'eu') throw new UsageError("--region must be 'us' or 'eu'")
   return {
     help: false,
     ids: values.ids,
@@ -159,6 +171,7 @@ function parseOptions(args) {
     concurrency: wholeNumber('--concurrency', values.concurrency, 1000),
     maxAttempts: wholeNumber('--max-attempts', values['max-attempts'], 100),
     region: values.region,
+    allowInsecureTrackUrl: values['allow-insecure-track-url'],
     batch: values.batch,
     batchSize: wholeNumber('--batch-size', values['batch-size'], 10_000),
     actor: values.actor,

@@ -18,8 +18,12 @@ function parseRegion(value, variable = 'CUSTOMERIO_REGION') {
   throw invalid(variable, "must be 'us' or 'eu'")
 }
 
-/** The v1 base URL without a trailing slash: the configured one, else the region's. */
-function parseTrackUrl(value, region, variable = 'CUSTOMERIO_TRACK_URL') {
+/**
+ * The v1 base URL without a trailing slash: the configured one, else the region's. Plain http
+ * would send the site id and API key in cleartext: it is refused unless the host is this machine
+ * (a local test server, a sidecar proxy) or the caller allows it explicitly.
+ */
+function parseTrackUrl(value, region, variable = 'CUSTOMERIO_TRACK_URL', allowInsecure = false) {
   if (value === undefined) return TRACK_URLS[region]
   let url
   try {
@@ -31,7 +35,16 @@ function parseTrackUrl(value, region, variable = 'CUSTOMERIO_TRACK_URL') {
   // Credentials in the URL would be sent and logged with it; they belong in the key variables.
   if (url.username !== '' || url.password !== '') throw invalid(variable, 'must not contain a user or password')
   if (url.search !== '' || url.hash !== '') throw invalid(variable, 'must not have a query or fragment')
+  if (url.protocol === 'http:' && !allowInsecure && !isLoopback(url.hostname)) {
+    throw invalid(variable, 'must be https: plain http would send the API key in cleartext (http is accepted for a loopback host, or with allowInsecureTrackUrl / --allow-insecure-track-url)')
+  }
   return url.href.replace(/\/+$/, '')
+}
+
+/** localhost, 127.0.0.0/8 or ::1: traffic that never leaves the machine. */
+function isLoopback(hostname) {
+  if (hostname === 'localhost' || hostname.endsWith('.localhost') || hostname === '[::1]') return true
+  return /^127(?:\.\d{1,3}){3}$/.test(hostname)
 }
 
 function invalid(variable, problem) {
@@ -40,4 +53,4 @@ function invalid(variable, problem) {
   return error
 }
 
-module.exports = { TRACK_URLS, invalid, parseRegion, parseTrackUrl }
+module.exports = { TRACK_URLS, invalid, isLoopback, parseRegion, parseTrackUrl }

@@ -4,7 +4,7 @@
 // provider (a secret manager), checks their shapes, and returns them as SecretValues.
 // Errors and warnings name the variable and the problem, never the value.
 
-const { CustomerioSecurityError, typeError } = require('../errors.js')
+const { CustomerioSecurityError, PREFIX, typeError } = require('../errors.js')
 const { SecretValue } = require('./secret-value.js')
 const { checkShape, lookalike } = require('./shapes.js')
 const { parseRegion, parseTrackUrl } = require('./endpoints.js')
@@ -31,15 +31,28 @@ async function loadCredentials(options = {}) {
   const missing = config.require.filter((field) => values.get(SECRETS[field].variable) === undefined)
   if (missing.length > 0) throw missingError(missing.map((field) => SECRETS[field].variable))
 
-  const region = parseRegion(values.get(REGION_VARIABLE))
+  // Every malformed variable is named at once: fixing them one run at a time is a slow loop.
+  const problems = []
+  const checked = (read) => {
+    try {
+      return read()
+    } catch (error) {
+      if (error?.code !== 'ERR_INVALID_CREDENTIAL') throw error
+      problems.push(error)
+      return undefined
+    }
+  }
+  const region = checked(() => parseRegion(values.get(REGION_VARIABLE))) ?? 'us'
   const credentials = {
-    siteId: single(values, SECRETS.siteId, config),
-    trackApiKey: single(values, SECRETS.trackApiKey, config),
-    appApiKey: single(values, SECRETS.appApiKey, config),
+    siteId: checked(() => single(values, SECRETS.siteId, config)),
+    trackApiKey: checked(() => single(values, SECRETS.trackApiKey, config)),
+    appApiKey: checked(() => single(values, SECRETS.appApiKey, config)),
     webhookSecrets: Object.freeze(webhookSecrets(values.get(SECRETS.webhookSecrets.variable), warn)),
     region,
-    trackUrl: parseTrackUrl(values.get(URL_VARIABLE), region),
+    trackUrl: checked(() => parseTrackUrl(values.get(URL_VARIABLE), region, URL_VARIABLE, config.allowInsecureTrackUrl)),
   }
+  if (problems.length === 1) throw problems[0]
+  if (problems.length > 1) throw allInvalid(problems)
   return Object.freeze(credentials)
 }
 
@@ -47,7 +60,7 @@ function parseOptions(options) {
   if (options === null || typeof options !== 'object') {
     throw typeError('ERR_INVALID_ARGUMENT', 'loadCredentials options must be an object')
   }
-  const { env = process.env, provider, onWarning, checkShapes = true } = options
+  const { env = process.env, provider, onWarning, checkShapes = true, allowInsecureTrackUrl = false } = options
   if (env === null || typeof env !== 'object') throw typeError('ERR_INVALID_ARGUMENT', 'env must be an object')
   if (provider !== undefined && typeof provider !== 'function') {
     throw typeError('ERR_INVALID_ARGUMENT', 'provider must be an async function (name) => string | undefined')
@@ -56,11 +69,12 @@ function parseOptions(options) {
     throw typeError('ERR_INVALID_ARGUMENT', 'onWarning must be a function')
   }
   if (typeof checkShapes !== 'boolean') throw typeError('ERR_INVALID_ARGUMENT', 'checkShapes must be a boolean')
+  if (typeof allowInsecureTrackUrl !== 'boolean') throw typeError('ERR_INVALID_ARGUMENT', 'allowInsecureTrackUrl must be a boolean')
   const required = options.require ?? DEFAULT_REQUIRE
   if (!Array.isArray(required) || !required.every((field) => Object.hasOwn(SECRETS, field))) {
     throw typeError('ERR_INVALID_ARGUMENT', `require must be an array of ${Object.keys(SECRETS).join(', ')}`)
   }
-  return { env, provider, onWarning, checkShapes, require: required }
+  return { env, provider, onWarning, checkShapes, allowInsecureTrackUrl, require: required }
 }
 
 /**
@@ -126,6 +140,15 @@ function webhookSecrets(value, warn) {
     }
   })
   return secrets.map((secret) => new SecretValue(secret))
+}
+
+/** One ERR_INVALID_CREDENTIAL naming every malformed variable and its problem (never a value). */
+function allInvalid(problems) {
+  const text = problems.map((error) => error.message.slice(PREFIX.length)).join('; ')
+  const error = new CustomerioSecurityError('ERR_INVALID_CREDENTIAL', text)
+  error.variable = problems[0].variable
+  error.variables = problems.map((problem) => problem.variable)
+  return error
 }
 
 function missingError(variables) {

@@ -14,10 +14,16 @@ const MAX_DEPTH = 64
 const BASIC = /\b(Basic)(\s+)([A-Za-z0-9+/]{4,}={0,2})(?![A-Za-z0-9+/=])/gi
 // `Bearer <token>` (RFC 6750 token68 characters): any token of 8 or more characters.
 const BEARER = /\b(Bearer)(\s+)([A-Za-z0-9\-._~+/]{8,}=*)/gi
-// scheme://user:password@ -> scheme://[REDACTED]@
-const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@:]*:[^\s/?#@]*@/gi
-// Header objects: the whole value of these keys goes, whatever its scheme.
-const SECRET_KEYS = /^(proxy-)?authorization$/i
+// scheme://<anything up to whitespace or a quote>: the userinfo is cut out of it by urlUserinfo().
+const URL_TOKEN = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s"'<>`]+)/gi
+// Keys whose whole value goes, whatever it looks like: headers (Authorization, Cookie,
+// X-API-Key...), and the fields that hold credentials in client configs and errors (axios'
+// `config.auth.password`, `client_secret`, `access_token`). Compared without case, `-` or `_`.
+const SECRET_KEYS = new Set([
+  'authorization', 'proxyauthorization', 'cookie', 'setcookie', 'xapikey', 'apikey', 'apisecret', 'xauthtoken',
+  'authtoken', 'token', 'accesstoken', 'refreshtoken', 'idtoken', 'sessiontoken', 'bearertoken', 'password',
+  'passwd', 'secret', 'clientsecret', 'webhooksecret', 'signingkey', 'privatekey', 'trackapikey', 'appapikey',
+])
 
 function scrub(value) {
   const secrets = liveValues(revealSecret)
@@ -32,8 +38,26 @@ function scrubString(text, secrets = liveValues(revealSecret)) {
   }
   out = out.replace(BASIC, (match, scheme, space, token) => (isBasicCredential(token) ? `${scheme}${space}${REDACTED}` : match))
   out = out.replace(BEARER, `$1$2${REDACTED}`)
-  out = out.replace(URL_USERINFO, `$1${REDACTED}@`)
+  out = out.replace(URL_TOKEN, urlUserinfo)
   return out
+}
+
+/**
+ * `scheme://userinfo@host...` with the userinfo replaced. A password may hold `@`, `#` or `/`, so
+ * the userinfo ends at the token's last `@`, unless the part before its first `:` already holds
+ * `/`, `?` or `#` (then that `@` is in a path or query: `https://host/p?email=a@b`), or what follows
+ * the `:` is a port (`https://host:8080/x@y`). A token without `:` (`https://ghp_token@host`) goes
+ * too. When unsure it errs towards cutting more of a log line, never less.
+ */
+function urlUserinfo(match, scheme, rest) {
+  const at = rest.lastIndexOf('@')
+  if (at <= 0) return match
+  const userinfo = rest.slice(0, at)
+  const colon = userinfo.indexOf(':')
+  const user = colon === -1 ? userinfo : userinfo.slice(0, colon)
+  if (/[/?#]/.test(user)) return match
+  if (colon !== -1 && /^\d*(?:[/?#]|$)/.test(userinfo.slice(colon + 1)) && /[/?#]/.test(userinfo)) return match
+  return `${scheme}${REDACTED}${rest.slice(at)}`
 }
 
 function isBasicCredential(token) {
@@ -70,26 +94,83 @@ function copyObject(value, state) {
   }
   if (value instanceof Date) return new Date(value.getTime())
   if (value instanceof URL) return scrubString(value.href, state.secrets)
+  // Web API objects keep their data in internal slots: a copy with their prototype would throw
+  // when logged. They become plain objects of what a log needs.
+  if (typeof Headers === 'function' && value instanceof Headers) return plainHeaders(value, state)
+  if (value instanceof URLSearchParams) return plainParams(value, state)
+  if (typeof Blob === 'function' && value instanceof Blob) return `[${value.constructor?.name ?? 'Blob'}: ${value.size} bytes]`
+  if (typeof FormData === 'function' && value instanceof FormData) {
+    return plainParams(mapEntries(value, (v) => (typeof v === 'string' ? v : `[File: ${v.size} bytes]`)), state)
+  }
+  if (typeof Request === 'function' && value instanceof Request) {
+    return { method: value.method, url: scrubString(value.url, state.secrets), headers: plainHeaders(value.headers, state) }
+  }
+  if (typeof Response === 'function' && value instanceof Response) {
+    return { status: value.status, statusText: value.statusText, url: scrubString(value.url, state.secrets), headers: plainHeaders(value.headers, state) }
+  }
   if (value instanceof Map) {
-    return new Map([...value].map(([k, v]) => [copy(k, state), isSecretKey(k) ? REDACTED : copy(v, state)]))
+    return new Map([...value].map(([k, v]) => [copy(k, state), secretField(k, v) ? REDACTED : copy(v, state)]))
   }
   if (value instanceof Set) return new Set([...value].map((item) => copy(item, state)))
   // Everything else keeps its prototype (so an Error is still an Error to the logger), with its
   // own enumerable properties copied; an Error's message and stack are own but not enumerable.
-  const out = Object.create(Object.getPrototypeOf(value))
+  // A built-in's instance (internal slots: FormData, Blob, a typed array's cousins) would break
+  // with its prototype and no slots: it becomes a plain object of its own properties.
+  const proto = Object.getPrototypeOf(value)
+  const out = value instanceof Error || !isBuiltInInstance(proto) ? Object.create(proto) : {}
   if (value instanceof Error) {
     for (const key of ['name', 'message', 'stack', 'cause']) {
       if (Object.hasOwn(value, key)) define(out, key, copy(value[key], state), false)
     }
   }
   for (const key of Object.keys(value)) {
-    define(out, scrubString(key, state.secrets), isSecretKey(key) ? REDACTED : copy(value[key], state), true)
+    define(out, scrubString(key, state.secrets), secretField(key, value[key]) ? REDACTED : copy(value[key], state), true)
+  }
+  return out
+}
+
+function plainHeaders(headers, state) {
+  const out = {}
+  for (const [name, text] of headers) define(out, name, isSecretKey(name) ? REDACTED : scrubString(text, state.secrets), true)
+  return out
+}
+
+function mapEntries(entries, mapValue) {
+  return [...entries].map(([name, v]) => [name, mapValue(v)])
+}
+
+function plainParams(params, state) {
+  const out = {}
+  for (const [name, text] of params) {
+    const clean = isSecretKey(name) ? REDACTED : scrubString(text, state.secrets)
+    const key = scrubString(name, state.secrets)
+    if (!Object.hasOwn(out, key)) define(out, key, clean, true)
+    else define(out, key, [].concat(out[key], clean), true)
   }
   return out
 }
 
 function isSecretKey(key) {
-  return typeof key === 'string' && SECRET_KEYS.test(key)
+  return typeof key === 'string' && SECRET_KEYS.has(key.toLowerCase().replace(/[-_\s]/g, ''))
+}
+
+/** A key whose value goes whole; also `auth: 'user:password'` (node:http's request option). */
+function secretField(key, value) {
+  if (isSecretKey(key)) return true
+  return typeof key === 'string' && key.toLowerCase() === 'auth' && typeof value === 'string' && value.includes(':')
+}
+
+// Objects of classes the platform defines (their constructor is native code), other than plain
+// objects and arrays (handled before): their state is in internal slots, not own properties.
+function isBuiltInInstance(proto) {
+  if (proto === null || proto === Object.prototype) return false
+  const ctor = Object.getOwnPropertyDescriptor(proto, 'constructor')?.value
+  if (typeof ctor !== 'function') return false
+  try {
+    return /\{\s*\[native code\]\s*\}$/.test(Function.prototype.toString.call(ctor))
+  } catch {
+    return false
+  }
 }
 
 // defineProperty, not assignment: a key named __proto__ stays data, and a setter on the

@@ -73,9 +73,17 @@ function digest(text) {
   return createHash('sha256').update(text, 'utf8').digest()
 }
 
+/**
+ * A SecretValue's raw value, anything else as it is: every API that takes a secret, pepper or
+ * key accepts loadCredentials' SecretValues through this, so callers never need .reveal().
+ */
+function unwrapSecret(value) {
+  return SecretValue.isSecretValue(value) ? value.reveal() : value
+}
+
 /** SecretValue's raw value, for the registry (a function so live-secrets.js needs no class). */
 function revealSecret(secret) {
   return secret.reveal()
 }
 
-module.exports = { REDACTED, SecretValue, revealSecret }
+module.exports = { REDACTED, SecretValue, revealSecret, unwrapSecret }

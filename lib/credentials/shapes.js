@@ -21,7 +21,7 @@ function checkShape(variable, value, shape) {
   let hint = ''
   if (shape === 'track' && APP_SHAPE.test(value)) hint = ' (it has the shape of an App API key)'
   if (shape === 'app' && TRACK_SHAPE.test(value)) hint = ' (it has the shape of a site id or Track API key)'
-  throw invalid(variable, `must be ${expected.text}; it has ${value.length} characters${describe(value)}${hint}`)
+  throw invalid(variable, `must be ${expected.text} (it has ${value.length} characters${describe(value)})${hint}`)
 }
 
 // Only the length and character classes: enough to spot a quoted or base64 value, never the value.

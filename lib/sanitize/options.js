@@ -7,6 +7,7 @@
 const { types } = require('node:util')
 
 const { CustomerioSecurityTypeError, typeError } = require('../errors.js')
+const { unwrapSecret } = require('../credentials/secret-value.js')
 
 function nativeOptions(policy) {
   if (policy === undefined) return { json: '{}', pepperKey: undefined, pepperKeyId: undefined }
@@ -39,10 +40,11 @@ function pepperOf(pepper) {
   if (pepper === null || typeof pepper !== 'object') {
     throw typeError('ERR_INVALID_PEPPER', 'pepper must be { key, keyId }')
   }
-  const { key, keyId } = pepper
+  const key = unwrapSecret(pepper.key)
+  const keyId = pepper.keyId
   const bytes = !types.isProxy(key) && ArrayBuffer.isView(key) && key instanceof Uint8Array
   if (!(typeof key === 'string' || bytes) || key.length === 0) {
-    throw typeError('ERR_INVALID_PEPPER', 'pepper.key must be a non-empty string, Buffer or Uint8Array')
+    throw typeError('ERR_INVALID_PEPPER', 'pepper.key must be a non-empty string, Buffer, Uint8Array or SecretValue')
   }
   if (typeof keyId !== 'string') {
     throw typeError('ERR_INVALID_PEPPER', 'pepper.keyId must be a string (1-32 of A-Z a-z 0-9 _ . -)')

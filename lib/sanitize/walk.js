@@ -462,11 +462,21 @@ function note(ctx, action, rule) {
   if (ctx.report !== null) ctx.report.push({ path: render(ctx.path), action, rule })
 }
 
+// A key shown in a path: itself, or `<redacted>` when it carries personal data (an email, a
+// phone or card number...), decided by the core for both entry points. A key of fewer than 20
+// letters, `_` and `-` cannot hold one (every detector needs a digit, `@`, `.`, a space, or 20
+// letters for an AWS key id), so it skips the native call; paths are rendered only for reports
+// and errors.
+const PLAIN_KEY = /^[A-Za-z_-]{0,19}$/
+
 function render(path) {
   let out = ''
   for (const segment of path) {
     if (typeof segment === 'number') out += `[${segment}]`
-    else out += out === '' ? segment : '.' + segment
+    else {
+      const shown = PLAIN_KEY.test(segment) ? segment : native.sanitizerPathKey(segment)
+      out += out === '' ? shown : '.' + shown
+    }
   }
   return out === '' ? '(top level)' : out
 }

@@ -3,7 +3,7 @@
 // Express (4 and 5) middleware: finds the raw body, asks the receiver for a decision and writes
 // it; the verdict comes from the native core through WebhookVerifier.
 
-const { BodyError, rawBody } = require('./raw-body.js')
+const { BodyError, keepRawBody, rawBody } = require('./raw-body.js')
 const { createReceiver, refuseMethod, sendJson, sendRefusal } = require('./receiver.js')
 const { settleWhenAnswered } = require('./settle.js')
 
@@ -59,4 +59,4 @@ function customerioWebhook(options) {
   }
 }
 
-module.exports = { customerioWebhook }
+module.exports = { customerioWebhook, keepRawBody }

@@ -7,6 +7,7 @@
 const { types } = require('node:util')
 
 const { typeError } = require('../errors.js')
+const { unwrapSecret } = require('../credentials/secret-value.js')
 
 const native = require('../native.js')
 
@@ -122,7 +123,9 @@ function secrets(value) {
   return list.map(secret)
 }
 
-function secret(value, index = 0) {
+function secret(given, index = 0) {
+  // A SecretValue from loadCredentials() is its text: `secret: credentials.webhookSecrets` works.
+  const value = unwrapSecret(given)
   if (typeof value === 'string') {
     if (value.length === 0) throw emptySecret(index)
     if (value.trim() !== value) {
@@ -142,7 +145,7 @@ function secret(value, index = 0) {
   if (value === undefined || value === null) {
     throw typeError('ERR_MISSING_SECRET', `webhook secret #${index} is missing`)
   }
-  throw typeError('ERR_INVALID_SECRET', `webhook secret #${index} must be a string, Buffer or Uint8Array`)
+  throw typeError('ERR_INVALID_SECRET', `webhook secret #${index} must be a string, Buffer, Uint8Array or SecretValue`)
 }
 
 function emptySecret(index) {

@@ -41,7 +41,7 @@ function rawBody(req, limit) {
       'customerio-security: the request body was already parsed, and the signature covers the raw ' +
         'bytes. Mount customerioWebhook() before any body parser on this route, or use ' +
         "express.raw({ type: 'application/json' }), or keep the bytes with " +
-        'express.json({ verify: (req, res, buf) => { req.rawBody = buf } }).',
+        'express.json({ verify: keepRawBody }) (keepRawBody from customerio-security).',
     ),
   )
 }
@@ -98,4 +98,12 @@ function tooLarge(limit) {
   return new BodyError(413, 'PAYLOAD_TOO_LARGE', `customerio-security: the body is larger than the limit of ${limit} bytes`)
 }
 
-module.exports = { BodyError, DEFAULT_LIMIT, parseLimit, rawBody }
+/**
+ * `express.json({ verify: keepRawBody })`: keeps the bytes a JSON parser read, so a route behind
+ * it can still be verified (the signature covers the exact bytes, never the parsed object).
+ */
+function keepRawBody(req, res, buf) {
+  req.rawBody = buf
+}
+
+module.exports = { BodyError, DEFAULT_LIMIT, keepRawBody, parseLimit, rawBody }

@@ -76,6 +76,11 @@ function createReceiver(options, what = 'customerioWebhook') {
     } catch {
       return { accepted: false, status: 400, payload: { error: 'INVALID_JSON' } }
     }
+    // Every Customer.io event is a JSON object. A signed `null`, array, string or number must not
+    // reach a handler typed for an event (nor the dedupe store, which reads its event_id).
+    if (event === null || typeof event !== 'object' || Array.isArray(event)) {
+      return { accepted: false, status: 400, payload: { error: 'INVALID_EVENT' } }
+    }
     const accepted = {
       accepted: true,
       event,

@@ -5,6 +5,7 @@ const { inspect } = require('node:util')
 const native = require('../native.js')
 const { typeError } = require('../errors.js')
 const opts = require('./options.js')
+const { unwrapSecret } = require('../credentials/secret-value.js')
 
 /** Every reason a delivery is refused, indexed by the core's failure code. */
 const WEBHOOK_FAILURES = Object.freeze([
@@ -39,7 +40,7 @@ function verifyWebhook(input) {
   const body = opts.body(input.body)
   const signature = opts.header(input.signature)
   const timestamp = opts.timestampHeader(input.timestamp)
-  const secret = input.secret
+  const secret = unwrapSecret(input.secret)
   let code
   if (typeof secret === 'string' && secret === lastSecret) {
     code = native.webhookVerify(lastKeyring, body, signature, timestamp, scheme, tolerance, now)

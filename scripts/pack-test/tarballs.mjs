@@ -18,10 +18,12 @@ async function ok(result, what) {
 }
 
 /** `npm pack --json` in `dir` into `dest`; resolves to npm's description of the tarball plus its path. */
-export async function npmPack(ctx, dir, dest) {
+export async function npmPack(ctx, dir, dest, { scripts = false } = {}) {
   mkdirSync(dest, { recursive: true })
-  // --ignore-scripts: the root package's "prepare" is `npm run build` (cargo); packing must not rebuild.
-  const args = [ctx.npm.npmCli, 'pack', '--ignore-scripts', '--json', '--pack-destination', dest]
+  // The repository's own root is packed with its scripts, as `npm publish` packs it: its prepack
+  // strips "prepare" (`npm run build`, cargo) from the manifest, so nothing is rebuilt and the
+  // packed manifest has no install-time script. Staged copies are packed with --ignore-scripts.
+  const args = [ctx.npm.npmCli, 'pack', ...(scripts ? [] : ['--ignore-scripts']), '--json', '--pack-destination', dest]
   const result = await ok(
     await run(ctx.node20.bin, args, { cwd: dir, env: cleanEnv(ctx.node20.bin), timeoutMs: 120_000, deadline: ctx.deadline }),
     'npm pack',

@@ -20,9 +20,15 @@ const ASSIGNMENT =
 // Case-insensitive words; `cio` separately, case-sensitive, so "precious" does not count.
 const CONTEXT = /customer[._\- ]?io|site[_\- ]?id|siteid|api[_\- ]?key|apikey|track[_\- ]?(?:api|key|client|url)|trackclient|apiclient|(?<![a-z])track(?![a-z])/i
 const CIO = /(?<![A-Za-z])(?:cio|Cio|CIO)(?![a-z])/
-// Values that stand for a secret rather than being one.
+// Values that stand for a secret rather than being one (`\$VAR` is a reference escaped in a string).
 const PLACEHOLDER =
-  /^(?:\$|<|\{|%|process\.|os\.|env\.|ENV\[|getenv)|^(?:x+|\*+|\.+|-+|changeme|change_me|your[\w-]*|example[\w-]*|replace[\w-]*|todo|null|none|nil|undefined|true|false|redacted|\[redacted\]|secret|password|dummy|test|fake)$/i
+  /^(?:\\?\$|<|\{|%|process\.|os\.|env\.|ENV\[|getenv)|^(?:x+|\*+|\.+|-+|changeme|change_me|your[\w-]*|example[\w-]*|replace[\w-]*|todo|null|none|nil|undefined|true|false|redacted|\[redacted\]|secret|password|dummy|test|fake)$/i
+
+// Values written for tests and docs, as secret scanners treat them: `test-…`/`test_…`, anything
+// with `fake` or `example` in it, or one character repeated (`xxxxxxxx`, `00000000000000000000`).
+// A real Customer.io key is random hex and never looks like these.
+const TEST_VALUE = /^test[-_]|fake|example/i
+const ONE_CHARACTER = /^(.)\1*$/s
 
 const MAX_LINE = 16 * 1024
 
@@ -31,6 +37,7 @@ function detect(line, before = '') {
   const text = line.length > MAX_LINE ? line.slice(0, MAX_LINE) : line
   const found = new Map()
   const add = (secret, kind, what) => {
+    if (isTestValue(secret)) return
     if (!found.has(secret)) found.set(secret, { secret, kind, what, masked: mask(secret) })
   }
   for (const m of text.matchAll(ASSIGNMENT)) {
@@ -51,6 +58,11 @@ function detect(line, before = '') {
     }
   }
   return [...found.values()]
+}
+
+/** A value written for a test or an example, not a key: never counted. */
+function isTestValue(value) {
+  return TEST_VALUE.test(value) || ONE_CHARACTER.test(value)
 }
 
 /** A literal value, not a reference or placeholder. Unquoted ones need a digit (not `getKey`). */
@@ -76,4 +88,4 @@ function mask(secret) {
   return `${secret.slice(0, 4)}****`
 }
 
-module.exports = { detect, mask }
+module.exports = { detect, isTestValue, mask }

@@ -16,6 +16,8 @@ function publicFinding(f) {
   out.what = f.what
   out.masked = f.masked
   if (f.present !== undefined) out.stillInFiles = f.present
+  out.fingerprint = f.fingerprint
+  if (f.accepted !== undefined) out.accepted = f.accepted
   return out
 }
 
@@ -47,11 +49,15 @@ function formatJson(report) {
 
 function formatText(report) {
   const width = Math.max(...report.checks.map((c) => c.id.length))
-  let out = `customerio-security audit: ${report.dir}\n`
+  // The directory as it was given (`.`), not its absolute path: output pasted into a ticket or a
+  // README says nothing about the machine it ran on.
+  let out = `customerio-security audit: ${report.shownDir ?? report.dir}\n`
   for (const check of report.checks) {
     out += `${LABEL[check.status]}  ${check.id.padEnd(width)}  ${check.summary}\n`
     // A passing check's details (where a protection is used) are for --json; text stays short.
-    const lines = [...(check.findings ?? []).map(findingLine), ...(check.status === 'pass' ? [] : check.details)]
+    // Accepted findings are counted in the summary; JSON and SARIF list them.
+    const active = (check.findings ?? []).filter((f) => f.accepted === undefined)
+    const lines = [...active.map(findingLine), ...(check.status === 'pass' ? [] : check.details)]
     for (const line of lines.slice(0, MAX_TEXT_ITEMS)) out += `      ${line}\n`
     if (lines.length > MAX_TEXT_ITEMS) out += `      ... and ${lines.length - MAX_TEXT_ITEMS} more (--json lists up to ${MAX_JSON_ITEMS})\n`
   }

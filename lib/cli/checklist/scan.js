@@ -7,6 +7,7 @@
 const { detect } = require('./detect.js')
 const { gitLines } = require('./git.js')
 const { readText } = require('./files.js')
+const { allowedInline } = require('./accepted.js')
 
 const CONTEXT_LINES = 2
 // Commits whose diff adds or removes a line matching this are the only ones git prints: it
@@ -25,11 +26,15 @@ async function scanFiles(dir, paths, onText) {
     const lines = text.split(/\r?\n/)
     for (let i = 0; i < lines.length; i++) {
       const before = lines.slice(Math.max(0, i - CONTEXT_LINES), i).join('\n')
-      for (const finding of detect(lines[i], before)) {
-        const key = `${file}\0${finding.secret}`
+      const found = detect(lines[i], before)
+      if (found.length === 0) continue
+      const allowed = allowedInline(lines[i], i > 0 ? lines[i - 1] : '')
+      for (const finding of found) {
+        // One report per file and secret, and per way it is written: accepted or not.
+        const key = `${file}\0${finding.secret}\0${allowed}`
         if (seen.has(key)) continue
         seen.add(key)
-        findings.push({ file, line: i + 1, ...finding })
+        findings.push({ file, line: i + 1, ...finding, allowed })
       }
     }
   }
@@ -65,11 +70,13 @@ async function scanHistory(dir) {
       if (sign === '-' || file === null) return
       const text = line.slice(1)
       if (sign === '+') {
-        for (const finding of detect(text, window.join('\n'))) {
-          const key = `${file}\0${finding.secret}`
+        const found = detect(text, window.join('\n'))
+        const allowed = found.length > 0 && allowedInline(text, window.at(-1))
+        for (const finding of found) {
+          const key = `${file}\0${finding.secret}\0${allowed}`
           if (seen.has(key)) continue
           seen.add(key)
-          findings.push({ file, line: lineNumber, commit, ...finding })
+          findings.push({ file, line: lineNumber, commit, ...finding, allowed })
         }
       }
       window.push(text.length > 4096 ? text.slice(0, 4096) : text)

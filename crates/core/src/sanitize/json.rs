@@ -9,7 +9,7 @@ use std::borrow::Cow;
 
 use super::engine::{Decision, ErrorCode, LimitMode, Policy, SanitizeError, Scalar, Scan};
 use super::policy::Action;
-use super::report::{PathStack, Report};
+use super::report::{shown_key, PathStack, Report};
 
 /// Sanitizes one JSON document (normally an object of attributes), with the report.
 pub fn sanitize_json(input: &[u8], policy: &Policy) -> Result<(Vec<u8>, Report), SanitizeError> {
@@ -470,10 +470,11 @@ impl<'a> Walker<'a, '_> {
 
     fn path_of_key(&self, key: &Str<'a>) -> String {
         let parent = self.path.render();
+        let shown = shown_key(&key.text);
         if parent.is_empty() {
-            key.text.to_string()
+            shown.into_owned()
         } else {
-            format!("{parent}.{}", key.text)
+            format!("{parent}.{shown}")
         }
     }
 
