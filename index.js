@@ -5,6 +5,7 @@
 
 const { CustomerioSecurityError, CustomerioSecurityTypeError } = require('./lib/errors.js')
 const { SENSITIVE_CLASSES, createSanitizer, sanitizeAttributes } = require('./lib/sanitize/index.js')
+const { createSanitizeStream, sanitizeNdjson } = require('./lib/sanitize/bulk.js')
 const { WEBHOOK_FAILURES, WebhookVerifier, signWebhook, verifyWebhook } = require('./lib/webhook/verify.js')
 const { customerioWebhook } = require('./lib/webhook/express.js')
 const { memoryDedupeStore, redisDedupeStore } = require('./lib/webhook/dedupe/index.js')
@@ -36,6 +37,7 @@ module.exports = {
   WebhookVerifier,
   checkCredentials,
   createCredentialHolder,
+  createSanitizeStream,
   createSanitizer,
   createTrackClient,
   customerioCdpPlugin,
@@ -52,6 +54,7 @@ module.exports = {
   openAuditLog,
   redisDedupeStore,
   sanitizeAttributes,
+  sanitizeNdjson,
   scrub,
   secureTrackClient,
   signWebhook,

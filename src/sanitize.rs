@@ -15,12 +15,18 @@ use customerio_security_core::sanitize::engine::{
 use customerio_security_core::sanitize::json::{sanitize_json, sanitize_json_with};
 use customerio_security_core::sanitize::ndjson::sanitize_ndjson;
 use customerio_security_core::sanitize::policy::Action;
+use customerio_security_core::sanitize::report;
 use customerio_security_core::sanitize::taxonomy::{ClassKind, CLASSES};
 use napi::bindgen_prelude::{BufferSlice, Either, External};
 use napi::{Env, Error, Result, Status};
 use napi_derive::napi;
 
 use crate::args::{Bytes, Text};
+
+/// A report lists at most this many changes (the rest are counted in `omitted`): the one
+/// definition, read by the JavaScript walker too.
+#[napi(js_name = "MAX_LISTED_CHANGES")]
+pub const MAX_LISTED_CHANGES: u32 = report::MAX_LISTED_CHANGES as u32;
 
 /// Decision codes for keys that no rule names (rules are >= 0, their index).
 const KEEP_UNLISTED: i32 = -1;

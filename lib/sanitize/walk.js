@@ -28,6 +28,7 @@ const booleanValue = uncurryThis(Boolean.prototype.valueOf)
 const bigintValue = uncurryThis(BigInt.prototype.valueOf)
 const symbolValue = uncurryThis(Symbol.prototype.valueOf)
 
+const { MAX_LISTED_CHANGES } = native
 const KEEP_UNLISTED = -1
 const FORBIDDEN = -2
 const NOT_ALLOWED = -3
@@ -85,7 +86,7 @@ class Walker {
     return code
   }
 
-  /** Sanitizes `attrs`; `report` is an array to fill, or null when no report is wanted. */
+  /** Sanitizes `attrs`; `report` is `{ changes: [], omitted: 0 }` to fill, or null when no report is wanted. */
   run(attrs, report) {
     const ctx = { report, path: [], stack: [] }
     try {
@@ -459,7 +460,11 @@ function valueBytes(value, limit) {
 }
 
 function note(ctx, action, rule) {
-  if (ctx.report !== null) ctx.report.push({ path: render(ctx.path), action, rule })
+  const report = ctx.report
+  if (report === null) return
+  // Capped like the native report: a million changes must not become a million objects.
+  if (report.changes.length < MAX_LISTED_CHANGES) report.changes.push({ path: render(ctx.path), action, rule })
+  else report.omitted += 1
 }
 
 function render(path) {
