@@ -11,6 +11,7 @@ export type {
   CustomerioEventMetric,
 } from './types/events'
 export type * as events from './types/events'
+export * from './types/sanitize-bulk'
 
 /** A webhook signing key: the text shown on the reporting webhook's page, or its bytes. */
 export type Secret = string | Buffer | Uint8Array
@@ -592,7 +593,10 @@ export interface SanitizeChange {
 }
 
 export interface SanitizeReport {
+  /** In document order, at most 10,000 (for JSON text, their paths also at most the input's size in all). */
   changes: SanitizeChange[]
+  /** Changes made but not listed (past those caps). */
+  omitted: number
 }
 
 /** A line `sanitizeNdjson` left out. */
