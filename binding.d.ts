@@ -129,6 +129,11 @@ export interface PolicyInfo {
   prefilter: Prefilter
   /** Numeric strings at least this long are asked about too: "1.8e15" is a card's value. */
   minNumericStringLength: number
+  /**
+   * A report lists at most this many changes (the rest are counted in `omitted`): the one
+   * definition, shared with the JavaScript walker.
+   */
+  maxListedChanges: number
 }
 
 /**

@@ -23,11 +23,6 @@ use napi_derive::napi;
 
 use crate::args::{Bytes, Text};
 
-/// A report lists at most this many changes (the rest are counted in `omitted`): the one
-/// definition, read by the JavaScript walker too.
-#[napi(js_name = "MAX_LISTED_CHANGES")]
-pub const MAX_LISTED_CHANGES: u32 = report::MAX_LISTED_CHANGES as u32;
-
 /// Decision codes for keys that no rule names (rules are >= 0, their index).
 const KEEP_UNLISTED: i32 = -1;
 const FORBIDDEN: i32 = -2;
@@ -106,6 +101,9 @@ pub struct PolicyInfo {
     pub prefilter: Prefilter,
     /// Numeric strings at least this long are asked about too: "1.8e15" is a card's value.
     pub min_numeric_string_length: u32,
+    /// A report lists at most this many changes (the rest are counted in `omitted`): the one
+    /// definition, shared with the JavaScript walker.
+    pub max_listed_changes: u32,
 }
 
 /// The pre-filter's regex sources (see `detect::js_prefilter`); a part is `null` when no
@@ -182,6 +180,7 @@ pub fn sanitizer_info(
         } else {
             u32::MAX
         },
+        max_listed_changes: u32::try_from(report::MAX_LISTED_CHANGES).unwrap_or(u32::MAX),
     }
 }
 

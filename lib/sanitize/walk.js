@@ -28,7 +28,6 @@ const booleanValue = uncurryThis(Boolean.prototype.valueOf)
 const bigintValue = uncurryThis(BigInt.prototype.valueOf)
 const symbolValue = uncurryThis(Symbol.prototype.valueOf)
 
-const { MAX_LISTED_CHANGES } = native
 const KEEP_UNLISTED = -1
 const FORBIDDEN = -2
 const NOT_ALLOWED = -3
@@ -68,6 +67,7 @@ class Walker {
     this.literalsMinLength = literalsMinLength
     this.minNumericLength = info.minNumericStringLength
     this.limits = info.limits
+    this.maxListedChanges = info.maxListedChanges
     this.nameBytes = info.nameBytes
     this.valueBytes = info.valueBytes
     this.attributes = info.attributes
@@ -88,7 +88,7 @@ class Walker {
 
   /** Sanitizes `attrs`; `report` is `{ changes: [], omitted: 0 }` to fill, or null when no report is wanted. */
   run(attrs, report) {
-    const ctx = { report, path: [], stack: [] }
+    const ctx = { report, path: [], stack: [], maxListed: this.maxListedChanges }
     try {
       return this.object(attrs, ctx, 1, true)
     } catch (error) {
@@ -463,7 +463,7 @@ function note(ctx, action, rule) {
   const report = ctx.report
   if (report === null) return
   // Capped like the native report: a million changes must not become a million objects.
-  if (report.changes.length < MAX_LISTED_CHANGES) report.changes.push({ path: render(ctx.path), action, rule })
+  if (report.changes.length < ctx.maxListed) report.changes.push({ path: render(ctx.path), action, rule })
   else report.omitted += 1
 }
 
