@@ -2,6 +2,7 @@
 // by its magic bytes (whatever the file is called), `-o FILE.gz` read back by gunzip, and broken
 // gzip reported by code and line, never by content.
 import { test } from 'node:test'
+import { spawnSync } from 'node:child_process'
 import assert from 'node:assert/strict'
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -12,6 +13,7 @@ import { bulkCorpus } from '../helpers/bulk-corpus.mjs'
 import { assertNoPii } from '../helpers/pii-records.mjs'
 
 const corpus = bulkCorpus(3000)
+const hasGunzip = spawnSync('gunzip', ['--version']).status === 0
 
 test('gzip input (node:zlib, any file name) gives the same output as the plain file', async (t) => {
   const dir = await tempDir(t)
@@ -46,6 +48,12 @@ test('-o FILE.gz writes gzip that node:zlib reads back to the plain output; -o F
     const written = await readFile(gz)
     assert.deepEqual([...written.subarray(0, 2)], [0x1f, 0x8b])
     assert.ok(gunzipSync(written).toString('utf8') === corpus.expected, `--jobs ${jobs}`)
+    // And the gzip command reads the members as one file.
+    if (hasGunzip) {
+      const gunzip = spawnSync('gunzip', ['-c', gz], { maxBuffer: 64 * 1024 * 1024 })
+      assert.equal(gunzip.status, 0)
+      assert.ok(gunzip.stdout.toString('utf8') === corpus.expected)
+    }
   }
   const plain = join(dir, 'out.ndjson')
   const { code } = await runCli(['sanitize', '--on-error', 'skip', '--output', plain, input])

@@ -38,3 +38,12 @@ test('long paths past the budget (the input size) are counted, not listed', () =
   // Every change is either listed or counted: 50 redactions and 2 limits (name and value size).
   assert.equal(report.changes.length + report.omitted, 52)
 })
+
+test('a document whose output would outgrow 3x its size plus 1 MiB throws ERR_OUTPUT_TOO_LARGE', () => {
+  // Each one-digit number under a hashed key becomes a 16-character digest.
+  const text = `{"ip":[${Array(1 << 20).fill(1).join(',')}]}`
+  assert.throws(() => sanitizer.sanitizeJson(text), { name: 'CustomerioSecurityError', code: 'ERR_OUTPUT_TOO_LARGE' })
+  // The same numbers in a smaller document stay within the slack.
+  const small = `{"ip":[${Array(1000).fill(1).join(',')}]}`
+  assert.equal(JSON.parse(sanitizer.sanitizeJson(small)).ip_hash.length, 1000)
+})

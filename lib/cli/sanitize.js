@@ -217,7 +217,10 @@ async function sanitizeStream(input, bulk, options, output, io) {
     if (result.stopped) stopped = true
     if (piece.done || result.stopped) break
   }
-  await pieces.return()
+  // A read may still be pending (the piece after the last one used): end it rather than wait
+  // for input that a stopped run does not need.
+  input.stream.destroy()
+  await pieces.return().catch(() => {})
   progress?.clear()
 
   // A reader that went away (`| head`) is not an error: stop quietly, as `cat` does.

@@ -322,15 +322,3 @@ fn a_long_line_of_card_numbers_under_a_long_key_counts_without_paths() {
     assert!(report.omitted > 19_000);
     assert_eq!(report.counts.total(), 20_002);
 }
-
-#[test]
-#[ignore]
-fn throughput_probe() {
-    let input = std::fs::read("/tmp/bulkbench/p84.ndjson").unwrap();
-    for jobs in [1, 2, 1, 2] {
-        let t = std::time::Instant::now();
-        let (out, _, _) = run(&input, BulkOptions { jobs, ..BulkOptions::default() }, 1 << 20);
-        let s = t.elapsed().as_secs_f64();
-        eprintln!("jobs {jobs}: {:.0} MB/s ({} out)", input.len() as f64 / 1e6 / s, out.len());
-    }
-}
