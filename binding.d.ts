@@ -41,15 +41,64 @@ export declare function auditSubject(key: ExternalObject<'AuditKey'>, identifier
 
 export declare function auditVerify(key: ExternalObject<'AuditKey'>, content: Uint8Array, expectedHead?: string | undefined | null): AuditCheck
 
+export declare function bulkCreate(policy: ExternalObject<'Policy'>, jobs: number, format: 'ndjson' | 'csv', onError: 'stop' | 'skip', gzipOutput: boolean, counts: boolean): ExternalObject<'BulkSession'>
+
+/** A record the run could not sanitize (or the input failure that ended it). */
+export interface BulkErrorInfo {
+  /** 1-based line (or CSV row) number. */
+  line: number
+  code: string
+  message: string
+}
+
+/** Ends the input: the last record, and the check that a gzip stream was complete. */
+export declare function bulkFinish(session: ExternalObject<'BulkSession'>): Promise<BulkPushResult>
+
+/** Sanitizes the next chunk (copied: the task outlives the call). */
+export declare function bulkPush(session: ExternalObject<'BulkSession'>, chunk: Uint8Array): Promise<BulkPushResult>
+
+export interface BulkPushResult {
+  /** Output pieces in order (gzip members when the output is gzip). */
+  output: Array<Buffer>
+  errors: Array<BulkErrorInfo>
+  stopped: boolean
+  /** Records read so far in the run (for a progress line). */
+  records: number
+}
+
+export interface BulkRuleCount {
+  action: string
+  rule: string
+  count: number
+}
+
+export declare function bulkSummary(session: ExternalObject<'BulkSession'>): BulkSummary
+
+export interface BulkSummary {
+  records: number
+  written: number
+  malformed: number
+  /** Most frequent first. */
+  changes: Array<BulkRuleCount>
+  stoppedAt?: number
+}
+
+/**
+ * One listed change; `path` indexes [`JsonResult::paths`] (changes at one place share a path,
+ * so JavaScript builds each path string once).
+ */
 export interface ChangeInfo {
-  path: string
+  path: number
   action: string
   rule: string
 }
 
 export interface JsonResult {
   output: string | Buffer
+  paths: Array<string>
   changes: Array<ChangeInfo>
+  /** Changes made but not listed (the report's caps). */
+  omitted: number
 }
 
 export interface LineErrorInfo {
@@ -80,6 +129,11 @@ export interface PolicyInfo {
   prefilter: Prefilter
   /** Numeric strings at least this long are asked about too: "1.8e15" is a card's value. */
   minNumericStringLength: number
+  /**
+   * A report lists at most this many changes (the rest are counted in `omitted`): the one
+   * definition, shared with the JavaScript walker.
+   */
+  maxListedChanges: number
 }
 
 /**
@@ -122,7 +176,7 @@ export declare function sanitizerInfo(policy: ExternalObject<'Policy'>): PolicyI
 /** Sanitizes JSON text; returns a string or a Buffer as asked. */
 export declare function sanitizerJson(policy: ExternalObject<'Policy'>, input: string | Uint8Array, asBuffer: boolean): string | Buffer
 
-/** Like `sanitizerJson`, with the report. */
+/** Like `sanitizerJson`, with the report (capped: see `report::MAX_LISTED_CHANGES`). */
 export declare function sanitizerJsonReport(policy: ExternalObject<'Policy'>, input: string | Uint8Array, asBuffer: boolean): JsonResult
 
 /** Sanitizes NDJSON in one call: every line as a document, malformed lines left out and listed. */

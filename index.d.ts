@@ -25,6 +25,7 @@ export type {
   IpAllowListRefreshResult,
   RefreshIpAllowListOptions,
 } from './types/ip-allow-list'
+export * from './types/sanitize-bulk'
 
 /**
  * A secret, pepper or key: text, bytes, or a {@link SecretValue} as {@link loadCredentials}
@@ -642,7 +643,10 @@ export interface SanitizeChange {
 }
 
 export interface SanitizeReport {
+  /** In document order, at most 10,000 (for JSON text, their paths also at most the input's size in all). */
   changes: SanitizeChange[]
+  /** Changes made but not listed (past those caps). */
+  omitted: number
 }
 
 /** A line `sanitizeNdjson` left out. */

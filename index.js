@@ -5,6 +5,7 @@
 
 const { CustomerioSecurityError, CustomerioSecurityTypeError } = require('./lib/errors.js')
 const { SENSITIVE_CLASSES, createSanitizer, sanitizeAttributes } = require('./lib/sanitize/index.js')
+const { createSanitizeStream, sanitizeNdjson } = require('./lib/sanitize/bulk.js')
 const { WEBHOOK_FAILURES, WebhookVerifier, signWebhook, verifyWebhook } = require('./lib/webhook/verify.js')
 const { customerioWebhook, keepRawBody } = require('./lib/webhook/express.js')
 const { memoryDedupeStore, redisDedupeStore } = require('./lib/webhook/dedupe/index.js')
@@ -42,6 +43,7 @@ module.exports = {
   checkCredentials,
   createCredentialHolder,
   createEventRedactor,
+  createSanitizeStream,
   createSanitizer,
   createTrackClient,
   customerioCdpPlugin,
@@ -62,6 +64,7 @@ module.exports = {
   redisDedupeStore,
   refreshIpAllowList,
   sanitizeAttributes,
+  sanitizeNdjson,
   scrub,
   secureTrackClient,
   signWebhook,

@@ -17,6 +17,7 @@ const ROOT = path.resolve(HERE, '..')
 const SUITES = {
   webhook: './webhook.mjs',
   sanitize: './sanitize.mjs',
+  bulk: './bulk.mjs',
   erasure: './erasure.mjs',
   load: './load.mjs',
 }

@@ -11,6 +11,7 @@
 
 mod args;
 mod audit;
+mod bulk;
 mod sanitize;
 mod testing;
 mod webhook;

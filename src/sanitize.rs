@@ -5,6 +5,8 @@
 //! `docs/design/napi-costs.md`), which asks Rust for each decision: what a key's rule is (cached
 //! per key by the caller), the digest of a value, and what the detectors find in a string.
 
+use std::sync::Arc;
+
 use customerio_security_core::sanitize::config::policy_from_json;
 use customerio_security_core::sanitize::detect::{self, Detector};
 use customerio_security_core::sanitize::engine::{
@@ -13,6 +15,7 @@ use customerio_security_core::sanitize::engine::{
 use customerio_security_core::sanitize::json::{sanitize_json, sanitize_json_with};
 use customerio_security_core::sanitize::ndjson::sanitize_ndjson;
 use customerio_security_core::sanitize::policy::Action;
+use customerio_security_core::sanitize::report;
 use customerio_security_core::sanitize::taxonomy::{ClassKind, CLASSES};
 use napi::bindgen_prelude::{BufferSlice, Either, External};
 use napi::{Env, Error, Result, Status};
@@ -98,6 +101,9 @@ pub struct PolicyInfo {
     pub prefilter: Prefilter,
     /// Numeric strings at least this long are asked about too: "1.8e15" is a card's value.
     pub min_numeric_string_length: u32,
+    /// A report lists at most this many changes (the rest are counted in `omitted`): the one
+    /// definition, shared with the JavaScript walker.
+    pub max_listed_changes: u32,
 }
 
 /// The pre-filter's regex sources (see `detect::js_prefilter`); a part is `null` when no
@@ -174,6 +180,7 @@ pub fn sanitizer_info(
         } else {
             u32::MAX
         },
+        max_listed_changes: u32::try_from(report::MAX_LISTED_CHANGES).unwrap_or(u32::MAX),
     }
 }
 
@@ -250,9 +257,11 @@ fn verdict<'a>(kind: &str, text: String, detectors: impl Iterator<Item = &'a str
     out
 }
 
+/// One listed change; `path` indexes [`JsonResult::paths`] (changes at one place share a path,
+/// so JavaScript builds each path string once).
 #[napi(object)]
 pub struct ChangeInfo {
-    pub path: String,
+    pub path: u32,
     pub action: String,
     pub rule: String,
 }
@@ -261,7 +270,10 @@ pub struct ChangeInfo {
 pub struct JsonResult<'env> {
     #[napi(ts_type = "string | Buffer")]
     pub output: Either<Text, BufferSlice<'env>>,
+    pub paths: Vec<String>,
     pub changes: Vec<ChangeInfo>,
+    /// Changes made but not listed (the report's caps).
+    pub omitted: f64,
 }
 
 /// Sanitizes JSON text; returns a string or a Buffer as asked.
@@ -281,7 +293,7 @@ pub fn sanitizer_json<'env>(
     output_of(env, output, as_buffer)
 }
 
-/// Like `sanitizerJson`, with the report.
+/// Like `sanitizerJson`, with the report (capped: see `report::MAX_LISTED_CHANGES`).
 #[napi(catch_unwind, js_name = "sanitizerJsonReport")]
 pub fn sanitizer_json_report<'env>(
     env: &'env Env,
@@ -290,17 +302,31 @@ pub fn sanitizer_json_report<'env>(
     as_buffer: bool,
 ) -> Result<JsonResult<'env>> {
     let (output, report) = sanitize_json(input.as_slice(), policy).map_err(sanitize_error)?;
-    Ok(JsonResult {
-        output: output_of(env, output, as_buffer)?,
-        changes: report
-            .changes
-            .into_iter()
-            .map(|change| ChangeInfo {
-                path: change.path,
+    let mut paths: Vec<String> = Vec::new();
+    let mut last: Option<Arc<str>> = None;
+    let changes = report
+        .changes
+        .into_iter()
+        .map(|change| {
+            if !last
+                .as_ref()
+                .is_some_and(|path| Arc::ptr_eq(path, &change.path))
+            {
+                paths.push(change.path.to_string());
+                last = Some(change.path);
+            }
+            ChangeInfo {
+                path: u32::try_from(paths.len().saturating_sub(1)).unwrap_or(u32::MAX),
                 action: change.action.to_owned(),
                 rule: change.rule,
-            })
-            .collect(),
+            }
+        })
+        .collect();
+    Ok(JsonResult {
+        output: output_of(env, output, as_buffer)?,
+        paths,
+        changes,
+        omitted: report.omitted as f64,
     })
 }
 
@@ -353,12 +379,12 @@ fn output_of(env: &Env, output: Vec<u8>, as_buffer: bool) -> Result<Either<Text,
         .map_err(|_| coded("ERR_INVALID_JSON", "the output is not UTF-8"))
 }
 
-fn sanitize_error(error: SanitizeError) -> Error {
+pub(crate) fn sanitize_error(error: SanitizeError) -> Error {
     coded(error.code.as_str(), &error.message)
 }
 
 /// `index.js` reads the code back from the message prefix and throws a coded JS error.
-fn coded(code: &str, message: &str) -> Error {
+pub(crate) fn coded(code: &str, message: &str) -> Error {
     Error::new(
         Status::InvalidArg,
         format!("{code}: customerio-security: {message}"),

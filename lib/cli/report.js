@@ -1,25 +1,8 @@
 'use strict'
 
 // What the sanitize command says on stderr: the progress line and the end-of-run summary.
-// Only counts, actions and rule names are kept: never a value, never a path (a path is made
-// of the input's own keys).
-
-class Tally {
-  constructor() {
-    this.read = 0
-    this.written = 0
-    this.malformed = 0
-    /** `${action} ${rule}` -> count, e.g. `dropped ssn`. */
-    this.changes = new Map()
-  }
-
-  add(changes) {
-    for (const { action, rule } of changes) {
-      const name = `${action} ${rule}`
-      this.changes.set(name, (this.changes.get(name) ?? 0) + 1)
-    }
-  }
-}
+// Only counts, actions and rule names: never a value, never a path (a path is made of the
+// input's own keys). The counts come from the native bulk session, one entry per rule.
 
 /**
  * The progress line: records so far and the rate. Pure, so it can be tested without a terminal.
@@ -31,14 +14,17 @@ function formatProgress(records, elapsedMs) {
 }
 
 /**
- * The summary lines: totals, then one line per action and rule, most frequent first.
- * `stoppedAt` is the line number where `--on-error stop` ended the run, or null.
+ * The summary lines: totals, then one line per action and rule, most frequent first. `summary`
+ * is the bulk run's (`{ records, written, malformed, changes: [{ action, rule, count }],
+ * stoppedAt }`); `unit` is `line`, or `row` for CSV.
  */
-function formatSummary(tally, { onError, stoppedAt }) {
-  let head = `customerio-security sanitize: ${tally.read} records read, ${tally.written} written, ${tally.malformed} malformed`
-  if (stoppedAt !== null) head += ` (stopped at line ${stoppedAt})`
-  else if (tally.malformed > 0 && onError === 'skip') head += ' (skipped)'
-  const rows = [...tally.changes].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+function formatSummary(summary, { onError, unit = 'line' }) {
+  let head = `customerio-security sanitize: ${summary.records} records read, ${summary.written} written, ${summary.malformed} malformed`
+  if (summary.stoppedAt !== null) head += ` (stopped at ${unit} ${summary.stoppedAt})`
+  else if (summary.malformed > 0 && onError === 'skip') head += ' (skipped)'
+  const rows = summary.changes
+    .map(({ action, rule, count }) => [`${action} ${rule}`, count])
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
   if (rows.length === 0) return `${head}\n  no changes\n`
   return `${head}\n${rows.map(([name, count]) => `  ${name}: ${count}\n`).join('')}`
 }
@@ -73,4 +59,4 @@ class Progress {
   }
 }
 
-module.exports = { Progress, Tally, formatProgress, formatSummary }
+module.exports = { Progress, formatProgress, formatSummary }

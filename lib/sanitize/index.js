@@ -3,8 +3,8 @@
 const { types } = require('node:util')
 
 const native = require('../native.js')
-const { CustomerioSecurityError, CustomerioSecurityTypeError, fromNative, typeError } = require('../errors.js')
-const { nativeOptions } = require('./options.js')
+const { CustomerioSecurityError, fromNative, typeError } = require('../errors.js')
+const { compilePolicy } = require('./compile.js')
 const { Walker } = require('./walk.js')
 
 /** The sensitive classes of attribute names, as the Rust core defines them. */
@@ -15,20 +15,7 @@ const SENSITIVE_CLASSES = Object.freeze(native.sensitiveClasses().map((entry) =>
  * attributes and returns a new object (the input is never changed).
  */
 function createSanitizer(policy) {
-  let options
-  try {
-    options = nativeOptions(policy)
-  } catch (error) {
-    if (error instanceof CustomerioSecurityTypeError) throw error
-    // A getter or Proxy trap of the policy threw: the policy cannot be read.
-    throw typeError('ERR_INVALID_POLICY', 'the sanitizer policy could not be read (a getter or Proxy trap threw)')
-  }
-  let compiled
-  try {
-    compiled = native.sanitizerCreate(options.json, options.pepperKey, options.pepperKeyId)
-  } catch (error) {
-    throw fromNative(error, CustomerioSecurityTypeError)
-  }
+  const compiled = compilePolicy(policy)
   const walker = new Walker(compiled, native.sanitizerInfo(compiled))
 
   return Object.freeze({
@@ -36,9 +23,9 @@ function createSanitizer(policy) {
       return walker.run(attributes(attrs), null)
     },
     sanitizeWithReport(attrs) {
-      const changes = []
-      const result = walker.run(attributes(attrs), changes)
-      return { attributes: result, report: { changes } }
+      const report = { changes: [], omitted: 0 }
+      const result = walker.run(attributes(attrs), report)
+      return { attributes: result, report }
     },
     sanitizeJson(json) {
       const asBuffer = jsonInput(json)
@@ -60,8 +47,10 @@ function createSanitizer(policy) {
     sanitizeJsonWithReport(json) {
       const asBuffer = jsonInput(json)
       try {
-        const { output, changes } = native.sanitizerJsonReport(compiled, json, asBuffer)
-        return { json: output, report: { changes } }
+        const { output, paths, changes, omitted } = native.sanitizerJsonReport(compiled, json, asBuffer)
+        // Changes at one place share one path string (the native side sends each path once).
+        for (const change of changes) change.path = paths[change.path]
+        return { json: output, report: { changes, omitted } }
       } catch (error) {
         throw fromNative(error)
       }

@@ -67,6 +67,7 @@ class Walker {
     this.literalsMinLength = literalsMinLength
     this.minNumericLength = info.minNumericStringLength
     this.limits = info.limits
+    this.maxListedChanges = info.maxListedChanges
     this.nameBytes = info.nameBytes
     this.valueBytes = info.valueBytes
     this.attributes = info.attributes
@@ -85,9 +86,9 @@ class Walker {
     return code
   }
 
-  /** Sanitizes `attrs`; `report` is an array to fill, or null when no report is wanted. */
+  /** Sanitizes `attrs`; `report` is `{ changes: [], omitted: 0 }` to fill, or null when no report is wanted. */
   run(attrs, report) {
-    const ctx = { report, path: [], stack: [] }
+    const ctx = { report, path: [], stack: [], maxListed: this.maxListedChanges }
     try {
       return this.object(attrs, ctx, 1, true)
     } catch (error) {
@@ -459,7 +460,11 @@ function valueBytes(value, limit) {
 }
 
 function note(ctx, action, rule) {
-  if (ctx.report !== null) ctx.report.push({ path: render(ctx.path), action, rule })
+  const report = ctx.report
+  if (report === null) return
+  // Capped like the native report: a million changes must not become a million objects.
+  if (report.changes.length < ctx.maxListed) report.changes.push({ path: render(ctx.path), action, rule })
+  else report.omitted += 1
 }
 
 // A key shown in a path: itself, or `<redacted>` when it carries personal data (an email, a

@@ -111,6 +111,18 @@ pub enum ErrorCode {
     MaxDepth,
     LimitExceeded,
     MissingPepper,
+    /// A document whose sanitized form would outgrow the memory bound (see `json::OUTPUT_FACTOR`).
+    OutputTooLarge,
+    /// Bulk input that starts like gzip but is not valid gzip.
+    InvalidGzip,
+    /// Bulk gzip input that ends in the middle of the compressed stream.
+    TruncatedGzip,
+    /// A CSV row with more or fewer fields than the header.
+    CsvFieldCount,
+    /// CSV that cannot be read as text (not UTF-8) or has no header row.
+    InvalidCsv,
+    /// A worker thread failed (a bug, never the input's fault).
+    Internal,
 }
 
 impl ErrorCode {
@@ -120,6 +132,12 @@ impl ErrorCode {
             ErrorCode::MaxDepth => "ERR_MAX_DEPTH",
             ErrorCode::LimitExceeded => "ERR_LIMIT_EXCEEDED",
             ErrorCode::MissingPepper => "ERR_MISSING_PEPPER",
+            ErrorCode::OutputTooLarge => "ERR_OUTPUT_TOO_LARGE",
+            ErrorCode::InvalidGzip => "ERR_INVALID_GZIP",
+            ErrorCode::TruncatedGzip => "ERR_TRUNCATED_GZIP",
+            ErrorCode::CsvFieldCount => "ERR_CSV_FIELD_COUNT",
+            ErrorCode::InvalidCsv => "ERR_INVALID_CSV",
+            ErrorCode::Internal => "ERR_INTERNAL",
         }
     }
 }

@@ -9,11 +9,11 @@ use std::borrow::Cow;
 
 use super::engine::{Decision, ErrorCode, LimitMode, Policy, SanitizeError, Scalar, Scan};
 use super::policy::Action;
-use super::report::{shown_key, PathStack, Report};
+use super::report::{PathStack, Report, ReportMode};
 
 /// Sanitizes one JSON document (normally an object of attributes), with the report.
 pub fn sanitize_json(input: &[u8], policy: &Policy) -> Result<(Vec<u8>, Report), SanitizeError> {
-    sanitize_json_with(input, policy, true)
+    sanitize_json_mode(input, policy, ReportMode::Full)
 }
 
 /// Like [`sanitize_json`]; without `want_report` no path is rendered and the report is empty
@@ -23,6 +23,39 @@ pub fn sanitize_json_with(
     policy: &Policy,
     want_report: bool,
 ) -> Result<(Vec<u8>, Report), SanitizeError> {
+    let mode = if want_report {
+        ReportMode::Full
+    } else {
+        ReportMode::Off
+    };
+    sanitize_json_mode(input, policy, mode)
+}
+
+/// The output may be at most this many times the input, plus [`OUTPUT_SLACK`]: hashing
+/// one-digit numbers could otherwise turn a long line into many times its size.
+pub const OUTPUT_FACTOR: usize = 3;
+pub const OUTPUT_SLACK: usize = 1 << 20;
+
+/// [`sanitize_json`] recording as much as `mode` says: with [`ReportMode::Counts`] the report
+/// holds only the counts per action and rule, and no path is ever rendered.
+pub fn sanitize_json_mode(
+    input: &[u8],
+    policy: &Policy,
+    mode: ReportMode,
+) -> Result<(Vec<u8>, Report), SanitizeError> {
+    let mut out = Vec::with_capacity(input.len());
+    let report = sanitize_json_append(input, policy, mode, &mut out)?;
+    Ok((out, report))
+}
+
+/// [`sanitize_json_mode`] writing the output at the end of `out` (bulk callers gather many
+/// documents in one buffer). On an error `out` is left as it was.
+pub fn sanitize_json_append(
+    input: &[u8],
+    policy: &Policy,
+    mode: ReportMode,
+    out: &mut Vec<u8>,
+) -> Result<Report, SanitizeError> {
     // JSON text is UTF-8 (RFC 8259). Checking it once here lets every string be sliced out of
     // `text` without checking its bytes again.
     let text = std::str::from_utf8(input).map_err(|error| {
@@ -34,28 +67,33 @@ pub fn sanitize_json_with(
             ),
         )
     })?;
+    let start = out.len();
     let mut walker = Walker {
         src: input,
         text,
         pos: 0,
-        out: Vec::with_capacity(input.len()),
+        out: std::mem::take(out),
+        max_out: input
+            .len()
+            .saturating_mul(OUTPUT_FACTOR)
+            .saturating_add(OUTPUT_SLACK)
+            .saturating_add(start),
         policy,
-        report: Report::default(),
-        want_report,
+        report: if mode == ReportMode::Full {
+            Report::for_input(input.len())
+        } else {
+            Report::default()
+        },
+        mode,
         path: PathStack::default(),
         value_start: 0,
     };
-    walker.skip_ws();
-    match walker.value(0)? {
-        Emitted::Value => {}
-        // A top-level string that a detector drops: nothing may go out.
-        Emitted::Dropped => walker.out.extend_from_slice(b"null"),
+    let result = walker.document();
+    *out = walker.out;
+    if result.is_err() {
+        out.truncate(start);
     }
-    walker.skip_ws();
-    if walker.pos != input.len() {
-        return Err(walker.invalid("unexpected text after the JSON value"));
-    }
-    Ok((walker.out, walker.report))
+    result.map(|()| walker.report)
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -70,9 +108,11 @@ struct Walker<'a, 'p> {
     text: &'a str,
     pos: usize,
     out: Vec<u8>,
+    /// Past this many output bytes the document is refused (`ERR_OUTPUT_TOO_LARGE`).
+    max_out: usize,
     policy: &'p Policy,
     report: Report,
-    want_report: bool,
+    mode: ReportMode,
     path: PathStack<'a>,
     /// Where the value of the member being written starts in `out` (for the size limit).
     value_start: usize,
@@ -86,6 +126,20 @@ struct Str<'a> {
 }
 
 impl<'a> Walker<'a, '_> {
+    fn document(&mut self) -> Result<(), SanitizeError> {
+        self.skip_ws();
+        match self.value(0)? {
+            Emitted::Value => {}
+            // A top-level string that a detector drops: nothing may go out.
+            Emitted::Dropped => self.out.extend_from_slice(b"null"),
+        }
+        self.skip_ws();
+        if self.pos != self.src.len() {
+            return Err(self.invalid("unexpected text after the JSON value"));
+        }
+        Ok(())
+    }
+
     fn value(&mut self, depth: usize) -> Result<Emitted, SanitizeError> {
         match self.peek() {
             Some(b'{') => self.object(depth + 1).map(|()| Emitted::Value),
@@ -146,11 +200,11 @@ impl<'a> Walker<'a, '_> {
             }
             self.skip_ws();
             let mark = self.out.len();
-            if self.want_report {
+            if self.mode == ReportMode::Full {
                 self.path.push_key(key.text.clone());
             }
             let emitted = self.member(&key, count > 0, depth)?;
-            if self.want_report {
+            if self.mode == ReportMode::Full {
                 self.path.pop();
             }
             if emitted == Emitted::Value {
@@ -273,6 +327,7 @@ impl<'a> Walker<'a, '_> {
         match self.policy.transform(action, &text)? {
             Scalar::Value(value) => {
                 write_json_string(&mut self.out, &value);
+                self.check_output_size()?;
                 self.note(action.verb(), rule);
                 Ok(Emitted::Value)
             }
@@ -321,11 +376,11 @@ impl<'a> Walker<'a, '_> {
             if written > 0 {
                 self.out.push(b',');
             }
-            if self.want_report {
+            if self.mode == ReportMode::Full {
                 self.path.push_index(index);
             }
             let emitted = element(self)?;
-            if self.want_report {
+            if self.mode == ReportMode::Full {
                 self.path.pop();
             }
             if emitted == Emitted::Value {
@@ -356,6 +411,7 @@ impl<'a> Walker<'a, '_> {
             }
             Scan::Redacted(text, found) => {
                 write_json_string(&mut self.out, &text);
+                self.check_output_size()?;
                 for detector in found {
                     self.note("redacted", format!("detector:{}", detector.as_str()));
                 }
@@ -425,7 +481,8 @@ impl<'a> Walker<'a, '_> {
     /// the quotes of a string.
     fn check_limits(&mut self, key: &Str<'a>, count: usize) -> Result<(), SanitizeError> {
         let limits = self.policy.limits;
-        if limits.mode == LimitMode::Off || (limits.mode == LimitMode::Report && !self.want_report)
+        if limits.mode == LimitMode::Off
+            || (limits.mode == LimitMode::Report && self.mode == ReportMode::Off)
         {
             return Ok(());
         }
@@ -455,27 +512,40 @@ impl<'a> Walker<'a, '_> {
                     format!("a Customer.io limit is exceeded ({rule})"),
                 ));
             }
-            let path = self.path_of_key(key);
-            self.report.push(path, "limit", rule);
+            // Listed at the key's own path (the member's walk has popped it).
+            let full = self.mode == ReportMode::Full;
+            if full {
+                self.path.push_key(key.text.clone());
+            }
+            self.note("limit", rule);
+            if full {
+                self.path.pop();
+            }
         }
         Ok(())
     }
 
     fn note(&mut self, action: &'static str, rule: impl Into<String>) {
-        if self.want_report {
-            let path = self.path.render();
-            self.report.push(path, action, rule);
+        match self.mode {
+            ReportMode::Off => {}
+            ReportMode::Counts => self.report.count(action, rule.into()),
+            ReportMode::Full => self.report.list(&self.path, action, rule.into()),
         }
     }
 
-    fn path_of_key(&self, key: &Str<'a>) -> String {
-        let parent = self.path.render();
-        let shown = shown_key(&key.text);
-        if parent.is_empty() {
-            shown.into_owned()
-        } else {
-            format!("{parent}.{shown}")
+    /// Refuses a document whose output has outgrown [`OUTPUT_FACTOR`] times its input: checked
+    /// where the output can grow faster than the input (transformed and redacted values).
+    fn check_output_size(&self) -> Result<(), SanitizeError> {
+        if self.out.len() > self.max_out {
+            return Err(SanitizeError::new(
+                ErrorCode::OutputTooLarge,
+                format!(
+                    "the sanitized output would be more than {OUTPUT_FACTOR} times the input plus {} KiB",
+                    OUTPUT_SLACK / 1024
+                ),
+            ));
         }
+        Ok(())
     }
 
     fn enter(&self, depth: usize) -> Result<(), SanitizeError> {
@@ -796,7 +866,7 @@ mod tests {
         let paths: Vec<_> = report
             .changes
             .iter()
-            .map(|c| (c.path.as_str(), c.action))
+            .map(|c| (&*c.path, c.action))
             .collect();
         assert_eq!(
             paths,

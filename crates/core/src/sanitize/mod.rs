@@ -1,5 +1,6 @@
 //! PII sanitization: which attributes may leave for Customer.io, and in what form.
 
+pub mod bulk;
 pub mod classify;
 pub mod config;
 pub mod detect;

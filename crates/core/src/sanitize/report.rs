@@ -1,6 +1,30 @@
 //! What a sanitizer did, field by field. Paths and rule names only: never a value.
+//!
+//! Memory stays proportional to the input whatever it holds: the counts per action and rule are
+//! one entry per rule (never per change), and the list of changes is capped twice, by entries and
+//! by the bytes of their paths. One long key with a million card numbers under it would otherwise
+//! render a million copies of that key.
 
 use std::borrow::Cow;
+use std::sync::Arc;
+
+use rustc_hash::FxHashMap;
+
+/// At most this many changes are listed per document; the rest are counted in `omitted`.
+pub const MAX_LISTED_CHANGES: usize = 10_000;
+/// The paths listed may take at least this many bytes, or the input's size if larger.
+pub const MIN_PATH_BUDGET: usize = 64 * 1024;
+
+/// How much a walk records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReportMode {
+    /// Nothing (limits in `report` mode are then not checked: there is nowhere to list them).
+    Off,
+    /// Counts per action and rule only: no path is ever rendered.
+    Counts,
+    /// Counts, and the changes listed with their paths (capped).
+    Full,
+}
 
 use super::detect::{self, DetectorSet};
 
@@ -34,8 +58,9 @@ fn key_carries_pii(key: &str) -> bool {
 /// One change made to the attributes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Change {
-    /// Where, as `billing.card_number` or `contacts[0].phone`.
-    pub path: String,
+    /// Where, as `billing.card_number` or `contacts[0].phone`. Consecutive changes at the same
+    /// place share one allocation.
+    pub path: Arc<str>,
     /// `dropped`, `hashed`, `masked`, `redacted`, `validated` or `limit`.
     pub action: &'static str,
     /// The rule that fired: a field rule's name, `detector:<name>`, `prototype_key`,
@@ -43,30 +68,110 @@ pub struct Change {
     pub rule: String,
 }
 
+/// How many changes each action and rule made: one entry per rule, whatever the input.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RuleCounts {
+    counts: FxHashMap<(&'static str, String), u64>,
+}
+
+impl RuleCounts {
+    pub fn add(&mut self, action: &'static str, rule: String) {
+        *self.counts.entry((action, rule)).or_insert(0) += 1;
+    }
+
+    pub fn merge(&mut self, other: RuleCounts) {
+        for (key, count) in other.counts {
+            *self.counts.entry(key).or_insert(0) += count;
+        }
+    }
+
+    pub fn total(&self) -> u64 {
+        self.counts.values().sum()
+    }
+
+    /// `(action, rule, count)`, most frequent first, then by name: a stable order to print.
+    pub fn sorted(&self) -> Vec<(&'static str, &str, u64)> {
+        let mut rows: Vec<_> = self
+            .counts
+            .iter()
+            .map(|((action, rule), count)| (*action, rule.as_str(), *count))
+            .collect();
+        rows.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(b.0)).then(a.1.cmp(b.1)));
+        rows
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Report {
+    /// The changes, in document order, up to the caps.
     pub changes: Vec<Change>,
+    /// Changes made but not listed (past [`MAX_LISTED_CHANGES`] or the path budget).
+    pub omitted: u64,
+    /// Every change, listed or not, counted by action and rule.
+    pub counts: RuleCounts,
+    path_bytes: usize,
+    path_budget: usize,
+    /// The path last rendered and the [`PathStack`] version it was rendered at.
+    last_path: Option<(u64, Arc<str>)>,
 }
 
 impl Report {
-    pub fn push(&mut self, path: String, action: &'static str, rule: impl Into<String>) {
-        self.changes.push(Change {
-            path,
-            action,
-            rule: rule.into(),
-        });
+    /// A report whose listed paths may take `max(input_len, MIN_PATH_BUDGET)` bytes in all.
+    pub fn for_input(input_len: usize) -> Self {
+        Report {
+            path_budget: input_len.max(MIN_PATH_BUDGET),
+            ..Report::default()
+        }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.changes.is_empty()
+        self.changes.is_empty() && self.omitted == 0
+    }
+
+    /// Counts a change.
+    pub fn count(&mut self, action: &'static str, rule: String) {
+        self.counts.add(action, rule);
+    }
+
+    /// Counts a change and lists it at `path` while the caps allow; the path is rendered only
+    /// when it is listed, and only once for consecutive changes at the same place.
+    pub fn list(&mut self, path: &PathStack<'_>, action: &'static str, rule: String) {
+        if self.changes.len() >= MAX_LISTED_CHANGES {
+            self.counts.add(action, rule);
+            self.omitted += 1;
+            return;
+        }
+        let shared = match &self.last_path {
+            Some((version, text)) if *version == path.version() => Some(Arc::clone(text)),
+            _ => None,
+        };
+        let path = match shared {
+            Some(text) => text,
+            None => {
+                let len = path.rendered_len();
+                if self.path_bytes.saturating_add(len) > self.path_budget {
+                    self.counts.add(action, rule);
+                    self.omitted += 1;
+                    return;
+                }
+                self.path_bytes += len;
+                let text: Arc<str> = Arc::from(path.render());
+                self.last_path = Some((path.version(), Arc::clone(&text)));
+                text
+            }
+        };
+        self.counts.add(action, rule.clone());
+        self.changes.push(Change { path, action, rule });
     }
 }
 
-/// A path being walked, turned into text only when a change is reported. Keys borrow from the
+/// A path being walked, turned into text only when a change is listed. Keys borrow from the
 /// input where they can, so walking allocates nothing per field.
 #[derive(Clone, Debug, Default)]
 pub struct PathStack<'a> {
     segments: Vec<Segment<'a>>,
+    /// Bumped by every push and pop: equal versions mean the same path.
+    version: u64,
 }
 
 #[derive(Clone, Debug)]
@@ -78,18 +183,37 @@ enum Segment<'a> {
 impl<'a> PathStack<'a> {
     pub fn push_key(&mut self, key: Cow<'a, str>) {
         self.segments.push(Segment::Key(key));
+        self.version += 1;
     }
 
     pub fn push_index(&mut self, index: usize) {
         self.segments.push(Segment::Index(index));
+        self.version += 1;
     }
 
     pub fn pop(&mut self) {
         self.segments.pop();
+        self.version += 1;
+    }
+
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+
+    /// The length of [`PathStack::render`], without rendering.
+    pub fn rendered_len(&self) -> usize {
+        let mut len = 0usize;
+        for segment in &self.segments {
+            len = len.saturating_add(match segment {
+                Segment::Key(key) => key.len() + usize::from(len > 0),
+                Segment::Index(index) => 2 + decimal_digits(*index),
+            });
+        }
+        len
     }
 
     pub fn render(&self) -> String {
-        let mut out = String::new();
+        let mut out = String::with_capacity(self.rendered_len());
         for segment in &self.segments {
             match segment {
                 Segment::Key(key) => {
@@ -109,6 +233,15 @@ impl<'a> PathStack<'a> {
     }
 }
 
+fn decimal_digits(mut n: usize) -> usize {
+    let mut digits = 1;
+    while n >= 10 {
+        n /= 10;
+        digits += 1;
+    }
+    digits
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -120,10 +253,79 @@ mod tests {
         path.push_index(0);
         path.push_key("phone".into());
         assert_eq!(path.render(), "contacts[0].phone");
+        assert_eq!(path.rendered_len(), "contacts[0].phone".len());
         path.pop();
         path.pop();
         path.pop();
         assert_eq!(path.render(), "");
+        assert_eq!(path.rendered_len(), 0);
+        path.push_index(12345);
+        assert_eq!(path.rendered_len(), path.render().len());
+    }
+
+    #[test]
+    fn changes_at_one_place_share_one_path() {
+        let mut path = PathStack::default();
+        path.push_key("note".into());
+        let mut report = Report::for_input(100);
+        report.list(&path, "redacted", "detector:card_number".into());
+        report.list(&path, "redacted", "detector:us_ssn".into());
+        assert!(Arc::ptr_eq(
+            &report.changes[0].path,
+            &report.changes[1].path
+        ));
+        assert_eq!(report.counts.total(), 2);
+    }
+
+    #[test]
+    fn long_paths_past_the_budget_are_counted_not_listed() {
+        let key = "k".repeat(100_000);
+        let mut path = PathStack::default();
+        path.push_key(key.as_str().into());
+        let mut report = Report::for_input(250_000);
+        for index in 0..1000 {
+            path.push_index(index);
+            report.list(&path, "redacted", "detector:card_number".into());
+            path.pop();
+        }
+        assert_eq!(report.changes.len(), 2);
+        assert_eq!(report.omitted, 998);
+        assert_eq!(
+            report.counts.sorted(),
+            [("redacted", "detector:card_number", 1000)]
+        );
+    }
+
+    #[test]
+    fn the_list_is_capped_by_entries_too() {
+        let mut path = PathStack::default();
+        let mut report = Report::for_input(0);
+        for index in 0..(MAX_LISTED_CHANGES + 5) {
+            path.push_index(index);
+            report.list(&path, "dropped", "ssn".into());
+            path.pop();
+        }
+        assert_eq!(report.changes.len(), MAX_LISTED_CHANGES);
+        assert_eq!(report.omitted, 5);
+    }
+
+    #[test]
+    fn counts_sort_by_frequency_then_name_and_merge() {
+        let mut a = RuleCounts::default();
+        a.add("dropped", "ssn".into());
+        a.add("hashed", "phone".into());
+        let mut b = RuleCounts::default();
+        b.add("hashed", "phone".into());
+        b.add("dropped", "password".into());
+        a.merge(b);
+        assert_eq!(
+            a.sorted(),
+            [
+                ("hashed", "phone", 2),
+                ("dropped", "password", 1),
+                ("dropped", "ssn", 1)
+            ]
+        );
     }
 
     #[test]

@@ -1,0 +1,445 @@
+//! Bulk sanitization: a stream of NDJSON or CSV, plain or gzip, pushed chunk by chunk and
+//! sanitized on every core, in input order, in memory bounded by the longest record.
+//!
+//! A [`Session`] takes the input in chunks of any size (a record may span many). Each push
+//! decodes gzip if the input started with its magic bytes, cuts the complete records into one
+//! part per thread, sanitizes the parts on scoped threads, and returns the outputs in input
+//! order: byte for byte what one thread would write. Line (or row) numbers are counted by the
+//! session, so errors name the exact line whatever the chunking and the number of threads.
+
+mod csv;
+mod gzip;
+mod lines;
+mod parallel;
+
+use std::sync::Arc;
+
+use self::csv::{CsvInput, Header};
+use self::gzip::{GzipError, Input};
+use super::engine::{ErrorCode, Policy, SanitizeError};
+use super::report::{ReportMode, RuleCounts};
+
+pub use self::gzip::{LEVEL as GZIP_LEVEL, MAGIC as GZIP_MAGIC};
+pub use self::parallel::MIN_PART_BYTES;
+
+/// Complete records are sanitized once this many bytes are waiting, even mid-push (a gzip
+/// chunk can inflate to far more than it holds).
+const BATCH_BYTES: usize = 8 << 20;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Ndjson,
+    Csv,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OnError {
+    /// The first record that cannot be sanitized ends the run (the records before it are out).
+    Stop,
+    /// Such records are left out and reported; the run goes on.
+    Skip,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BulkOptions {
+    /// Threads to sanitize on (0: one per CPU).
+    pub jobs: usize,
+    pub format: Format,
+    pub on_error: OnError,
+    /// Write the output as gzip.
+    pub gzip_output: bool,
+    /// Count the changes per action and rule (for a summary).
+    pub counts: bool,
+}
+
+impl Default for BulkOptions {
+    fn default() -> Self {
+        BulkOptions {
+            jobs: 0,
+            format: Format::Ndjson,
+            on_error: OnError::Stop,
+            gzip_output: false,
+            counts: true,
+        }
+    }
+}
+
+/// A record that could not be sanitized: its 1-based line number (a row number for CSV, where
+/// the header is row 1) and the error, never its text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LineError {
+    pub line: u64,
+    pub error: SanitizeError,
+}
+
+/// What one push (or the finish) produced.
+#[derive(Debug, Default)]
+pub struct Pushed {
+    /// Output pieces, in order (gzip members when the output is gzip).
+    pub output: Vec<Vec<u8>>,
+    pub errors: Vec<LineError>,
+    /// The run has ended: a record failed under [`OnError::Stop`], or the input cannot be read.
+    pub stopped: bool,
+}
+
+/// The counts of a run so far.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Records read (blank lines are not records; the CSV header is not counted).
+    pub records: u64,
+    pub written: u64,
+    pub malformed: u64,
+    /// Changes per action and rule (empty unless [`BulkOptions::counts`]).
+    pub counts: RuleCounts,
+    /// The line where the run stopped, if it did.
+    pub stopped_at: Option<u64>,
+}
+
+/// What every part of a batch shares.
+pub struct PartContext<'p> {
+    policy: &'p Policy,
+    mode: ReportMode,
+    stop: bool,
+    gzip_output: bool,
+}
+
+/// One part's results (line numbers relative to the part's first line).
+#[derive(Debug, Default)]
+pub struct Part {
+    out: Vec<u8>,
+    errors: Vec<LineError>,
+    /// Lines (or rows) consumed, blank ones included.
+    units: u64,
+    records: u64,
+    written: u64,
+    malformed: u64,
+    counts: RuleCounts,
+    stopped: bool,
+}
+
+impl Part {
+    /// Notes a failed record; true when the part must stop here.
+    fn fail(&mut self, line: u64, error: SanitizeError, context: &PartContext<'_>) -> bool {
+        self.malformed += 1;
+        self.errors.push(LineError { line, error });
+        self.stopped = context.stop;
+        context.stop
+    }
+}
+
+/// One bulk run: chunks in, sanitized chunks out.
+pub struct Session {
+    policy: Arc<Policy>,
+    options: BulkOptions,
+    jobs: usize,
+    input: Input,
+    /// NDJSON: decoded bytes after the last complete line.
+    pending: Vec<u8>,
+    /// How much of `pending` is known to hold no `\n` (never scanned twice).
+    scanned: usize,
+    csv: CsvInput,
+    header: Option<Header>,
+    /// Lines (or rows) consumed so far.
+    units: u64,
+    summary: Summary,
+    stopped: bool,
+    finished: bool,
+    wrote_output: bool,
+}
+
+impl Session {
+    pub fn new(policy: Arc<Policy>, options: BulkOptions) -> Self {
+        let jobs = if options.jobs == 0 {
+            std::thread::available_parallelism().map_or(1, |n| n.get())
+        } else {
+            options.jobs
+        };
+        Session {
+            policy,
+            options,
+            jobs,
+            input: Input::new(),
+            pending: Vec::new(),
+            scanned: 0,
+            csv: CsvInput::new(),
+            header: None,
+            units: 0,
+            summary: Summary::default(),
+            stopped: false,
+            finished: false,
+            wrote_output: false,
+        }
+    }
+
+    pub fn summary(&self) -> &Summary {
+        &self.summary
+    }
+
+    /// Takes the next chunk of input.
+    pub fn push(&mut self, chunk: &[u8]) -> Pushed {
+        let mut pushed = Pushed::default();
+        if self.stopped || self.finished {
+            pushed.stopped = self.stopped;
+            return pushed;
+        }
+        let mut input = std::mem::replace(&mut self.input, Input::Plain);
+        let fed = input.feed(chunk, &mut |plain| self.accept(plain, &mut pushed));
+        self.input = input;
+        if let Err(error) = fed {
+            self.input_failed(error, &mut pushed);
+            return pushed;
+        }
+        self.sanitize_complete(false, &mut pushed);
+        pushed.stopped = self.stopped;
+        pushed
+    }
+
+    /// The end of the input: the last record (even without a line ending), and a check that a
+    /// gzip stream was complete.
+    pub fn finish(&mut self) -> Pushed {
+        let mut pushed = Pushed::default();
+        if self.finished {
+            return pushed;
+        }
+        if !self.stopped {
+            let mut input = std::mem::replace(&mut self.input, Input::Plain);
+            let ended = input.finish(&mut |plain| self.accept(plain, &mut pushed));
+            match ended {
+                Ok(()) => self.sanitize_complete(true, &mut pushed),
+                Err(error) => self.input_failed(error, &mut pushed),
+            }
+        }
+        self.finished = true;
+        if self.options.gzip_output && !self.wrote_output {
+            // An empty run is still a valid gzip file.
+            pushed.output.push(gzip::member(&[]));
+        }
+        pushed.stopped = self.stopped;
+        pushed
+    }
+
+    fn accept(&mut self, plain: &[u8], pushed: &mut Pushed) {
+        if self.stopped {
+            return;
+        }
+        match self.options.format {
+            Format::Ndjson => {
+                self.pending.extend_from_slice(plain);
+                if self.pending.len() >= BATCH_BYTES {
+                    self.sanitize_complete(false, pushed);
+                }
+            }
+            Format::Csv => {
+                self.csv.feed(plain);
+                if self.csv.pending_bytes() >= BATCH_BYTES {
+                    self.sanitize_complete(false, pushed);
+                }
+            }
+        }
+    }
+
+    /// The input stream failed: the complete records before it are sanitized, then the run ends
+    /// with the error at the line that could not be read.
+    fn input_failed(&mut self, error: GzipError, pushed: &mut Pushed) {
+        self.sanitize_complete(false, pushed);
+        if self.stopped {
+            return;
+        }
+        let (code, message) = match error {
+            GzipError::Invalid => (ErrorCode::InvalidGzip, "the input is not valid gzip data"),
+            GzipError::Truncated => (
+                ErrorCode::TruncatedGzip,
+                "the gzip input ends before its end (a truncated file?)",
+            ),
+        };
+        let line = self.units + 1;
+        pushed.errors.push(LineError {
+            line,
+            error: SanitizeError::new(code, message),
+        });
+        self.stopped = true;
+        self.summary.stopped_at = Some(line);
+        pushed.stopped = true;
+    }
+
+    fn sanitize_complete(&mut self, at_end: bool, pushed: &mut Pushed) {
+        if self.stopped {
+            return;
+        }
+        match self.options.format {
+            Format::Ndjson => self.sanitize_lines(at_end, pushed),
+            Format::Csv => self.sanitize_rows(at_end, pushed),
+        }
+    }
+
+    fn context(&self) -> PartContext<'_> {
+        PartContext {
+            policy: &self.policy,
+            mode: if self.options.counts {
+                ReportMode::Counts
+            } else {
+                ReportMode::Off
+            },
+            stop: self.options.on_error == OnError::Stop,
+            gzip_output: self.options.gzip_output,
+        }
+    }
+
+    fn sanitize_lines(&mut self, at_end: bool, pushed: &mut Pushed) {
+        let new = self.pending.get(self.scanned..).unwrap_or_default();
+        let complete = if at_end {
+            self.pending.len()
+        } else {
+            match new.iter().rposition(|&b| b == b'\n') {
+                Some(last) => self.scanned + last + 1,
+                None => {
+                    self.scanned = self.pending.len();
+                    return;
+                }
+            }
+        };
+        let pending = std::mem::take(&mut self.pending);
+        let region = pending.get(..complete).unwrap_or_default();
+        let parts = split_lines(region, parallel::part_count(region.len(), self.jobs));
+        let file_start = self.units == 0;
+        let context = self.context();
+        let results = parallel::run_parts(
+            parts.into_iter().enumerate().collect(),
+            |(index, part): (usize, &[u8])| {
+                finish_part(
+                    lines::sanitize_lines(part, file_start && index == 0, &context),
+                    &context,
+                )
+            },
+        );
+        self.merge(results, pushed);
+        let mut pending = pending;
+        pending.drain(..complete);
+        self.pending = pending;
+        self.scanned = 0;
+    }
+
+    fn sanitize_rows(&mut self, at_end: bool, pushed: &mut Pushed) {
+        if at_end {
+            self.csv.finish();
+        }
+        let mut rows = self.csv.rows();
+        if self.header.is_none() {
+            let Some((first, rest)) = rows.split_first() else {
+                return;
+            };
+            self.units = 1;
+            let mode = self.context().mode;
+            match Header::new(&self.csv.fields(first), &self.policy, mode) {
+                Ok(header) => {
+                    let row = if self.options.gzip_output {
+                        gzip::member(&header.row)
+                    } else {
+                        header.row.clone()
+                    };
+                    self.wrote_output = true;
+                    pushed.output.push(row);
+                    self.summary.counts.merge(header.counts.clone());
+                    self.header = Some(header);
+                }
+                Err(error) => {
+                    // Without a header no row can be read: the run ends here.
+                    pushed.errors.push(LineError { line: 1, error });
+                    self.stopped = true;
+                    self.summary.stopped_at = Some(1);
+                    self.csv.clear_rows();
+                    return;
+                }
+            }
+            rows = rest;
+        }
+        let (Some(header), false) = (&self.header, rows.is_empty()) else {
+            self.csv.clear_rows();
+            return;
+        };
+        let bytes = self.csv.pending_bytes();
+        let count = parallel::part_count(bytes, self.jobs);
+        let per_part = rows.len().div_ceil(count);
+        let context = self.context();
+        let csv = &self.csv;
+        let results = parallel::run_parts(rows.chunks(per_part.max(1)).collect(), |part| {
+            finish_part(csv::sanitize_rows(csv, part, header, &context), &context)
+        });
+        self.merge(results, pushed);
+        self.csv.clear_rows();
+    }
+
+    /// Adds the parts' results in order, renumbering their lines; stops after a part that
+    /// stopped (the parts after it are dropped, as if never read).
+    fn merge(&mut self, results: Vec<Option<Part>>, pushed: &mut Pushed) {
+        for result in results {
+            let Some(part) = result else {
+                let line = self.units + 1;
+                pushed.errors.push(LineError {
+                    line,
+                    error: SanitizeError::new(ErrorCode::Internal, "a worker thread failed"),
+                });
+                self.stopped = true;
+                self.summary.stopped_at = Some(line);
+                return;
+            };
+            let base = self.units;
+            for mut error in part.errors {
+                error.line += base;
+                if part.stopped {
+                    self.summary.stopped_at = Some(error.line);
+                }
+                pushed.errors.push(error);
+            }
+            self.summary.records += part.records;
+            self.summary.written += part.written;
+            self.summary.malformed += part.malformed;
+            self.summary.counts.merge(part.counts);
+            self.units += part.units;
+            if !part.out.is_empty() {
+                self.wrote_output = true;
+                pushed.output.push(part.out);
+            }
+            if part.stopped {
+                self.stopped = true;
+                return;
+            }
+        }
+    }
+}
+
+/// The part's output compressed, when the output is gzip (on the part's own thread).
+fn finish_part(mut part: Part, context: &PartContext<'_>) -> Part {
+    if context.gzip_output && !part.out.is_empty() {
+        part.out = gzip::member(&part.out);
+    }
+    part
+}
+
+/// Cuts `region` (whole lines) into about `count` parts of similar size, at line ends.
+fn split_lines(region: &[u8], count: usize) -> Vec<&[u8]> {
+    let mut parts = Vec::with_capacity(count);
+    let mut rest = region;
+    for remaining in (1..=count).rev() {
+        if remaining == 1 || rest.is_empty() {
+            break;
+        }
+        let target = rest.len() / remaining;
+        let Some(cut) = rest
+            .get(target..)
+            .and_then(|tail| tail.iter().position(|&b| b == b'\n'))
+        else {
+            break;
+        };
+        let (part, tail) = rest.split_at(target + cut + 1);
+        parts.push(part);
+        rest = tail;
+    }
+    if !rest.is_empty() || parts.is_empty() {
+        parts.push(rest);
+    }
+    parts
+}
+
+#[cfg(test)]
+mod tests;

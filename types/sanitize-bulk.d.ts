@@ -1,0 +1,80 @@
+// Bulk sanitization: whole exports and streams of NDJSON or CSV, off the event loop.
+
+import type { Transform } from 'node:stream'
+import type { NdjsonLineError, SanitizerPolicy } from '../index'
+
+export interface BulkSanitizeOptions {
+  /** The policy (default: the default policy), compiled once for the run. */
+  policy?: SanitizerPolicy
+  /** Threads to sanitize on, 1 to 256. Default: one per CPU (`os.availableParallelism()`). */
+  jobs?: number
+  /**
+   * A record that cannot be sanitized: `'skip'` leaves it out and reports it, `'stop'` ends the
+   * run there (the records before it are out). Default `'skip'` for `sanitizeNdjson`, `'stop'`
+   * for `createSanitizeStream`.
+   */
+  onError?: 'stop' | 'skip'
+  /** Write the output as gzip (input gzip is recognised by its magic bytes, always). Default false. */
+  gzip?: boolean
+  /** Count the changes per action and rule for `summary.changes`. Default true. */
+  counts?: boolean
+}
+
+export interface SanitizeStreamOptions extends BulkSanitizeOptions {
+  /** `'ndjson'` (default) or `'csv'` (RFC 4180 with a header row, sanitized by column name). */
+  format?: 'ndjson' | 'csv'
+}
+
+/** What a bulk run did: counts only, never a value or a path. */
+export interface BulkSanitizeSummary {
+  /** Records read (blank lines and the CSV header are not records). */
+  records: number
+  written: number
+  malformed: number
+  /** Changes per action and rule, most frequent first. */
+  changes: Array<{ action: string; rule: string; count: number }>
+  /** The line (CSV: row) where the run stopped, or null. */
+  stoppedAt: number | null
+}
+
+export interface BulkSanitizeResult<Output> {
+  ndjson: Output
+  /** Records left out: line number and code, never their text. */
+  errors: NdjsonLineError[]
+  summary: BulkSanitizeSummary
+}
+
+/**
+ * A whole NDJSON export sanitized on threads, off the event loop: each line as by
+ * `sanitizeJson`, in order. A string in gives a string out, bytes give a Buffer (gzip when
+ * `gzip: true`).
+ */
+export declare function sanitizeNdjson(
+  ndjson: string,
+  options?: BulkSanitizeOptions & { gzip?: false },
+): Promise<BulkSanitizeResult<string>>
+export declare function sanitizeNdjson(
+  ndjson: Buffer | Uint8Array,
+  options?: BulkSanitizeOptions,
+): Promise<BulkSanitizeResult<Buffer>>
+export declare function sanitizeNdjson(
+  ndjson: string,
+  options: BulkSanitizeOptions & { gzip: true },
+): Promise<BulkSanitizeResult<Buffer>>
+
+/** A record the stream left out under `onError: 'skip'`. */
+export interface SanitizeStreamLineError extends NdjsonLineError {}
+
+/**
+ * A Transform from NDJSON or CSV bytes (plain or gzip) to sanitized bytes, in order, sanitized
+ * on threads. Under `onError: 'stop'` a record that cannot be sanitized destroys the stream with
+ * a `CustomerioSecurityError` that has its `line`.
+ */
+export interface SanitizeStream extends Transform {
+  /** The run's counts, once the stream has ended (null before). */
+  readonly summary: BulkSanitizeSummary | null
+  on(event: 'lineError', listener: (error: SanitizeStreamLineError) => void): this
+  on(event: string | symbol, listener: (...args: any[]) => void): this
+}
+
+export declare function createSanitizeStream(options?: SanitizeStreamOptions): SanitizeStream
