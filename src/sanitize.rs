@@ -21,7 +21,7 @@ use napi::bindgen_prelude::{BufferSlice, Either, External};
 use napi::{Env, Error, Result, Status};
 use napi_derive::napi;
 
-use crate::args::{Bytes, Text};
+use crate::args::{Bytes, ShortText, Text};
 
 /// Decision codes for keys that no rule names (rules are >= 0, their index).
 const KEEP_UNLISTED: i32 = -1;
@@ -188,9 +188,9 @@ pub fn sanitizer_info(
 #[napi(catch_unwind, js_name = "sanitizerDecide")]
 pub fn sanitizer_decide(
     #[napi(ts_arg_type = "ExternalObject<'Policy'>")] policy: &External<Policy>,
-    key: String,
+    #[napi(ts_arg_type = "string")] key: ShortText,
 ) -> i32 {
-    match policy.decide_indexed(&key) {
+    match policy.decide_indexed(key.as_str()) {
         (Decision::Forbidden, _) => FORBIDDEN,
         (Decision::Unlisted, _) => NOT_ALLOWED,
         (Decision::Keep, _) => KEEP_UNLISTED,
@@ -201,19 +201,26 @@ pub fn sanitizer_decide(
 }
 
 /// The transformed scalar, or `null` when the rule drops it (an invalid phone, say).
-#[napi(catch_unwind, js_name = "sanitizerTransform")]
+#[napi(
+    catch_unwind,
+    js_name = "sanitizerTransform",
+    ts_return_type = "string | null"
+)]
 pub fn sanitizer_transform(
     #[napi(ts_arg_type = "ExternalObject<'Policy'>")] policy: &External<Policy>,
     rule_index: u32,
-    text: String,
-) -> Result<Option<String>> {
+    #[napi(ts_arg_type = "string")] text: ShortText,
+) -> Result<Option<Text>> {
     let action = usize::try_from(rule_index)
         .ok()
         .and_then(|index| policy.rules.rules().get(index))
         .map(|rule| rule.action)
         .ok_or_else(|| coded("ERR_INTERNAL", "unknown rule index"))?;
-    match policy.transform(action, &text).map_err(sanitize_error)? {
-        Scalar::Value(value) => Ok(Some(value)),
+    match policy
+        .transform(action, text.as_str())
+        .map_err(sanitize_error)?
+    {
+        Scalar::Value(value) => Ok(Some(Text(value))),
         Scalar::Drop(_) => Ok(None),
     }
 }
@@ -223,9 +230,9 @@ pub fn sanitizer_transform(
 #[napi(catch_unwind, js_name = "sanitizerScan")]
 pub fn sanitizer_scan(
     #[napi(ts_arg_type = "ExternalObject<'Policy'>")] policy: &External<Policy>,
-    text: String,
+    #[napi(ts_arg_type = "string")] text: ShortText,
 ) -> Option<Vec<String>> {
-    match policy.scan(&text) {
+    match policy.scan(text.as_str()) {
         Scan::Clean => None,
         Scan::Redacted(redacted, found) => Some(verdict(
             "redact",
