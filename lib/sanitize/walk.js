@@ -7,7 +7,7 @@
 const { types } = require('node:util')
 
 const native = require('../native.js')
-const { CustomerioSecurityError, fromNative } = require('../errors.js')
+const { CustomerioSecurityError, CustomerioSecurityTypeError, fromNative, typeError } = require('../errors.js')
 const { NEVER, ShapeCache } = require('./shapes.js')
 
 // Intrinsics, captured when the module loads: a later patch of Date.prototype.toJSON, of a
@@ -90,8 +90,17 @@ class Walker {
   run(attrs, report) {
     const ctx = { report, path: [], stack: [], maxListed: this.maxListedChanges }
     try {
-      return this.object(attrs, ctx, 1, true)
+      // JSON.stringify asks the top-level object for its toJSON too (with the key '').
+      const toJSON = attrs.toJSON
+      if (typeof toJSON !== 'function') return this.object(attrs, ctx, 1, true)
+      const json = this.toJSONResult(toJSON, attrs, ctx)
+      if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+        throw typeError('ERR_INVALID_ATTRIBUTES', 'attributes must be an object (its toJSON returned something else)')
+      }
+      ctx.stack.push(attrs)
+      return this.object(json, ctx, 1, true)
     } catch (error) {
+      if (error instanceof CustomerioSecurityTypeError) throw error
       throw this.failure(error, ctx)
     }
   }
