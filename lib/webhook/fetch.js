@@ -146,6 +146,7 @@ function headersOf(headers) {
   return {
     'x-cio-signature': distinct(headers.get('x-cio-signature')),
     'x-cio-timestamp': distinct(headers.get('x-cio-timestamp')),
+    'x-signature': distinct(headers.get('x-signature')),
   }
 }
 

@@ -8,6 +8,8 @@ const { typeError } = require('../errors.js')
 const { WebhookVerifier } = require('./verify.js')
 const { parseLimit } = require('./raw-body.js')
 const { NOOP, createDedupe } = require('./dedupe/index.js')
+const opts = require('./options.js')
+const { createEventRedactor } = require('./redact-event.js')
 
 // Customer.io delivers with POST only. Any other method (a load balancer's GET or HEAD health
 // check, a CORS preflight's OPTIONS, a stray PUT) is no delivery: it is refused as 405 before
@@ -58,11 +60,14 @@ function createReceiver(options, what = 'customerioWebhook') {
     throw typeError('ERR_INVALID_ARGUMENT', 'onInvalid must be a function')
   }
   const dedupe = createDedupe(options)
+  // The Data Pipelines destination signs with X-Signature and sends a batch of events.
+  const pipelines = opts.scheme(options.scheme) === opts.SCHEME_PIPELINES
+  const redact = redactor(options.redact)
 
   async function decide(body, headers, request) {
     const verdict = verifier.verify({
       body,
-      signature: headers['x-cio-signature'],
+      signature: pipelines ? headers['x-signature'] : headers['x-cio-signature'],
       timestamp: headers['x-cio-timestamp'],
     })
     if (!verdict.valid) {
@@ -76,23 +81,43 @@ function createReceiver(options, what = 'customerioWebhook') {
     } catch {
       return { accepted: false, status: 400, payload: { error: 'INVALID_JSON' } }
     }
-    // Every Customer.io event is a JSON object. A signed `null`, array, string or number must not
-    // reach a handler typed for an event (nor the dedupe store, which reads its event_id).
-    if (event === null || typeof event !== 'object' || Array.isArray(event)) {
-      return { accepted: false, status: 400, payload: { error: 'INVALID_EVENT' } }
-    }
-    const accepted = {
-      accepted: true,
-      event,
-      rawBody,
-      webhook: { secretIndex: verdict.secretIndex, timestamp: verdict.timestamp },
-      complete: NOOP,
-    }
+    // Every Customer.io event is a JSON object (a Data Pipelines batch an array of them, or an
+    // object holding one). A signed `null`, string or number must not reach a handler typed for
+    // an event (nor the dedupe store, which reads its id).
+    const events = pipelines ? batchEvents(event) : singleEvent(event)
+    if (events === null) return { accepted: false, status: 400, payload: { error: 'INVALID_EVENT' } }
+    const webhook = { secretIndex: verdict.secretIndex, timestamp: verdict.timestamp }
+    if (pipelines) webhook.events = events
+    if (redact !== null) webhook.redacted = redact(event)
+    const accepted = { accepted: true, event, rawBody, webhook, complete: NOOP }
     // Only verified deliveries reach the store: forged ones cannot fill it or claim keys.
     return dedupe === null ? accepted : dedupe.admit(accepted, headers, request)
   }
 
   return { limit, decide }
+}
+
+/** `[event]` for a JSON object, else null. */
+function singleEvent(value) {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? [value] : null
+}
+
+/**
+ * The events of a Data Pipelines request: a JSON array of events, an object with a `batch`
+ * array (the Segment batch format), or one event. Null when any of them is not an object.
+ */
+function batchEvents(value) {
+  if (value === null || typeof value !== 'object') return null
+  const list = Array.isArray(value) ? value : Array.isArray(value.batch) ? value.batch : [value]
+  return list.every((item) => item !== null && typeof item === 'object' && !Array.isArray(item)) ? list : null
+}
+
+/** The `redact` option: false/undefined (none), true (no pepper) or redactEvent's options. */
+function redactor(setting) {
+  if (setting === undefined || setting === false) return null
+  if (setting === true) return createEventRedactor()
+  if (setting !== null && typeof setting === 'object') return createEventRedactor(setting)
+  throw typeError('ERR_INVALID_ARGUMENT', 'redact must be true, false, or redactEvent options ({ pepper, keep })')
 }
 
 /**

@@ -50,6 +50,12 @@ function dedupeKey(event, headers) {
   return `signature:${opts.header(headers['x-cio-signature']).toLowerCase()}`
 }
 
+/** The key of one Data Pipelines event: its `messageId` (the Segment spec's de-duplication id). */
+function messageKey(id) {
+  if (id.length <= LONGEST_RAW_ID) return `message:${id}`
+  return `message-sha256:${createHash('sha256').update(id).digest('hex')}`
+}
+
 function checkStore(store) {
   if (store === null || typeof store !== 'object') {
     throw typeError(
@@ -217,7 +223,63 @@ function createDedupe(options) {
     }
   }
 
+  /**
+   * A Data Pipelines batch: each event is claimed by its `messageId`, and the handler gets the
+   * events nobody handled yet (`webhook.events`, in order; events without a messageId always).
+   * All done before: answered 200 as a duplicate. One still being handled elsewhere: the whole
+   * batch is answered 503 (our claims released), so the sender retries it and no event is lost.
+   */
+  async function admitBatch(accepted, request) {
+    const seen = new Set()
+    const claims = []
+    const fresh = []
+    for (const event of accepted.webhook.events) {
+      const id = event.messageId
+      if (typeof id !== 'string' || id === '') {
+        fresh.push(event)
+        continue
+      }
+      const key = messageKey(id)
+      // The same event twice in one batch is handled once.
+      if (seen.has(key)) continue
+      seen.add(key)
+      claims.push({ key, token: randomUUID(), event })
+    }
+    const results = await Promise.allSettled(claims.map(({ key, token }) => store.claim(key, token)))
+    const failed = results.find((result) => result.status === 'rejected')
+    if (failed !== undefined) {
+      report(failed.reason, 'claim', request)
+      for (const { key, token } of claims) persist(() => store.release(key, token), Date.now() + leaseMs)
+      if (onStoreError === 'accept') return { ...accepted, complete: NOOP }
+      return { accepted: false, status: 503, payload: { error: 'DEDUPE_UNAVAILABLE' } }
+    }
+    const held = claims.filter((_, index) => results[index].value === true)
+    const others = claims.filter((_, index) => results[index].value !== true)
+    let inProgress = false
+    for (const { key } of others) {
+      let done = false
+      try {
+        done = (await store.isDone(key)) === true
+      } catch (error) {
+        report(error, 'read', request)
+      }
+      if (onDuplicate !== undefined) onDuplicate(key, request, done ? 'done' : 'in-progress')
+      if (!done) inProgress = true
+    }
+    if (inProgress) {
+      await Promise.allSettled(held.map(({ key, token }) => store.release(key, token)))
+      return { accepted: false, status: 503, payload: { error: 'DELIVERY_IN_PROGRESS' } }
+    }
+    const mine = new Set([...fresh, ...held.map(({ event }) => event)])
+    const events = accepted.webhook.events.filter((event) => mine.has(event))
+    if (events.length === 0) return { accepted: false, status: 200, payload: { duplicate: true } }
+    const completes = held.map(({ key, token }) => completer(key, token, request))
+    const complete = (status) => Promise.all(completes.map((done) => done(status))).then(() => undefined)
+    return { ...accepted, webhook: { ...accepted.webhook, events }, complete }
+  }
+
   async function admit(accepted, headers, request) {
+    if (accepted.webhook.events !== undefined) return admitBatch(accepted, request)
     const key = dedupeKey(accepted.event, headers)
     const token = randomUUID()
     let claimed
