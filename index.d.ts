@@ -4,6 +4,7 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { CustomerioEvent } from './types/events'
+import type { RedactEventOptions, RedactedEvent } from './types/redact-event'
 
 export type {
   CustomerioEvent,
@@ -211,6 +212,11 @@ export interface WebhookReceiverOptions<Req> extends WebhookVerifierOptions {
    * renewal stops and the claim expires with its lease (reported at `'renew'`). Default 600.
    */
   maxHandlerSeconds?: number
+  /**
+   * A redacted copy of each verified event on `webhook.redacted` ({@link redactEvent}): `true`
+   * (identifiers dropped) or its options (`{ pepper }` to pseudonymize them). Default off.
+   */
+  redact?: boolean | RedactEventOptions
 }
 
 /** The Express middleware's options. */
@@ -372,10 +378,33 @@ export declare function redisDedupeStore(
 // Webhooks in other frameworks (lib/webhook/fastify.js, node-http.js, fetch.js). Structural
 // types only: nothing here imports 'fastify', so consumers without it still compile.
 
-/** Which secret matched and the signed timestamp (`null` under `scheme: 'body'`). */
+/** Which secret matched and the signed timestamp (`null` under `scheme: 'body'` and `'pipelines'`). */
 export interface CustomerioWebhookInfo {
   secretIndex: number
   timestamp: number | null
+  /**
+   * `scheme: 'pipelines'` only: the batch's events to handle, in order (a JSON array body, a
+   * `{ batch }` object, or one event). With `dedupe`, only those not handled before.
+   */
+  events?: PipelinesEvent[]
+  /** With the `redact` option: the event (or batch) as {@link redactEvent} gives it, for logs and queues. */
+  redacted?: RedactedEvent | RedactedEvent[]
+}
+
+/** A Segment-spec event as the Data Pipelines webhook destination sends it. */
+export interface PipelinesEvent {
+  type: 'identify' | 'track' | 'page' | 'screen' | 'group' | 'alias' | (string & {})
+  /** The event's unique id: what per-event de-duplication is keyed on. */
+  messageId?: string
+  userId?: string | null
+  anonymousId?: string | null
+  timestamp?: string
+  event?: string
+  name?: string
+  traits?: Record<string, unknown>
+  properties?: Record<string, unknown>
+  context?: Record<string, unknown>
+  [field: string]: unknown
 }
 
 /** The parts of a Fastify request the plugin reads; Fastify's own `FastifyRequest` has them all. */
