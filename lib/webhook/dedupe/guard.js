@@ -224,6 +224,22 @@ function createDedupe(options) {
   }
 
   /**
+   * Whether the key someone else claimed is done (else it is in progress), told to onDuplicate.
+   * A failed read counts as in progress: the key exists, so this is a copy, and 503 (retried) is
+   * safe whatever its state.
+   */
+  async function copyIsDone(key, request) {
+    let done = false
+    try {
+      done = (await store.isDone(key)) === true
+    } catch (error) {
+      report(error, 'read', request)
+    }
+    if (onDuplicate !== undefined) onDuplicate(key, request, done ? 'done' : 'in-progress')
+    return done
+  }
+
+  /**
    * A Data Pipelines batch: each event is claimed by its `messageId`, and the handler gets the
    * events nobody handled yet (`webhook.events`, in order; events without a messageId always).
    * All done before: answered 200 as a duplicate. One still being handled elsewhere: the whole
@@ -257,14 +273,7 @@ function createDedupe(options) {
     const others = claims.filter((_, index) => results[index].value !== true)
     let inProgress = false
     for (const { key } of others) {
-      let done = false
-      try {
-        done = (await store.isDone(key)) === true
-      } catch (error) {
-        report(error, 'read', request)
-      }
-      if (onDuplicate !== undefined) onDuplicate(key, request, done ? 'done' : 'in-progress')
-      if (!done) inProgress = true
+      if (!(await copyIsDone(key, request))) inProgress = true
     }
     if (inProgress) {
       await Promise.allSettled(held.map(({ key, token }) => store.release(key, token)))
@@ -295,15 +304,7 @@ function createDedupe(options) {
     }
     if (claimed) return { ...accepted, complete: completer(key, token, request) }
 
-    let done = false
-    try {
-      done = (await store.isDone(key)) === true
-    } catch (error) {
-      // The key exists, so this is a copy: 503 (retried) is safe whatever its state.
-      report(error, 'read', request)
-    }
-    if (onDuplicate !== undefined) onDuplicate(key, request, done ? 'done' : 'in-progress')
-    if (done) return { accepted: false, status: 200, payload: { duplicate: true } }
+    if (await copyIsDone(key, request)) return { accepted: false, status: 200, payload: { duplicate: true } }
     return { accepted: false, status: 503, payload: { error: 'DELIVERY_IN_PROGRESS' } }
   }
 

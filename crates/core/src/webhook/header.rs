@@ -13,13 +13,18 @@ pub const MAX_TIMESTAMP_DIGITS: usize = 12;
 /// variants silently is how verifiers drift from what the sender really does. The parse is
 /// not constant-time, and need not be: the signature is public, only the MAC is secret.
 pub fn parse_signature(header: &[u8]) -> Result<[u8; 32], Failure> {
+    parse_hex_mac(header)
+}
+
+/// Exactly `2 * N` hex characters, either case, as `N` bytes; empty is a missing signature.
+fn parse_hex_mac<const N: usize>(header: &[u8]) -> Result<[u8; N], Failure> {
     if header.is_empty() {
         return Err(Failure::MissingSignature);
     }
-    if header.len() != SIGNATURE_HEX_LEN {
+    if header.len() != 2 * N {
         return Err(Failure::MalformedSignature);
     }
-    let mut mac = [0u8; 32];
+    let mut mac = [0u8; N];
     hex::decode_to_slice(header, &mut mac).map_err(|_| Failure::MalformedSignature)?;
     Ok(mac)
 }
@@ -30,15 +35,7 @@ pub const PIPELINES_SIGNATURE_HEX_LEN: usize = 40;
 /// Parses a Data Pipelines `X-Signature`: exactly 40 hex characters, either case, nothing
 /// around them (no `sha1=` prefix: the destination sends none).
 pub fn parse_pipelines_signature(header: &[u8]) -> Result<[u8; 20], Failure> {
-    if header.is_empty() {
-        return Err(Failure::MissingSignature);
-    }
-    if header.len() != PIPELINES_SIGNATURE_HEX_LEN {
-        return Err(Failure::MalformedSignature);
-    }
-    let mut mac = [0u8; 20];
-    hex::decode_to_slice(header, &mut mac).map_err(|_| Failure::MalformedSignature)?;
-    Ok(mac)
+    parse_hex_mac(header)
 }
 
 /// Parses `X-CIO-Timestamp`: decimal unix seconds, ASCII digits only (no sign, no spaces, no
