@@ -213,6 +213,12 @@ export interface SensitiveClassInfo {
   action: string
 }
 
+/**
+ * The failure reasons' names, in the order of their numeric codes (1-based): the one
+ * definition `WEBHOOK_FAILURES` and the results read.
+ */
+export declare function webhookFailures(): Array<string>
+
 /** Keys the HMAC state for each secret once, for `WebhookVerifier` and the middleware. */
 export declare function webhookKeyring(secrets: Array<string | Uint8Array>): ExternalObject<'Keyring'>
 

@@ -855,6 +855,7 @@ module.exports.sanitizerScan = nativeBinding.sanitizerScan
 module.exports.sanitizerScanNumber = nativeBinding.sanitizerScanNumber
 module.exports.sanitizerTransform = nativeBinding.sanitizerTransform
 module.exports.sensitiveClasses = nativeBinding.sensitiveClasses
+module.exports.webhookFailures = nativeBinding.webhookFailures
 module.exports.webhookKeyring = nativeBinding.webhookKeyring
 module.exports.webhookSchemes = nativeBinding.webhookSchemes
 module.exports.webhookSign = nativeBinding.webhookSign

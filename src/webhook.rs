@@ -141,6 +141,16 @@ fn scheme_from(scheme: u32) -> Scheme {
     Scheme::from_code(scheme).unwrap_or_default()
 }
 
+/// The failure reasons' names, in the order of their numeric codes (1-based): the one
+/// definition `WEBHOOK_FAILURES` and the results read.
+#[napi(js_name = "webhookFailures")]
+pub fn webhook_failures() -> Vec<&'static str> {
+    webhook::Failure::ALL
+        .iter()
+        .map(|failure| failure.as_str())
+        .collect()
+}
+
 /// The schemes' names, in the order of their numeric codes: the one definition the JS layer
 /// reads (`scheme: 'v0' | 'body' | 'pipelines'`).
 #[napi(js_name = "webhookSchemes")]

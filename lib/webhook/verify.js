@@ -7,16 +7,8 @@ const { typeError } = require('../errors.js')
 const opts = require('./options.js')
 const { unwrapSecret } = require('../credentials/secret-value.js')
 
-/** Every reason a delivery is refused, indexed by the core's failure code. */
-const WEBHOOK_FAILURES = Object.freeze([
-  'MISSING_SIGNATURE',
-  'MISSING_TIMESTAMP',
-  'MALFORMED_SIGNATURE',
-  'MALFORMED_TIMESTAMP',
-  'TIMESTAMP_TOO_OLD',
-  'TIMESTAMP_TOO_NEW',
-  'SIGNATURE_MISMATCH',
-])
+/** Every reason a delivery is refused, in the order of the core's failure codes (from the core). */
+const WEBHOOK_FAILURES = Object.freeze(native.webhookFailures())
 
 // Failures carry no per-request data, so one frozen object per reason serves every call.
 const FAILURE_RESULTS = [null, ...WEBHOOK_FAILURES.map((reason) => Object.freeze({ valid: false, reason }))]
