@@ -56,17 +56,17 @@ for (const [name, sanitizer] of Object.entries(SANITIZERS)) {
 // The walker's own pre-filter, built from the policy as the sanitizer builds it.
 const require = createRequire(import.meta.url)
 const native = require('../lib/native.js')
-const { Walker } = require('../lib/sanitize/walk.js')
+const { Prefilter } = require('../lib/sanitize/prefilter.js')
 
 for (const [name, policy] of Object.entries(POLICIES)) {
   test(`the pre-filter (${name}): a string it skips is never changed by the native scan`, () => {
     const compiled = native.sanitizerCreate(JSON.stringify(policy))
-    const walker = new Walker(compiled, native.sanitizerInfo(compiled))
+    const prefilter = new Prefilter(native.sanitizerInfo(compiled))
     const sanitizer = createSanitizer(policy)
     let skipped = 0
     fc.assert(
       fc.property(detectorCandidate, (text) => {
-        if (walker.mayHoldPii(text)) return
+        if (prefilter.mayHoldPii(text)) return
         skipped++
         // The JSON entry point runs the native scan on every string, without the pre-filter.
         assert.deepEqual(viaJson(sanitizer, text).attributes, { x: text })

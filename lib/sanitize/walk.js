@@ -8,6 +8,8 @@ const { types } = require('node:util')
 
 const native = require('../native.js')
 const { CustomerioSecurityError, CustomerioSecurityTypeError, fromNative, typeError } = require('../errors.js')
+const { Prefilter, mayHoldCard } = require('./prefilter.js')
+const { note, render } = require('./report.js')
 const { NEVER, ShapeCache } = require('./shapes.js')
 
 // Intrinsics, captured when the module loads: a later patch of Date.prototype.toJSON, of a
@@ -40,32 +42,13 @@ const UNSUPPORTED = Symbol('unsupported')
 const MAX_CACHED_KEY_LENGTH = 256
 // Enough for any real schema; a stream of random keys must not grow the cache without bound.
 const MAX_CACHED_DECISIONS = 10_000
-// A cheap test that lets most strings skip the native scan. The core builds its regexes from the
-// enabled detectors' shapes and its Unicode fold tables (detect::js_prefilter): one definition, in
-// Rust. Together they accept every string a detector can match (tested against the native scan on
-// random and near-miss inputs in __test__/sanitize-detectors.test.mjs): the digit shapes (a cheap
-// gate with wide classes, then the exact Unicode classes for the few strings it lets through), and
-// the secrets' prefixes in strings long enough to hold a secret. Regexes beat a charCodeAt loop
-// here: V8 compiles them to native code.
-// A numeric string ("4.111111111111111e15") is judged by its value like a number, so a short one
-// can still be a card: those starting with a digit or '-' are tested apart.
-const NUMERIC_STRING = /^-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?$/
-// Numbers can only hold a card number: 13 to 19 digits, Luhn-valid.
-const MIN_CARD_NUMBER = 1e12
-
 class Walker {
   constructor(policy, info) {
     this.policy = policy
     this.rules = info.rules
     this.maxDepth = info.maxDepth
     this.detectors = info.detectors
-    const { shapesGate, unicodeShapes, shapesMinLength, literals, literalsMinLength } = info.prefilter
-    this.shapesGate = shapesGate == null ? null : new RegExp(shapesGate)
-    this.unicodeShapes = unicodeShapes == null ? null : new RegExp(unicodeShapes, 'u')
-    this.shapesMinLength = shapesMinLength
-    this.literals = literals == null ? null : new RegExp(literals, 'i')
-    this.literalsMinLength = literalsMinLength
-    this.minNumericLength = info.minNumericStringLength
+    this.prefilter = new Prefilter(info)
     this.limits = info.limits
     this.maxListedChanges = info.maxListedChanges
     this.nameBytes = info.nameBytes
@@ -284,7 +267,7 @@ class Walker {
   }
 
   string(text, ctx) {
-    if (!this.detectors || !this.mayHoldPii(text)) return text
+    if (!this.detectors || !this.prefilter.mayHoldPii(text)) return text
     const verdict = native.sanitizerScan(this.policy, text)
     if (verdict === null) return text
     for (let i = 2; i < verdict.length; i++) {
@@ -293,20 +276,8 @@ class Walker {
     return verdict[0] === 'redact' ? verdict[1] : DROP
   }
 
-  mayHoldPii(text) {
-    const length = text.length
-    if (length >= this.shapesMinLength && this.shapesGate.test(text) && this.unicodeShapes.test(text)) return true
-    if (length >= this.literalsMinLength && this.literals.test(text)) return true
-    return length >= this.minNumericLength && numberLike(text)
-  }
-
   number(value, ctx) {
-    // A number can hold a card only with 13+ digits before any point; a whole one must also pass
-    // Luhn (cheap here). Others go to the native scan, which reads String(value) exactly, as the
-    // JSON path reads the number's text.
-    if (!this.detectors || !(Math.abs(value) >= MIN_CARD_NUMBER) || (Number.isSafeInteger(value) && !luhn(value))) {
-      return value
-    }
+    if (!this.detectors || !mayHoldCard(value)) return value
     const found = native.sanitizerScanNumber(this.policy, String(value))
     if (found === null) return value
     for (const detector of found) note(ctx, 'dropped', 'detector:' + detector)
@@ -433,66 +404,12 @@ class Walker {
 }
 
 
-/**
- * True if `text` may be a JSON number ("4.111111111111111e15"), whose value a detector judges.
- * The first and last characters rule out nearly every string before the regex runs (measured:
- * running it on every string that starts with a digit cost the 25-key profile 5%).
- */
-function numberLike(text) {
-  const last = text.charCodeAt(text.length - 1)
-  if (last < 48 || last > 57) return false
-  const first = text.charCodeAt(0)
-  return (first === 45 || (first >= 48 && first <= 57)) && NUMERIC_STRING.test(text)
-}
-
-/** The Luhn checksum of a whole number's decimal digits (every card number passes it). */
-function luhn(value) {
-  let n = Math.abs(value)
-  let sum = 0
-  let double = false
-  while (n > 0) {
-    let digit = n % 10
-    n = (n - digit) / 10
-    if (double) digit = digit * 2 > 9 ? digit * 2 - 9 : digit * 2
-    sum += digit
-    double = !double
-  }
-  return sum % 10 === 0
-}
-
 /** The size Customer.io counts: a string's bytes, or the JSON text of anything else. */
 function valueBytes(value, limit) {
   if (typeof value === 'string') return value.length * 3 > limit ? Buffer.byteLength(value) : value.length
   if (value === null || typeof value !== 'object') return 0
   const text = JSON.stringify(value)
   return text === undefined ? 0 : text.length * 3 > limit ? Buffer.byteLength(text) : text.length
-}
-
-function note(ctx, action, rule) {
-  const report = ctx.report
-  if (report === null) return
-  // Capped like the native report: a million changes must not become a million objects.
-  if (report.changes.length < ctx.maxListed) report.changes.push({ path: render(ctx.path), action, rule })
-  else report.omitted += 1
-}
-
-// A key shown in a path: itself, or `<redacted>` when it carries personal data (an email, a
-// phone or card number...), decided by the core for both entry points. A key of fewer than 20
-// letters, `_` and `-` cannot hold one (every detector needs a digit, `@`, `.`, a space, or 20
-// letters for an AWS key id), so it skips the native call; paths are rendered only for reports
-// and errors.
-const PLAIN_KEY = /^[A-Za-z_-]{0,19}$/
-
-function render(path) {
-  let out = ''
-  for (const segment of path) {
-    if (typeof segment === 'number') out += `[${segment}]`
-    else {
-      const shown = PLAIN_KEY.test(segment) ? segment : native.sanitizerPathKey(segment)
-      out += out === '' ? shown : '.' + shown
-    }
-  }
-  return out === '' ? '(top level)' : out
 }
 
 /** Values JSON.stringify would send as `{}` or as bytes: dropped, whatever their toJSON says. */

@@ -1,9 +1,9 @@
-//! The pre-filter the JavaScript walker (`lib/sanitize/walk.js`) runs before asking for a scan,
+//! The pre-filter the JavaScript walker (`lib/sanitize/prefilter.js`) runs before asking for a scan,
 //! as regex sources built from each detector's shape and the fold tables: one definition, here.
 
 use super::{aws, bearer, card, email, fold, iban, jwt, pem, phone, ssn, Detector, DetectorSet};
 
-/// The regular expressions `lib/sanitize/walk.js` runs before asking for a scan, built here from
+/// The regular expressions `lib/sanitize/prefilter.js` runs before asking for a scan, built here from
 /// each detector's own shape and the fold tables, so the two languages cannot drift apart. A
 /// string a detector of `enabled` can match passes `shapes_gate` and then `unicode_shapes` (and
 /// is at least `shapes_min_len` long), or passes `literals` (and is at least `literals_min_len`).
