@@ -127,7 +127,7 @@ export interface PolicyInfo {
    * `detect::js_prefilter`): built by the core from the detectors' shapes (one definition).
    */
   prefilter: Prefilter
-  /** Numeric strings at least this long are asked about too: "1.8e15" is a card's value. */
+  /** Numeric strings at least this long are asked about too: "4.2e15" is a card's value. */
   minNumericStringLength: number
   /**
    * A report lists at most this many changes (the rest are counted in `omitted`): the one

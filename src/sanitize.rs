@@ -99,7 +99,7 @@ pub struct PolicyInfo {
     /// Regex sources that every string a detector can match passes (see
     /// `detect::js_prefilter`): built by the core from the detectors' shapes (one definition).
     pub prefilter: Prefilter,
-    /// Numeric strings at least this long are asked about too: "1.8e15" is a card's value.
+    /// Numeric strings at least this long are asked about too: "4.2e15" is a card's value.
     pub min_numeric_string_length: u32,
     /// A report lists at most this many changes (the rest are counted in `omitted`): the one
     /// definition, shared with the JavaScript walker.

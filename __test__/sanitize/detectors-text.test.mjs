@@ -202,7 +202,7 @@ test('JS numbers, BigInts and numeric strings are judged like JSON numbers', () 
   const big = sanitizer.sanitizeWithReport({ x: 4111111111111111n })
   assert.deepEqual(big.attributes, { x: '[REDACTED:card_number]' })
   // A number some code turned into a string.
-  for (const text of ['4.111111111111111e15', '4.111111111111111E+15', '4111111111111111.0', '-4.111111111111111e15', '1.8e15']) {
+  for (const text of ['4.111111111111111e15', '4.111111111111111E+15', '4111111111111111.0', '-4.111111111111111e15', '4.2e15']) {
     assert.deepEqual(scan(text), { x: '[REDACTED:card_number]', rules: ['redacted detector:card_number'] }, text)
   }
   for (const text of ['4.111111111111112e15', '1.7e15', '4.111111111111111e15 ', 'e15', '1e15x']) {

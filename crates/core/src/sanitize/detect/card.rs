@@ -68,13 +68,29 @@ pub fn end(bytes: &[u8], start: usize) -> Option<usize> {
     best
 }
 
-/// Luhn-valid, and not one of the shapes that pass Luhn by accident: a leading 0 (no card
-/// network issues numbers starting with 0) or one digit repeated ("0000 0000 0000 0000").
+/// Luhn-valid, issued by a card network (see [`issued`]), and not one digit repeated
+/// ("4444 4444 4444 4444").
 pub fn digits_valid(digits: &[u8]) -> bool {
     let Some((&lead, rest)) = digits.split_first() else {
         return false;
     };
-    lead != b'0' && rest.iter().any(|&d| d != lead) && luhn_valid(digits)
+    issued(lead, digits.len()) && rest.iter().any(|&d| d != lead) && luhn_valid(digits)
+}
+
+/// Whether card networks issue numbers of this length starting with `lead` (the major industry
+/// identifier of ISO/IEC 7812): 2 to 6 (Mastercard and Mir 2 and 5; Amex, Diners and JCB 3; Visa
+/// 4; Discover, UnionPay, Maestro and RuPay 6), 7 and 8 (fleet cards, RuPay 8x), and 1 for UATP's
+/// 15-digit cards. Of 13 digits only Visa's. Never 0 or 9. This keeps out what is most often taken
+/// for a card: millisecond and microsecond timestamps (13 and 16 digits starting with 1), which
+/// ids such as Data Pipelines' `messageId` carry ("node-next-1796302075751-...", Luhn-valid).
+fn issued(lead: u8, len: usize) -> bool {
+    match (lead, len) {
+        (b'4', _) => true,
+        (_, 13) => false,
+        (b'1', 15) => true,
+        (b'2'..=b'8', _) => true,
+        _ => false,
+    }
 }
 
 /// The Luhn mod-10 check over ASCII digits: double every second digit from the right.
@@ -383,5 +399,45 @@ mod tests {
             ]
         );
         check_invariants(text, ALL);
+    }
+
+    #[test]
+    fn timestamps_in_ids_are_not_cards_but_every_network_is() {
+        // Luhn-valid millisecond and microsecond timestamps, alone and inside ids.
+        for text in [
+            "1796302075751",
+            "node-next-1796302075751-d1a1dfd1",
+            "1700000000004",
+            "1733223344556675",
+            "9111111111111110",
+        ] {
+            let digits: Vec<u8> = text.bytes().filter(u8::is_ascii_digit).collect();
+            if text.bytes().all(|b| b.is_ascii_digit()) {
+                assert!(
+                    luhn_valid(&digits),
+                    "{text} should pass Luhn for this test to mean anything"
+                );
+            }
+            assert_eq!(only(text, CARD), None, "{text}");
+        }
+        // Published test numbers of each network (and UATP's 15-digit one) still are.
+        for card in [
+            "4222222222222",
+            "4111111111111111",
+            "5555555555554444",
+            "2223003122003222",
+            "378282246310005",
+            "36227206271667",
+            "3530111333300000",
+            "6011111111111117",
+            "6200000000000005",
+            "135410014004955",
+        ] {
+            assert_eq!(
+                only(card, CARD),
+                Some((Detector::CardNumber, card)),
+                "{card}"
+            );
+        }
     }
 }
