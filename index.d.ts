@@ -1049,6 +1049,7 @@ export type CredentialVariable =
   | 'CUSTOMERIO_WEBHOOK_SECRET'
   | 'CUSTOMERIO_REGION'
   | 'CUSTOMERIO_TRACK_URL'
+  | 'CUSTOMERIO_APP_API_URL'
 
 /** A Customer.io data region. */
 export type CustomerioRegion = 'us' | 'eu'
@@ -1104,11 +1105,16 @@ export interface Credentials {
   readonly region: CustomerioRegion
   /** The Track API v1 base URL: CUSTOMERIO_TRACK_URL, else the region's, without a trailing slash. */
   readonly trackUrl: string
+  /**
+   * The App API base URL: CUSTOMERIO_APP_API_URL (https, or http to a loopback host), else the
+   * region's (`https://api.customer.io/v1`, EU `https://api-eu.customer.io/v1`).
+   */
+  readonly appApiUrl: string
 }
 
 /**
  * Reads CUSTOMERIO_SITE_ID, CUSTOMERIO_TRACK_API_KEY, CUSTOMERIO_APP_API_KEY,
- * CUSTOMERIO_WEBHOOK_SECRET (comma-separated), CUSTOMERIO_REGION and CUSTOMERIO_TRACK_URL from
+ * CUSTOMERIO_WEBHOOK_SECRET (comma-separated), CUSTOMERIO_REGION, CUSTOMERIO_TRACK_URL and CUSTOMERIO_APP_API_URL from
  * the provider and/or env. Surrounding whitespace is trimmed with a warning; an empty value
  * counts as not set. Every malformed variable is named in one error (`variables` lists them). Rejects with a CustomerioSecurityError (`code` ERR_MISSING_CREDENTIAL,
  * ERR_INVALID_CREDENTIAL or ERR_CREDENTIAL_PROVIDER, `variable` naming it) whose message never
