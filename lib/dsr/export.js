@@ -150,7 +150,7 @@ class ExportRun {
       await this.person(index, target, json, page)
     }
     const manifest = this.manifest(request, targets.length)
-    if (targets.length === 0) await page.write('<section><h2>No person found</h2><p>Customer.io holds no person with this identifier.</p></section>\n')
+    if (this.counts.people === 0) await page.write('<section><h2>No person found</h2><p>Customer.io holds no person with this identifier.</p></section>\n')
     await json.write(`],\n"manifest":${JSON.stringify(manifest)}}\n`)
     await page.write(html.manifestSection(manifest))
     return manifest
