@@ -82,8 +82,9 @@ function exportOptions(client, identifier, options) {
   const receivedAt = options.receivedAt ?? new Date()
   if (Number.isNaN(new Date(receivedAt).getTime())) throw typeError('ERR_INVALID_OPTION', 'receivedAt must be a Date, an ISO string or epoch milliseconds')
   const rate = options.ratePerSecond ?? DEFAULT_APP_API_RATE
-  if (typeof rate !== 'number' || !(rate > 0) || rate > 10) {
-    throw typeError('ERR_INVALID_OPTION', 'ratePerSecond must be a number > 0 and <= 10 (the App API allows 10 requests per second)')
+  // Above 10 only makes sense against something that is not Customer.io (a test server, a cache).
+  if (typeof rate !== 'number' || !(rate > 0)) {
+    throw typeError('ERR_INVALID_OPTION', 'ratePerSecond must be a number > 0 (default 8: the App API allows 10 requests per second), or Infinity')
   }
   return {
     idType,
