@@ -27,6 +27,8 @@ export type {
   RefreshIpAllowListOptions,
 } from './types/ip-allow-list'
 export * from './types/sanitize-bulk'
+export * from './types/dsr'
+import type { AppApiClient } from './types/dsr'
 
 /**
  * A secret, pepper or key: text, bytes, or a {@link SecretValue} as {@link loadCredentials}
@@ -827,11 +829,20 @@ export interface AuditRecordInput {
   /** Default: now. */
   completedAt?: Date | string | number
   actions: AuditAction[]
-  outcome: 'done' | 'failed'
+  /**
+   * `done` / `failed`: an erasure or an export finished or gave up. `received`: a data subject
+   * request arrived ({@link recordRequest}). `extended`: its deadline was extended with notice.
+   */
+  outcome: 'done' | 'failed' | 'received' | 'extended'
   /** Why it failed, or the basis for a denial. */
   reason?: string
   actor?: string
   policyVersion?: string
+  /** The right exercised: a copy of the data, or erasure. Omitted: written without (read as an erasure). */
+  kind?: 'access' | 'erasure'
+  /** Whether the App API no longer found the person after an erasure (`verify`); written with `verifiedAt`. */
+  verified?: boolean
+  verifiedAt?: Date | string | number
 }
 
 /**
@@ -929,6 +940,26 @@ export interface ErasePersonOptions extends ErasureRetryOptions, ErasureAuditMet
   requestId?: string
   /** When the request was received. Default: now. */
   receivedAt?: Date | string | number
+  /**
+   * Prove the erasure: afterwards, ask the App API whether the person can still be found; the
+   * answer goes in the result and the audit record. Still found after `waitMs`: a failure.
+   */
+  verify?: ErasureVerifyOptions
+}
+
+export interface ErasureVerifyOptions {
+  /** A customerio-node 5 `APIClient` (App API key), built with `retry: { maxRetries: 0 }`. */
+  client: AppApiClient
+  /** How long the person may still be found (Customer.io deletes asynchronously). Default 60000. */
+  waitMs?: number
+  /** Time between two lookups while still found. Default 5000. */
+  intervalMs?: number
+  /** How the id is looked up (`id_type`). Default `'id'` (eraseMany: its `identifierType`). */
+  idType?: 'id' | 'email' | 'cio_id'
+  /** Lookups per second. Default 8 (the App API allows 10). */
+  ratePerSecond?: number
+  /** Tries per lookup on 429/408/5xx/network errors. Default 5. */
+  maxAttempts?: number
 }
 
 export interface ErasureAction {
@@ -946,8 +977,10 @@ export interface ErasureResult {
   id: string
   status: 'done' | 'failed'
   actions: ErasureAction[]
-  /** `'<action>: <error>'` when failed. */
+  /** `'<action>: <error>'` when failed (`'verify: ...'` when the App API still found the person). */
   reason?: string
+  /** With `verify`: whether the App API no longer found the person. */
+  verified?: boolean
 }
 
 /**
@@ -991,6 +1024,8 @@ export interface EraseManyOptions extends ErasureRetryOptions, ErasureAuditMetad
   batchSize?: number
   /** The identifier key of batch operations. Default `'id'`. */
   identifierType?: 'id' | 'email' | 'cio_id'
+  /** As {@link ErasePersonOptions.verify}: a person still found is a dead letter. */
+  verify?: ErasureVerifyOptions
   /** Called after each id is finished, skipped or found duplicate. A throw stops the run. */
   onProgress?: (progress: ErasureProgress) => void
   /** The audit record's request id for an id. Default: a random UUID each. */
@@ -1078,6 +1113,7 @@ export type CredentialVariable =
   | 'CUSTOMERIO_WEBHOOK_SECRET'
   | 'CUSTOMERIO_REGION'
   | 'CUSTOMERIO_TRACK_URL'
+  | 'CUSTOMERIO_APP_API_URL'
 
 /** A Customer.io data region. */
 export type CustomerioRegion = 'us' | 'eu'
@@ -1133,11 +1169,16 @@ export interface Credentials {
   readonly region: CustomerioRegion
   /** The Track API v1 base URL: CUSTOMERIO_TRACK_URL, else the region's, without a trailing slash. */
   readonly trackUrl: string
+  /**
+   * The App API base URL: CUSTOMERIO_APP_API_URL (https, or http to a loopback host), else the
+   * region's (`https://api.customer.io/v1`, EU `https://api-eu.customer.io/v1`).
+   */
+  readonly appApiUrl: string
 }
 
 /**
  * Reads CUSTOMERIO_SITE_ID, CUSTOMERIO_TRACK_API_KEY, CUSTOMERIO_APP_API_KEY,
- * CUSTOMERIO_WEBHOOK_SECRET (comma-separated), CUSTOMERIO_REGION and CUSTOMERIO_TRACK_URL from
+ * CUSTOMERIO_WEBHOOK_SECRET (comma-separated), CUSTOMERIO_REGION, CUSTOMERIO_TRACK_URL and CUSTOMERIO_APP_API_URL from
  * the provider and/or env. Surrounding whitespace is trimmed with a warning; an empty value
  * counts as not set. Every malformed variable is named in one error (`variables` lists them). Rejects with a CustomerioSecurityError (`code` ERR_MISSING_CREDENTIAL,
  * ERR_INVALID_CREDENTIAL or ERR_CREDENTIAL_PROVIDER, `variable` naming it) whose message never

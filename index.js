@@ -20,6 +20,7 @@ const { secureTrackClient } = require('./lib/integrations/track-client.js')
 const { customerioCdpPlugin } = require('./lib/integrations/cdp-plugin.js')
 const { formatAuditHead, openAuditLog, verifyAuditLog } = require('./lib/audit/index.js')
 const { ERASURE_MODES, MAX_ID_BYTES, eraseMany, erasePerson } = require('./lib/erasure/index.js')
+const { exportPerson, recordRequest, requestStatus } = require('./lib/dsr/index.js')
 const {
   SecretValue,
   checkCredentials,
@@ -54,15 +55,18 @@ module.exports = {
   customerioWebhook,
   eraseMany,
   erasePerson,
+  exportPerson,
   forgetSecrets,
   formatAuditHead,
   keepRawBody,
   loadCredentials,
   memoryDedupeStore,
   openAuditLog,
+  recordRequest,
   redactEvent,
   redisDedupeStore,
   refreshIpAllowList,
+  requestStatus,
   sanitizeAttributes,
   sanitizeNdjson,
   scrub,

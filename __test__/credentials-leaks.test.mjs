@@ -62,6 +62,7 @@ test('JSON.stringify of a secret and of the whole credentials object', async () 
     webhookSecrets: ['[REDACTED]', '[REDACTED]'],
     region: 'us',
     trackUrl: 'https://track.customer.io/api/v1',
+    appApiUrl: 'https://api.customer.io/v1',
   })
 })
 

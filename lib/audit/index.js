@@ -13,6 +13,13 @@ const { GroupCommitFile, fdHandle } = require('../durable/group-commit.js')
 const { unwrapSecret } = require('../credentials/secret-value.js')
 
 const GENESIS_MAC = '0'.repeat(64)
+/**
+ * What a record says happened: an erasure or an export finished (`done`) or gave up (`failed`);
+ * a request was received, or its deadline extended with notice to the person.
+ */
+const OUTCOMES = ['done', 'failed', 'received', 'extended']
+/** The rights a record is about: a copy of the data (GDPR Art. 15, CCPA's right to know), or erasure. */
+const REQUEST_KINDS = ['access', 'erasure']
 const KEY_ID = /^[A-Za-z0-9_.-]{1,32}$/
 
 function auditKeyOf(given) {
@@ -146,8 +153,14 @@ function recordFields(record, log) {
   if (typeof subject !== 'string' || subject.length === 0) {
     throw typeError('ERR_INVALID_AUDIT_RECORD', 'subject must be the non-empty identifier (it is written hashed)')
   }
-  if (outcome !== 'done' && outcome !== 'failed') {
-    throw typeError('ERR_INVALID_AUDIT_RECORD', "outcome must be 'done' or 'failed'")
+  if (!OUTCOMES.includes(outcome)) {
+    throw typeError('ERR_INVALID_AUDIT_RECORD', `outcome must be one of ${OUTCOMES.join(', ')}`)
+  }
+  if (record.kind !== undefined && !REQUEST_KINDS.includes(record.kind)) {
+    throw typeError('ERR_INVALID_AUDIT_RECORD', `kind must be one of ${REQUEST_KINDS.join(', ')}`)
+  }
+  if (record.verified !== undefined && typeof record.verified !== 'boolean') {
+    throw typeError('ERR_INVALID_AUDIT_RECORD', 'verified must be a boolean')
   }
   if (!Array.isArray(actions)) throw typeError('ERR_INVALID_AUDIT_RECORD', 'actions must be an array')
   const fields = {
@@ -161,6 +174,13 @@ function recordFields(record, log) {
     reason: optionalString(record.reason, 'reason'),
     actor: optionalString(record.actor, 'actor'),
     policy_version: optionalString(record.policyVersion, 'policyVersion'),
+  }
+  // Added later (data subject requests): written only when given, so records made without them
+  // read exactly as before, and a log from before has none (a record without a kind is an erasure).
+  if (record.kind !== undefined) fields.kind = record.kind
+  if (record.verified !== undefined) {
+    fields.verified = record.verified
+    fields.verified_at = time(record.verifiedAt, 'verifiedAt')
   }
   return fields
 }
@@ -246,4 +266,4 @@ function formatAuditHead(head) {
   return `${head.seq}:${head.mac}`
 }
 
-module.exports = { AuditLog, formatAuditHead, openAuditLog, verifyAuditLog }
+module.exports = { AuditLog, OUTCOMES, REQUEST_KINDS, formatAuditHead, openAuditLog, verifyAuditLog }

@@ -7,6 +7,7 @@
 const { PREFIX } = require('../errors.js')
 const { ERASURE_MODES, eraseMany } = require('../erasure/index.js')
 const { auditKey, trackCredentials } = require('./erase-env.js')
+const { appClient, appCredentials } = require('./app-env.js')
 const { checkIdsFile, lineNumbersOf, readIds } = require('./erase-ids.js')
 const { EraseProgress } = require('./erase-progress.js')
 const { EXIT_FAILED, EXIT_OK, UsageError, parseCommandLine } = require('./usage.js')
@@ -41,6 +42,12 @@ Options:
   --actor NAME           who ran the erasure, for the audit records
   --jurisdiction NAME    e.g. gdpr or ccpa, for the audit records
   --policy-version V     your retention policy's version, for the audit records
+  --verify               after each erasure, ask the App API whether the person
+                         can still be found (needs CUSTOMERIO_APP_API_KEY); the
+                         answer goes in the audit record (verified, verified_at),
+                         and a person still found is a failure
+  --verify-wait SECONDS  how long a person may still be found before that is a
+                         failure (Customer.io deletes asynchronously; default 60)
   --quiet                no progress
   -h, --help             show this help
 
@@ -54,6 +61,8 @@ Environment:
   CUSTOMERIO_TRACK_URL      base URL override ending in /api/v1 (a proxy, a test
                             server; https, or http to a loopback host); replaces
                             the region's
+  CUSTOMERIO_APP_API_KEY    the App API key (with --verify)
+  CUSTOMERIO_APP_API_URL    App API base URL override ending in /v1 (with --verify)
 
 Progress goes to stderr (a bar on a terminal, a line every 2 s otherwise); the
 summary and the audit log's new head (store it elsewhere: 'audit-log verify
@@ -75,6 +84,9 @@ async function run(args, io) {
     warn: (message) => io.stderr.write(`customerio-security erase: warning: ${message}\n`),
   })
   const key = auditKey(io.env)
+  const app = options.verify
+    ? await appCredentials(io.env, { region: options.region, warn: (message) => io.stderr.write(`customerio-security erase: warning: ${message}\n`) })
+    : null
   const total = await checkIdsFile(options.ids)
   const { TrackClient, RegionEU, RegionUS } = loadCustomerio()
   const { openAuditLog, formatAuditHead } = require('../../index.js')
@@ -101,6 +113,7 @@ async function run(args, io) {
       actor: options.actor,
       jurisdiction: options.jurisdiction,
       policyVersion: options.policyVersion,
+      verify: app === null ? undefined : { client: appClient(app, 'erase'), waitMs: options.verifyWaitMs, intervalMs: Math.min(5000, Math.max(options.verifyWaitMs / 4, 100)) },
       total,
       onProgress: progress === null ? undefined : (report) => progress.update(report),
     })
@@ -151,6 +164,8 @@ function parseOptions(args) {
         actor: { type: 'string' },
         jurisdiction: { type: 'string' },
         'policy-version': { type: 'string' },
+        verify: { type: 'boolean', default: false },
+        'verify-wait': { type: 'string', default: '60' },
         quiet: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       }, false)
@@ -177,8 +192,16 @@ function parseOptions(args) {
     actor: values.actor,
     jurisdiction: values.jurisdiction,
     policyVersion: values['policy-version'],
+    verify: values.verify,
+    verifyWaitMs: verifyWait(values['verify-wait']),
     quiet: values.quiet,
   }
+}
+
+function verifyWait(text) {
+  const value = Number(text)
+  if (text.trim() === '' || !Number.isFinite(value) || value < 0 || value > 3600) throw new UsageError('--verify-wait must be a number of seconds from 0 to 3600')
+  return value * 1000
 }
 
 function positiveNumber(name, text) {

@@ -10,6 +10,12 @@ const TRACK_URLS = Object.freeze({
   eu: 'https://track-eu.customer.io/api/v1',
 })
 
+/** The App API's base URLs (Bearer App API key): access exports, erasure checks, the source-address list. */
+const APP_API_URLS = Object.freeze({
+  us: 'https://api.customer.io/v1',
+  eu: 'https://api-eu.customer.io/v1',
+})
+
 /** 'us' | 'eu' from a configured value (any case); undefined means the default, 'us'. */
 function parseRegion(value, variable = 'CUSTOMERIO_REGION') {
   if (value === undefined) return 'us'
@@ -23,8 +29,8 @@ function parseRegion(value, variable = 'CUSTOMERIO_REGION') {
  * would send the site id and API key in cleartext: it is refused unless the host is this machine
  * (a local test server, a sidecar proxy) or the caller allows it explicitly.
  */
-function parseTrackUrl(value, region, variable = 'CUSTOMERIO_TRACK_URL', allowInsecure = false) {
-  if (value === undefined) return TRACK_URLS[region]
+function parseTrackUrl(value, region, variable = 'CUSTOMERIO_TRACK_URL', allowInsecure = false, defaults = TRACK_URLS) {
+  if (value === undefined) return defaults[region]
   let url
   try {
     url = new URL(value)
@@ -41,6 +47,11 @@ function parseTrackUrl(value, region, variable = 'CUSTOMERIO_TRACK_URL', allowIn
   return url.href.replace(/\/+$/, '')
 }
 
+/** The App API base URL: CUSTOMERIO_APP_API_URL (https, or http to a loopback host), else the region's. */
+function parseAppApiUrl(value, region, variable = 'CUSTOMERIO_APP_API_URL') {
+  return parseTrackUrl(value, region, variable, false, APP_API_URLS)
+}
+
 /** localhost, 127.0.0.0/8 or ::1: traffic that never leaves the machine. */
 function isLoopback(hostname) {
   if (hostname === 'localhost' || hostname.endsWith('.localhost') || hostname === '[::1]') return true
@@ -53,4 +64,4 @@ function invalid(variable, problem) {
   return error
 }
 
-module.exports = { TRACK_URLS, invalid, isLoopback, parseRegion, parseTrackUrl }
+module.exports = { APP_API_URLS, TRACK_URLS, invalid, isLoopback, parseAppApiUrl, parseRegion, parseTrackUrl }

@@ -7,7 +7,7 @@
 const { CustomerioSecurityError, PREFIX, typeError } = require('../errors.js')
 const { SecretValue } = require('./secret-value.js')
 const { checkShape, lookalike } = require('./shapes.js')
-const { parseRegion, parseTrackUrl } = require('./endpoints.js')
+const { parseAppApiUrl, parseRegion, parseTrackUrl } = require('./endpoints.js')
 const { warner } = require('./warnings.js')
 
 /** The secret fields: their variable and shape ('list': comma-separated, several while rotating). */
@@ -19,12 +19,13 @@ const SECRETS = Object.freeze({
 })
 const REGION_VARIABLE = 'CUSTOMERIO_REGION'
 const URL_VARIABLE = 'CUSTOMERIO_TRACK_URL'
+const APP_URL_VARIABLE = 'CUSTOMERIO_APP_API_URL'
 const DEFAULT_REQUIRE = Object.freeze(['siteId', 'trackApiKey'])
 
 async function loadCredentials(options = {}) {
   const config = parseOptions(options)
   const warn = warner(config.onWarning)
-  const names = [...Object.values(SECRETS).map((s) => s.variable), REGION_VARIABLE, URL_VARIABLE]
+  const names = [...Object.values(SECRETS).map((s) => s.variable), REGION_VARIABLE, URL_VARIABLE, APP_URL_VARIABLE]
   const raw = await Promise.all(names.map((name) => readVariable(config, name)))
   const values = new Map(names.map((name, i) => [name, trimmed(raw[i], name, warn)]))
 
@@ -50,6 +51,7 @@ async function loadCredentials(options = {}) {
     webhookSecrets: Object.freeze(webhookSecrets(values.get(SECRETS.webhookSecrets.variable), warn)),
     region,
     trackUrl: checked(() => parseTrackUrl(values.get(URL_VARIABLE), region, URL_VARIABLE, config.allowInsecureTrackUrl)),
+    appApiUrl: checked(() => parseAppApiUrl(values.get(APP_URL_VARIABLE), region, APP_URL_VARIABLE)),
   }
   if (problems.length === 1) throw problems[0]
   if (problems.length > 1) throw allInvalid(problems)

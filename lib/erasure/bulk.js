@@ -22,6 +22,7 @@ const { Journal } = require('./journal.js')
 const { ACTIONS, appendAudit, commonOptions, erase } = require('./person.js')
 const { RateLimiter } = require('./rate-limiter.js')
 const { checkAudit, checkClient, idProblem, integerOption } = require('./validate.js')
+const { ErasureVerifier, verifyOptions, withVerification } = require('./verify.js')
 
 const DEFAULT_RATE = 100
 const DEFAULT_CONCURRENCY = 10
@@ -65,6 +66,7 @@ function bulkOptions(client, ids, options) {
     identifierType,
     onProgress: options.onProgress,
     requestId: options.requestId ?? (() => randomUUID()),
+    verify: verifyOptions(options.verify, identifierType),
     total: integerOption('total', options.total, sizeOf(ids), 0),
   }
 }
@@ -103,6 +105,7 @@ class BulkRun {
     this.counts = { done: 0, failed: 0, skipped: 0, duplicates: 0, inFlight: 0 }
     this.deadLetters = []
     this.fatal = null
+    this.verifier = config.verify === undefined ? null : new ErasureVerifier(config.verify)
   }
 
   async start() {
@@ -129,7 +132,7 @@ class BulkRun {
       this.counts.inFlight += 1
       await this.journal.started(item.hash)
       const result = await erase(this.client, item.id, this.context)
-      await this.finish(item, result)
+      await this.finish(item, await this.verified(item.id, result))
     }
   }
 
@@ -138,7 +141,7 @@ class BulkRun {
       this.counts.inFlight += items.length
       await this.journal.startedMany(items.map((item) => item.hash))
       const results = await this.eraseBatch(items.map((item) => item.id))
-      await Promise.all(items.map((item) => this.finish(item, results.get(item.id))))
+      await Promise.all(items.map(async (item) => this.finish(item, await this.verified(item.id, results.get(item.id)))))
     }
   }
 
@@ -159,6 +162,12 @@ class BulkRun {
       remaining = next
     }
     return results
+  }
+
+  /** With `verify`: a done erasure checked through the App API (a person still found fails). */
+  async verified(id, result) {
+    if (this.verifier === null || result.status !== 'done') return result
+    return withVerification(result, await this.verifier.check(id))
   }
 
   /** Evidence first (audit record), then the journal's outcome; then the counts. */

@@ -13,6 +13,7 @@ const { randomUUID } = require('node:crypto')
 const { CustomerioSecurityError, typeError } = require('../errors.js')
 const { DEFAULT_POLICY, backoffDelay, classify, sleep } = require('./retry.js')
 const { checkAudit, checkClient, checkId, checkMode, integerOption, numberOption, optionalString } = require('./validate.js')
+const { ErasureVerifier, verifyOptions, withVerification } = require('./verify.js')
 
 /** The calls each mode makes, in order. suppress-and-destroy stops if the suppress fails. */
 const ACTIONS = {
@@ -56,7 +57,11 @@ async function erasePerson(client, id, options = {}) {
   checkAudit(options.audit, false)
   const requestId = optionalString('requestId', options.requestId) ?? randomUUID()
   const receivedAt = options.receivedAt ?? new Date()
-  const result = await erase(client, id, { mode: common.mode, policy: common.policy, limiter: null })
+  const verify = verifyOptions(options.verify)
+  let result = await erase(client, id, { mode: common.mode, policy: common.policy, limiter: null })
+  if (verify !== undefined && result.status === 'done') {
+    result = withVerification(result, await new ErasureVerifier(verify).check(id))
+  }
   if (options.audit !== undefined) {
     await appendAudit(options.audit, result, { ...common.meta, requestId, receivedAt })
   }
@@ -113,6 +118,11 @@ function auditRecord(result, meta) {
     completedAt: new Date(),
     actions: result.actions.map(({ action, status, attempts, error }) => (error === undefined ? { action, status, attempts } : { action, status, attempts, error })),
     outcome: result.status,
+    kind: 'erasure',
+  }
+  if (result.verification !== undefined) {
+    record.verified = result.verification.verified
+    record.verifiedAt = result.verification.at
   }
   if (result.reason !== undefined) record.reason = result.reason
   for (const key of ['jurisdiction', 'actor', 'policyVersion']) if (meta[key] !== undefined) record[key] = meta[key]
@@ -132,6 +142,7 @@ async function appendAudit(audit, result, meta) {
 function publicResult(result) {
   const out = { id: result.id, status: result.status, actions: result.actions }
   if (result.reason !== undefined) out.reason = result.reason
+  if (result.verification !== undefined) out.verified = result.verification.verified
   return out
 }
 
