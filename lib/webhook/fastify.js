@@ -9,6 +9,7 @@
 // routes. So the plugin registers the route itself, inside its own context.
 
 const { WEBHOOK_METHOD, createReceiver, refuseMethod } = require('./receiver.js')
+const { tooLarge } = require('./refusals.js')
 const { settleWhenAnswered } = require('./settle.js')
 const { typeError } = require('../errors.js')
 
@@ -101,10 +102,7 @@ function keepBytes(request, body, done) {
 // Fastify's own body-limit error becomes the same answer the other adapters give; anything
 // else (a failing secret provider, the handler's own errors) goes on to the app's error handler.
 function answerBodyErrors(limit) {
-  const payload = {
-    error: 'PAYLOAD_TOO_LARGE',
-    message: `customerio-security: the body is larger than the limit of ${limit} bytes`,
-  }
+  const { payload } = tooLarge(limit)
   return function customerioBodyErrors(error, request, reply) {
     if (error !== null && typeof error === 'object' && error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       // The rest of the body is not read: closing the connection is how to be rid of it.

@@ -5,6 +5,7 @@
 // ready JSON `Response` to return as it is.
 
 const { createReceiver, refuseMethod } = require('./receiver.js')
+const { refusal, tooLarge: tooLargeRefusal } = require('./refusals.js')
 const { typeError } = require('../errors.js')
 
 // One receiver per options object: building one keys an HMAC per secret, so doing it per
@@ -91,8 +92,7 @@ async function readBody(request, limit) {
   const declared = request.headers.get('content-length')
   if (declared !== null && Number(declared) > limit) return tooLarge(limit)
   if (request.bodyUsed) {
-    return refusal(
-      500,
+    return refused(
       'BODY_NOT_RAW',
       'customerio-security: the request body was already read, and the signature covers the raw ' +
         'bytes. Verify the request before calling request.json(), text() or formData().',
@@ -117,7 +117,7 @@ async function readBody(request, limit) {
       chunks.push(value)
     }
   } catch {
-    return refusal(400, 'REQUEST_ABORTED', 'customerio-security: the request body could not be read')
+    return refused('REQUEST_ABORTED', 'customerio-security: the request body could not be read')
   } finally {
     reader.releaseLock()
   }
@@ -131,11 +131,11 @@ function noAnswerNeeded() {
 }
 
 function tooLarge(limit) {
-  return refusal(413, 'PAYLOAD_TOO_LARGE', `customerio-security: the body is larger than the limit of ${limit} bytes`)
+  return { refusal: tooLargeRefusal(limit) }
 }
 
-function refusal(status, code, message) {
-  return { refusal: { status, payload: { error: code, message } } }
+function refused(code, message) {
+  return { refusal: refusal(code, message) }
 }
 
 // Headers joins a repeated header into "a, b" and no API gives the copies back. A valid

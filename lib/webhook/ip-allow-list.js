@@ -15,7 +15,9 @@ const { addressList, contains, normalizeAddress } = require('./ip-address.js')
 const { refreshIpAllowList } = require('./ip-refresh.js')
 
 const REGIONS = ['us', 'eu']
-const REFUSAL = Object.freeze({ error: 'IP_NOT_ALLOWED' })
+const { refusal } = require('./refusals.js')
+
+const REFUSED = refusal('IP_NOT_ALLOWED')
 /**
  * How the client's address is found: `false` (default) the socket peer only; a number n, the
  * n-th address from the right of `[...X-Forwarded-For, peer]` (n proxies in front, each
@@ -104,8 +106,8 @@ function customerioIpAllowList(options = {}) {
   }
 
   function refuseNode(res) {
-    const text = JSON.stringify(REFUSAL)
-    res.statusCode = 403
+    const text = JSON.stringify(REFUSED.payload)
+    res.statusCode = REFUSED.status
     res.setHeader('content-type', 'application/json; charset=utf-8')
     res.setHeader('content-length', Buffer.byteLength(text))
     res.end(text)
@@ -130,7 +132,7 @@ function customerioIpAllowList(options = {}) {
     fastify: {
       value: async function customerioIpAllowListHook(request, reply) {
         if (admit(request.raw.socket.remoteAddress, request.headers['x-forwarded-for'], request)) return
-        await reply.code(403).send(REFUSAL)
+        await reply.code(REFUSED.status).send(REFUSED.payload)
       },
     },
     /**
@@ -141,8 +143,8 @@ function customerioIpAllowList(options = {}) {
     fetch: {
       value(request, clientAddress) {
         if (admit(clientAddress, request.headers.get('x-forwarded-for'), request)) return null
-        return new Response(JSON.stringify(REFUSAL), {
-          status: 403,
+        return new Response(JSON.stringify(REFUSED.payload), {
+          status: REFUSED.status,
           headers: { 'content-type': 'application/json; charset=utf-8' },
         })
       },

@@ -5,10 +5,11 @@
 
 const { BodyError, rawBody } = require('./raw-body.js')
 const { createReceiver, refuseMethod, sendJson, sendRefusal } = require('./receiver.js')
+const { refusal } = require('./refusals.js')
 const { settleWhenAnswered } = require('./settle.js')
 const { typeError } = require('../errors.js')
 
-const INTERNAL_ERROR = { error: 'INTERNAL_ERROR' }
+const INTERNAL_ERROR = refusal('INTERNAL_ERROR').payload
 
 /**
  * `customerioNodeHandler(options, onEvent)` -> `(req, res) => Promise<void>`. The promise never

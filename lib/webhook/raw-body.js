@@ -2,6 +2,8 @@
 
 // Finds the raw request body for signature checks, whatever body parser ran before us.
 
+const { refusal, tooLarge: tooLargeRefusal } = require('./refusals.js')
+
 const DEFAULT_LIMIT = 5 * 1024 * 1024
 const UNITS = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 }
 
@@ -14,11 +16,12 @@ function parseLimit(limit) {
   return Math.floor(Number(match[1]) * UNITS[(match[2] || 'b').toLowerCase()])
 }
 
+/** A body that cannot be read raw: carries its refusal (from the adapters' one table). */
 class BodyError extends Error {
-  constructor(status, code, message) {
-    super(message)
-    this.status = status
-    this.code = code
+  constructor(answer) {
+    super(answer.payload.message)
+    this.status = answer.status
+    this.code = answer.payload.error
   }
 }
 
@@ -36,12 +39,13 @@ function rawBody(req, limit) {
   if (streamUnread(req)) return readStream(req, limit)
   return Promise.reject(
     new BodyError(
-      500,
-      'BODY_NOT_RAW',
-      'customerio-security: the request body was already parsed, and the signature covers the raw ' +
+      refusal(
+        'BODY_NOT_RAW',
+        'customerio-security: the request body was already parsed, and the signature covers the raw ' +
         'bytes. Mount customerioWebhook() before any body parser on this route, or use ' +
         "express.raw({ type: 'application/json' }), or keep the bytes with " +
         'express.json({ verify: keepRawBody }) (keepRawBody from customerio-security).',
+      ),
     ),
   )
 }
@@ -85,7 +89,7 @@ function readStream(req, limit) {
     }
     const onAborted = () => {
       cleanup()
-      reject(new BodyError(400, 'REQUEST_ABORTED', 'customerio-security: the client aborted the request'))
+      reject(new BodyError(refusal('REQUEST_ABORTED', 'customerio-security: the client aborted the request')))
     }
     req.on('data', onData)
     req.on('end', onEnd)
@@ -95,7 +99,7 @@ function readStream(req, limit) {
 }
 
 function tooLarge(limit) {
-  return new BodyError(413, 'PAYLOAD_TOO_LARGE', `customerio-security: the body is larger than the limit of ${limit} bytes`)
+  return new BodyError(tooLargeRefusal(limit))
 }
 
 /**

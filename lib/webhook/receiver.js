@@ -8,21 +8,15 @@ const { typeError } = require('../errors.js')
 const { WebhookVerifier } = require('./verify.js')
 const { parseLimit } = require('./raw-body.js')
 const { NOOP, createDedupe } = require('./dedupe/index.js')
+const { WEBHOOK_METHOD, refusal } = require('./refusals.js')
 const opts = require('./options.js')
 const { createEventRedactor } = require('./redact-event.js')
 
 // Customer.io delivers with POST only. Any other method (a load balancer's GET or HEAD health
 // check, a CORS preflight's OPTIONS, a stray PUT) is no delivery: it is refused as 405 before
 // its body is read, so it is neither verified nor reported to onInvalid or the dedupe store,
-// and cannot raise the alert on onInvalid that the README recommends. One frozen answer,
-// written by each adapter as is, so all four answer alike.
-const WEBHOOK_METHOD = 'POST'
-const METHOD_NOT_ALLOWED = Object.freeze({
-  accepted: false,
-  status: 405,
-  payload: Object.freeze({ error: 'METHOD_NOT_ALLOWED' }),
-  headers: Object.freeze({ allow: WEBHOOK_METHOD }),
-})
+// and cannot raise the alert on onInvalid that the README recommends.
+const METHOD_NOT_ALLOWED = refusal('METHOD_NOT_ALLOWED')
 
 /**
  * `null` for a POST; for any other method the refusal to answer, `{ accepted: false, status:
@@ -72,20 +66,20 @@ function createReceiver(options, what = 'customerioWebhook') {
     })
     if (!verdict.valid) {
       if (onInvalid !== undefined) onInvalid(verdict.reason, request)
-      return { accepted: false, status: 401, payload: { error: verdict.reason } }
+      return refusal(verdict.reason)
     }
     const rawBody = typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body.buffer, body.byteOffset, body.byteLength)
     let event
     try {
       event = JSON.parse(rawBody.toString('utf8'))
     } catch {
-      return { accepted: false, status: 400, payload: { error: 'INVALID_JSON' } }
+      return refusal('INVALID_JSON')
     }
     // Every Customer.io event is a JSON object (a Data Pipelines batch an array of them, or an
     // object holding one). A signed `null`, string or number must not reach a handler typed for
     // an event (nor the dedupe store, which reads its id).
     const events = pipelines ? batchEvents(event) : singleEvent(event)
-    if (events === null) return { accepted: false, status: 400, payload: { error: 'INVALID_EVENT' } }
+    if (events === null) return refusal('INVALID_EVENT')
     const webhook = { secretIndex: verdict.secretIndex, timestamp: verdict.timestamp }
     if (pipelines) webhook.events = events
     if (redact !== null) webhook.redacted = redact(event)

@@ -26,6 +26,7 @@ const { typeError } = require('../../errors.js')
 const opts = require('../options.js')
 const { memoryDedupeStore } = require('./memory.js')
 const { DEFAULT_LEASE_SECONDS } = require('./options.js')
+const { DUPLICATE, refusal } = require('../refusals.js')
 
 const STORE_METHODS = ['claim', 'commit', 'release', 'isDone']
 // Redis keys and Map keys stay short even if an event id is not.
@@ -267,7 +268,7 @@ function createDedupe(options) {
       report(failed.reason, 'claim', request)
       for (const { key, token } of claims) persist(() => store.release(key, token), Date.now() + leaseMs)
       if (onStoreError === 'accept') return { ...accepted, complete: NOOP }
-      return { accepted: false, status: 503, payload: { error: 'DEDUPE_UNAVAILABLE' } }
+      return refusal('DEDUPE_UNAVAILABLE')
     }
     const held = claims.filter((_, index) => results[index].value === true)
     const others = claims.filter((_, index) => results[index].value !== true)
@@ -277,11 +278,11 @@ function createDedupe(options) {
     }
     if (inProgress) {
       await Promise.allSettled(held.map(({ key, token }) => store.release(key, token)))
-      return { accepted: false, status: 503, payload: { error: 'DELIVERY_IN_PROGRESS' } }
+      return refusal('DELIVERY_IN_PROGRESS')
     }
     const mine = new Set([...fresh, ...held.map(({ event }) => event)])
     const events = accepted.webhook.events.filter((event) => mine.has(event))
-    if (events.length === 0) return { accepted: false, status: 200, payload: { duplicate: true } }
+    if (events.length === 0) return DUPLICATE
     const completes = held.map(({ key, token }) => completer(key, token, request))
     const complete = (status) => Promise.all(completes.map((done) => done(status))).then(() => undefined)
     return { ...accepted, webhook: { ...accepted.webhook, events }, complete }
@@ -300,12 +301,12 @@ function createDedupe(options) {
       // it would hold the key with no owner until its lease ran out. Delete it by its token.
       persist(() => store.release(key, token), Date.now() + leaseMs)
       if (onStoreError === 'accept') return { ...accepted, complete: NOOP }
-      return { accepted: false, status: 503, payload: { error: 'DEDUPE_UNAVAILABLE' } }
+      return refusal('DEDUPE_UNAVAILABLE')
     }
     if (claimed) return { ...accepted, complete: completer(key, token, request) }
 
-    if (await copyIsDone(key, request)) return { accepted: false, status: 200, payload: { duplicate: true } }
-    return { accepted: false, status: 503, payload: { error: 'DELIVERY_IN_PROGRESS' } }
+    if (await copyIsDone(key, request)) return DUPLICATE
+    return refusal('DELIVERY_IN_PROGRESS')
   }
 
   return { admit, store }
