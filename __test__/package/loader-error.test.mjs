@@ -144,8 +144,15 @@ test('a platform without a prebuilt addon is told to build from source', () => {
 })
 
 test('musl and glibc Linux are told apart (Alpine gets the musl package)', () => {
-  const musl = detectLibc('linux', () => ({ header: { glibcVersionRuntime: undefined } }))
+  // Alpine's Node: no glibc in the report, /usr/bin/ldd is musl's.
+  const musl = detectLibc('linux', () => ({ header: {} }), () => 'exec /lib/ld-musl-x86_64.so.1 --list "$@"\n')
   assert.deepEqual(musl, { family: 'musl', description: 'musl' })
+  // Deno on glibc: its report has no glibc field (and needs --allow-sys); ldd is glibc's script.
+  const denoReport = () => {
+    throw new Error('Requires sys access')
+  }
+  assert.equal(detectLibc('linux', denoReport, () => 'ldd (GNU libc)\n# The GNU C Library is free software').family, 'glibc')
+  assert.equal(detectLibc('linux', denoReport, () => { throw new Error('ENOENT') }).family, 'unknown')
   assert.equal(platformName('linux', 'arm64', musl), 'linux-arm64-musl')
   const glibc = detectLibc('linux', () => ({ header: { glibcVersionRuntime: '2.17' } }))
   assert.equal(glibc.description, 'glibc 2.17')

@@ -31,20 +31,38 @@ function platformName(platform, arch, libc) {
   return `${platform}-${arch}`
 }
 
-/** The C library Node runs on: glibc (with its version) or musl on Linux; the system's elsewhere. */
-function detectLibc(platform, report = () => process.report?.getReport?.()) {
+/**
+ * The C library this process runs on: glibc (with its version when known) or musl on Linux; the
+ * system's elsewhere. Node's report names the glibc it runs on; Deno's report does not, so
+ * /usr/bin/ldd (a glibc or musl script) decides then, as in napi's loader.
+ */
+function detectLibc(platform, report = () => process.report?.getReport?.(), readLdd = () => require('node:fs').readFileSync('/usr/bin/ldd', 'latin1')) {
   if (platform !== 'linux') return { family: 'system', description: 'system C library' }
-  let header
-  try {
-    header = report()?.header
-  } catch {
-    header = undefined
-  }
-  // Node's report names the glibc it runs on; musl builds of Node have no such field.
+  const header = attempt(() => report()?.header)
   if (typeof header?.glibcVersionRuntime === 'string') {
     return { family: 'glibc', description: `glibc ${header.glibcVersionRuntime}` }
   }
-  return { family: 'musl', description: 'musl' }
+  const ldd = attempt(readLdd) ?? ''
+  if (ldd.includes('musl')) return { family: 'musl', description: 'musl' }
+  if (/GNU C Library|glibc/.test(ldd)) return { family: 'glibc', description: 'glibc' }
+  return { family: 'unknown', description: 'unknown C library' }
+}
+
+function attempt(read) {
+  try {
+    return read()
+  } catch {
+    return undefined
+  }
+}
+
+// Bun and Deno report a Node version they are compatible with; name the runtime itself too.
+function runtimeDescription() {
+  const node = `Node ${process.versions.node}`
+  if (typeof process.versions.bun === 'string') return `Bun ${process.versions.bun} (${node} compatible)`
+  const deno = globalThis.Deno?.version?.deno
+  if (typeof deno === 'string') return `Deno ${deno} (${node} compatible)`
+  return node
 }
 
 function supportedPlatforms(targets) {
@@ -60,7 +78,7 @@ function nativeLoadError(cause, environment = {}) {
   const platform = environment.platform ?? process.platform
   const arch = environment.arch ?? process.arch
   const libc = environment.libc ?? detectLibc(platform)
-  const node = environment.node ?? process.versions.node
+  const runtime = environment.node === undefined ? runtimeDescription() : `Node ${environment.node}`
   const napi = environment.napi ?? process.versions.napi
   const version = environment.version ?? manifest.version
   const supported = supportedPlatforms(environment.targets ?? manifest.napi?.targets ?? [])
@@ -69,7 +87,7 @@ function nativeLoadError(cause, environment = {}) {
   const name = platformName(platform, arch, libc)
   const addonPackage = `${PACKAGE}-${name}`
   const lines = [
-    `no native addon loaded for ${name} (platform ${platform}, arch ${arch}, ${libc.description}, Node ${node}, N-API ${napi}).`,
+    `no native addon loaded for ${name} (platform ${platform}, arch ${arch}, ${libc.description}, ${runtime}, N-API ${napi}).`,
     `Prebuilt addons: ${supported.join(', ') || 'none'}.`,
   ]
   const fromSource =
