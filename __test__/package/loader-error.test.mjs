@@ -4,8 +4,8 @@
 // platform package looks), with a broken platform package, and with the build-from-source fix.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { execFileSync, spawnSync } from 'node:child_process'
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -166,10 +166,8 @@ test('musl and glibc Linux are told apart (Alpine gets the musl package)', () =>
 
 test('the names the message uses are the names `napi create-npm-dirs` gives the platform packages', () => {
   // npm/<name>/package.json for each target, made by the napi CLI (package.json napi.targets).
-  const names = execFileSync('git', ['ls-files', 'npm/*/package.json'], { cwd: ROOT, encoding: 'utf8' })
-    .trim()
-    .split('\n')
-    .map((path) => require(join(ROOT, path)).name)
+  const names = readdirSync(join(ROOT, 'npm'))
+    .map((dir) => require(join(ROOT, 'npm', dir, 'package.json')).name)
     .sort()
   const { TARGET_NAMES } = require('../../lib/native/load-error.js')
   const expected = manifest.napi.targets.map((triple) => `customerio-security-${TARGET_NAMES[triple] ?? triple}`).sort()
