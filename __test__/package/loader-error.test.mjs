@@ -5,7 +5,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -172,4 +172,21 @@ test('the names the message uses are the names `napi create-npm-dirs` gives the 
   const { TARGET_NAMES } = require('../../lib/native/load-error.js')
   const expected = manifest.napi.targets.map((triple) => `customerio-security-${TARGET_NAMES[triple] ?? triple}`).sort()
   assert.deepEqual(names, expected)
+})
+
+test('the README shows the message as the package writes it', () => {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8')
+  const section = readme.slice(readme.indexOf('## Platforms'))
+  const shown = /```text\n(customerio-security: no native addon[\s\S]*?)\n```/.exec(section)
+  assert.ok(shown, 'the Platforms section shows the error')
+  // The README's example: Linux x64 with glibc 2.36, Node 20.20.2, the platform package left out.
+  const error = nativeLoadError(new Error('Cannot find native binding.'), {
+    platform: 'linux',
+    arch: 'x64',
+    libc: { family: 'glibc', description: 'glibc 2.36' },
+    node: '20.20.2',
+    napi: '9',
+    installed: () => false,
+  })
+  assert.equal(shown[1], error.message)
 })
