@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=$(mktemp -d)
-npx napi build --platform --release --js binding.js --dts binding.d.ts --no-const-enum -o "$out"
+node scripts/build.mjs -o "$out"
 cp "$out/binding.js" binding.js
 cp "$out/binding.d.ts" binding.d.ts
 mv "$out/customerio-security.linux-x64-gnu.node" customerio-security.linux-x64-gnu.node.new

@@ -8,8 +8,11 @@ import { join } from 'node:path'
 import { failure } from './report.mjs'
 import { cleanEnv, run, tail, whyFailed } from './run.mjs'
 
-// The one target in package.json "napi.targets" (x86_64-unknown-linux-gnu), as napi names it.
+// The platform whose package this test stages and installs (the one this machine builds), as napi
+// names it, and its Rust target. The release builds the other targets in package.json
+// "napi.targets" on their own runners (.github/workflows/release.yml).
 export const PLATFORM = 'linux-x64-gnu'
+const PLATFORM_TARGET = 'x86_64-unknown-linux-gnu'
 
 async function ok(result, what) {
   const why = whyFailed(result)
@@ -45,9 +48,12 @@ export async function stagePlatform(ctx) {
   if (!existsSync(built)) throw failure(`${addon} is not built (npm run build)`)
   const stage = join(ctx.tmp, 'napi-stage')
   mkdirSync(join(stage, 'artifacts'), { recursive: true })
-  // napi refuses paths outside its project, so the stage is a small project of its own.
-  copyFileSync(join(ctx.root, 'package.json'), join(stage, 'package.json'))
-  cpSync(join(ctx.root, 'npm'), join(stage, 'npm'), { recursive: true })
+  // napi refuses paths outside its project, so the stage is a small project of its own, releasing
+  // this one platform (napi artifacts fails when a configured target's artifact is missing).
+  const manifest = JSON.parse(readFileSync(join(ctx.root, 'package.json'), 'utf8'))
+  manifest.napi = { ...manifest.napi, targets: [PLATFORM_TARGET] }
+  writeFileSync(join(stage, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`)
+  cpSync(join(ctx.root, 'npm', PLATFORM), join(stage, 'npm', PLATFORM), { recursive: true })
   copyFileSync(built, join(stage, 'artifacts', addon))
   const napi = join(ctx.root, 'node_modules', '@napi-rs', 'cli', 'dist', 'cli.js')
   const args = [napi, 'artifacts', '--cwd', stage, '--output-dir', join(stage, 'artifacts'), '--npm-dir', join(stage, 'npm')]
