@@ -17,7 +17,7 @@ export declare class ExternalObject<T> {
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
 /**
- * Panics inside Rust on purpose: `__test__/panic-safety.test.mjs` checks that a panic reaches
+ * Panics inside Rust on purpose: `__test__/package/panic-safety.test.mjs` checks that a panic reaches
  * JavaScript as an error (every export is `catch_unwind`) and that the process keeps serving.
  */
 export declare function __panicForTests(): void

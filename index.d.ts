@@ -1,5 +1,5 @@
 // Public typings of customerio-security. Hand-written on top of the generated binding.d.ts
-// (which types the internal native calls); __test__/typings.test.mjs compiles a strict
+// (which types the internal native calls); __test__/package/typings.test.mjs compiles a strict
 // consumer against this file.
 
 import type { IncomingMessage, ServerResponse } from 'node:http'

@@ -4,7 +4,7 @@
 //
 //   node scripts/gen-event-types.mjs [--spec <file>] [--out <file>]
 //
-// The output is checked in; __test__/event-types.test.mjs re-runs this script and fails when the
+// The output is checked in; __test__/webhook/event-types.test.mjs re-runs this script and fails when the
 // committed file differs, so edit this script (or the vendored spec), never the output.
 // scripts/gen-event-fixtures.mjs reuses loadSpec() and listEvents() from here.
 

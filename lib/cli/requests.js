@@ -15,7 +15,7 @@ const usage = `Usage: customerio-security requests status AUDIT_LOG [--now TIME]
               [--received-at TIME] [--request-id ID] [--extended] [--actor NAME]
 
 status  verifies the audit log's chain, then lists every request in it (receipts
-        from 'record', erasures from 'erase', exports from 'export-person'), open
+        written by record, erasures by erase, exports by export-person), open
         ones and answered ones, each with its legal deadline:
           GDPR Art. 12(3): one month from receipt (three once extended with notice)
           CCPA: 45 days from receipt (90 once extended with notice)

@@ -6,7 +6,7 @@
 // A cheap test that lets most strings skip the native scan. The core builds its regexes from the
 // enabled detectors' shapes and its Unicode fold tables (detect::js_prefilter): one definition, in
 // Rust. Together they accept every string a detector can match (tested against the native scan on
-// random and near-miss inputs in __test__/sanitize-detectors.test.mjs): the digit shapes (a cheap
+// random and near-miss inputs in __test__/sanitize/detectors.test.mjs): the digit shapes (a cheap
 // gate with wide classes, then the exact Unicode classes for the few strings it lets through), and
 // the secrets' prefixes in strings long enough to hold a secret. Regexes beat a charCodeAt loop
 // here: V8 compiles them to native code.

@@ -1,0 +1,68 @@
+// npm test runs `node --test __test__/*.test.mjs __test__/*/*.test.mjs`: a test file those globs
+// miss never runs. Every file directly in __test__ or in a product folder must match them; helpers,
+// fixtures and data (corpora) live in folders of their own, which the globs never descend into.
+
+import test from 'node:test'
+import assert from 'node:assert/strict'
+import { readdirSync, readFileSync } from 'node:fs'
+
+const dir = new URL('../', import.meta.url)
+const GLOBS = '--test __test__/*.test.mjs __test__/*/*.test.mjs'
+// Folders that hold the tests of one product (they mirror lib/; `package` is the package as a
+// whole: its manifest, typings, README, packing and platforms).
+const PRODUCT_FOLDERS = ['cli', 'credentials', 'erasure', 'package', 'sanitize', 'webhook']
+const SUPPORT_FOLDERS = ['fixtures', 'helpers']
+
+function filesIn(url) {
+  return readdirSync(url, { withFileTypes: true })
+}
+
+test('every file in __test__ and its product folders is matched by the test globs', () => {
+  const misses = filesIn(dir)
+    .filter((entry) => entry.isFile() && !entry.name.endsWith('.test.mjs'))
+    .map((entry) => entry.name)
+  for (const folder of PRODUCT_FOLDERS) {
+    let entries
+    try {
+      entries = filesIn(new URL(`./${folder}/`, dir))
+    } catch {
+      continue
+    }
+    for (const entry of entries) {
+      if (entry.isFile() && !entry.name.endsWith('.test.mjs')) misses.push(`${folder}/${entry.name}`)
+    }
+  }
+  assert.deepEqual(misses, [])
+})
+
+test('only product folders, helpers/ and fixtures/ sit beside the tests', () => {
+  const folders = filesIn(dir)
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+  for (const folder of folders) {
+    assert.ok([...PRODUCT_FOLDERS, ...SUPPORT_FOLDERS].includes(folder), `unexpected folder __test__/${folder}`)
+  }
+})
+
+test('no helper is itself a test file the globs would skip', () => {
+  const helpers = readdirSync(new URL('./helpers/', dir))
+  for (const name of helpers) {
+    const text = readFileSync(new URL(`./helpers/${name}`, dir), 'utf8')
+    assert.ok(!/^\s*test\(/m.test(text), `${name} declares tests but is not matched by the globs`)
+  }
+})
+
+test('the npm test script runs these globs on both Node versions', () => {
+  const { scripts } = JSON.parse(readFileSync(new URL('../package.json', dir), 'utf8'))
+  assert.equal(scripts.test.split(GLOBS).length - 1, 2, scripts.test)
+})
+
+test('tests live in product folders, none directly in __test__', () => {
+  const loose = filesIn(dir)
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.test.mjs'))
+    .map((entry) => entry.name)
+  assert.deepEqual(loose, [])
+  for (const folder of PRODUCT_FOLDERS) {
+    assert.ok(filesIn(new URL(`./${folder}/`, dir)).some((entry) => entry.name.endsWith('.test.mjs')), folder)
+  }
+})
