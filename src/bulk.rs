@@ -8,7 +8,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{Arc, Mutex};
 
 use customerio_security_core::sanitize::bulk::{BulkOptions, Format, OnError, Pushed, Session};
-use customerio_security_core::sanitize::engine::Policy;
+use customerio_security_core::sanitize::policy::Policy;
 use napi::bindgen_prelude::{AsyncTask, Buffer, External};
 use napi::{Env, Result, Task};
 use napi_derive::napi;

@@ -9,13 +9,13 @@ use std::sync::Arc;
 
 use customerio_security_core::sanitize::config::policy_from_json;
 use customerio_security_core::sanitize::detect::{self, Detector};
-use customerio_security_core::sanitize::engine::{
-    Decision, LimitMode, Policy, SanitizeError, Scalar, Scan,
-};
 use customerio_security_core::sanitize::json::{sanitize_json, sanitize_json_with};
 use customerio_security_core::sanitize::ndjson::sanitize_ndjson;
-use customerio_security_core::sanitize::policy::Action;
+use customerio_security_core::sanitize::policy::{
+    Decision, LimitMode, Policy, SanitizeError, Scalar, Scan,
+};
 use customerio_security_core::sanitize::report;
+use customerio_security_core::sanitize::rules::Action;
 use customerio_security_core::sanitize::taxonomy::{ClassKind, CLASSES};
 use napi::bindgen_prelude::{BufferSlice, Either, External};
 use napi::{Env, Error, Result, Status};

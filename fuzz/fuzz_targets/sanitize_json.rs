@@ -11,7 +11,7 @@
 use std::sync::OnceLock;
 
 use customerio_security_core::sanitize::config::policy_from_json;
-use customerio_security_core::sanitize::engine::{ErrorCode, Policy};
+use customerio_security_core::sanitize::policy::{ErrorCode, Policy};
 use customerio_security_core::sanitize::json::{sanitize_json, sanitize_json_with};
 use libfuzzer_sys::fuzz_target;
 use serde::de::IgnoredAny;

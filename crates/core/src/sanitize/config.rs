@@ -6,9 +6,9 @@
 use serde_json::{Map, Value};
 
 use super::detect::{Detector, DetectorSet};
-use super::engine::{LimitMode, Policy, MAX_DEPTH_CEILING};
-use super::policy::{Action, Digest, FieldRules, MatchKey, Unlisted};
+use super::policy::{LimitMode, Policy, MAX_DEPTH_CEILING};
 use super::pseudonym::Pepper;
+use super::rules::{Action, Digest, FieldRules, MatchKey, Unlisted};
 
 /// Fields Customer.io needs raw to identify and message people.
 pub const CUSTOMERIO_KEEPS: &[&str] = &["id", "email", "cio_id", "created_at"];

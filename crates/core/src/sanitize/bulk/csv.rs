@@ -11,11 +11,11 @@ use std::borrow::Cow;
 use csv_core::{ReadRecordResult, Reader, Terminator, WriteResult, Writer, WriterBuilder};
 
 use super::{Part, PartContext};
-use crate::sanitize::engine::{
+use crate::sanitize::policy::{
     Decision, ErrorCode, LimitMode, Policy, SanitizeError, Scalar, Scan,
 };
-use crate::sanitize::policy::Action;
 use crate::sanitize::report::{ReportMode, RuleCounts};
+use crate::sanitize::rules::Action;
 
 /// Room kept free in the field buffer before each parse step.
 const MIN_ROOM: usize = 64 * 1024;
