@@ -12,6 +12,7 @@
 mod args;
 mod audit;
 mod bulk;
+mod policy_options;
 mod sanitize;
 mod testing;
 mod webhook;

@@ -7,7 +7,6 @@
 
 use std::sync::Arc;
 
-use customerio_security_core::sanitize::config::policy_from_json;
 use customerio_security_core::sanitize::detect::{self, Detector};
 use customerio_security_core::sanitize::json::{sanitize_json, sanitize_json_with};
 use customerio_security_core::sanitize::ndjson::sanitize_ndjson;
@@ -22,6 +21,7 @@ use napi::{Env, Error, Result, Status};
 use napi_derive::napi;
 
 use crate::args::{Bytes, ShortText, Text};
+use crate::policy_options::policy_from_json;
 
 /// Decision codes for keys that no rule names (rules are >= 0, their index).
 const KEEP_UNLISTED: i32 = -1;
@@ -44,7 +44,7 @@ pub fn sanitizer_create(
     };
     policy_from_json(&options_json, pepper)
         .map(External::new)
-        .map_err(|e| coded("ERR_INVALID_POLICY", &e.message))
+        .map_err(|message| coded("ERR_INVALID_POLICY", &message))
 }
 
 /// A sensitive class of attribute names and what the default policy does with it.
