@@ -5,6 +5,7 @@ use std::fmt;
 use super::detect::{self, Detector, DetectorSet};
 use super::normalize;
 use super::pseudonym::{self, Pepper};
+use super::report::{action, rule};
 use super::rules::{Action, FieldRules, MatchKey, Rule, Unlisted};
 
 /// Keys that could reach an object's prototype when a consumer copies the output with
@@ -126,6 +127,20 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    /// Every code, for the binding's list of the codes it throws.
+    pub const ALL: [ErrorCode; 10] = [
+        ErrorCode::InvalidJson,
+        ErrorCode::MaxDepth,
+        ErrorCode::LimitExceeded,
+        ErrorCode::MissingPepper,
+        ErrorCode::OutputTooLarge,
+        ErrorCode::InvalidGzip,
+        ErrorCode::TruncatedGzip,
+        ErrorCode::CsvFieldCount,
+        ErrorCode::InvalidCsv,
+        ErrorCode::Internal,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             ErrorCode::InvalidJson => "ERR_INVALID_JSON",
@@ -204,17 +219,17 @@ impl Policy {
             )),
             Action::MatchKey(MatchKey::PhoneE164) => match normalize::to_e164(text, country) {
                 Ok(phone) => Scalar::Value(normalize::sha256_hex(phone.as_bytes())),
-                Err(_) => Scalar::Drop("invalid_phone"),
+                Err(_) => Scalar::Drop(rule::INVALID_PHONE),
             },
             Action::MatchKey(MatchKey::PhoneDigits) => match normalize::meta_phone(text, country) {
                 Ok(phone) => Scalar::Value(normalize::sha256_hex(phone.as_bytes())),
-                Err(_) => Scalar::Drop("invalid_phone"),
+                Err(_) => Scalar::Drop(rule::INVALID_PHONE),
             },
             Action::Mask { keep_last } => Scalar::Value(pseudonym::mask(text, keep_last)),
             Action::E164 if normalize::is_e164(text) => Scalar::Value(text.to_owned()),
-            Action::E164 => Scalar::Drop("invalid_e164"),
+            Action::E164 => Scalar::Drop(rule::INVALID_E164),
             Action::Keep | Action::Allow => Scalar::Value(text.to_owned()),
-            Action::Drop => Scalar::Drop("dropped"),
+            Action::Drop => Scalar::Drop(action::DROPPED),
         })
     }
 

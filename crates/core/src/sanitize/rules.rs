@@ -7,6 +7,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::classify::{class_index, classifier, ClassSet};
 use super::keys::{compact_key, compact_key_ascii, normalize_key, COMPACT_STACK};
+use super::report::{action, rule};
 use super::taxonomy::{ClassKind, CLASSES};
 
 /// How a pseudonym is computed.
@@ -55,11 +56,22 @@ impl Action {
     /// The word the report uses for what happened to the field.
     pub fn verb(self) -> &'static str {
         match self {
-            Action::Drop => "dropped",
+            Action::Drop => action::DROPPED,
             Action::Keep | Action::Allow => "kept",
             Action::Pseudonymize(_) | Action::MatchKey(_) => "hashed",
             Action::Mask { .. } => "masked",
             Action::E164 => "validated",
+        }
+    }
+
+    /// The report's rule name when a value cannot be transformed (what [`Scalar::Drop`] carries).
+    ///
+    /// [`Scalar::Drop`]: super::policy::Scalar::Drop
+    pub fn drop_reason(self) -> &'static str {
+        match self {
+            Action::E164 => rule::INVALID_E164,
+            Action::MatchKey(_) => rule::INVALID_PHONE,
+            _ => action::DROPPED,
         }
     }
 

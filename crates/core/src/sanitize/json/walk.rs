@@ -9,7 +9,7 @@ use super::{OUTPUT_FACTOR, OUTPUT_SLACK};
 use crate::sanitize::policy::{
     Decision, ErrorCode, LimitMode, Policy, SanitizeError, Scalar, Scan,
 };
-use crate::sanitize::report::{PathStack, Report, ReportMode};
+use crate::sanitize::report::{action, rule, PathStack, Report, ReportMode};
 use crate::sanitize::rules::Action;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -66,7 +66,10 @@ impl<'a> Walker<'a, '_> {
                     .scan_number(ascii(self.src.get(start..end).unwrap_or_default()))
                 {
                     for detector in found {
-                        self.note("dropped", format!("detector:{}", detector.as_str()));
+                        self.note(
+                            action::DROPPED,
+                            format!("{}{}", rule::DETECTOR_PREFIX, detector.as_str()),
+                        );
                     }
                     return Ok(Emitted::Dropped);
                 }
@@ -147,8 +150,12 @@ impl<'a> Walker<'a, '_> {
         depth: usize,
     ) -> Result<Emitted, SanitizeError> {
         let rule = match self.policy.decide(&key.text) {
-            Decision::Forbidden => return self.skip_reported(depth, "dropped", "prototype_key"),
-            Decision::Unlisted => return self.skip_reported(depth, "dropped", "not_allowed"),
+            Decision::Forbidden => {
+                return self.skip_reported(depth, action::DROPPED, rule::PROTOTYPE_KEY)
+            }
+            Decision::Unlisted => {
+                return self.skip_reported(depth, action::DROPPED, rule::NOT_ALLOWED)
+            }
             Decision::Keep => None,
             Decision::Rule(rule) => Some(rule),
         };
@@ -160,7 +167,7 @@ impl<'a> Walker<'a, '_> {
         match action {
             Action::Drop => {
                 let rule_name = rule_name.to_owned();
-                self.skip_reported(depth, "dropped", rule_name)
+                self.skip_reported(depth, action::DROPPED, rule_name)
             }
             Action::Keep | Action::Allow => {
                 self.copy(key.start, key.end);
@@ -199,13 +206,13 @@ impl<'a> Walker<'a, '_> {
                 self.copy(start, end);
                 Ok(Emitted::Value)
             }
-            Some(b'{') => self.skip_reported(depth, "dropped", "not_a_scalar"),
+            Some(b'{') => self.skip_reported(depth, action::DROPPED, rule::NOT_A_SCALAR),
             Some(b'[') => {
                 self.enter(depth + 1)?;
                 self.write_key(key, action);
                 self.elements(|walker| {
                     if matches!(walker.peek(), Some(b'{' | b'[')) {
-                        walker.skip_reported(depth + 1, "dropped", "not_a_scalar")
+                        walker.skip_reported(depth + 1, action::DROPPED, rule::NOT_A_SCALAR)
                     } else {
                         walker.transformed_scalar(action, rule)
                     }
@@ -243,7 +250,7 @@ impl<'a> Walker<'a, '_> {
                 Ok(Emitted::Value)
             }
             Scalar::Drop(reason) => {
-                self.note("dropped", reason);
+                self.note(action::DROPPED, reason);
                 Ok(Emitted::Dropped)
             }
         }
@@ -324,13 +331,19 @@ impl<'a> Walker<'a, '_> {
                 write_json_string(&mut self.out, &text);
                 self.check_output_size()?;
                 for detector in found {
-                    self.note("redacted", format!("detector:{}", detector.as_str()));
+                    self.note(
+                        action::REDACTED,
+                        format!("{}{}", rule::DETECTOR_PREFIX, detector.as_str()),
+                    );
                 }
                 Ok(Emitted::Value)
             }
             Scan::Drop(found) => {
                 for detector in found {
-                    self.note("dropped", format!("detector:{}", detector.as_str()));
+                    self.note(
+                        action::DROPPED,
+                        format!("{}{}", rule::DETECTOR_PREFIX, detector.as_str()),
+                    );
                 }
                 Ok(Emitted::Dropped)
             }
@@ -408,10 +421,13 @@ impl<'a> Walker<'a, '_> {
         let broken = [
             (
                 key.text.len() > limits.name_bytes,
-                "attribute_name_too_long",
+                rule::ATTRIBUTE_NAME_TOO_LONG,
             ),
-            (value_len > limits.value_bytes, "attribute_value_too_long"),
-            (count == limits.attributes + 1, "too_many_attributes"),
+            (
+                value_len > limits.value_bytes,
+                rule::ATTRIBUTE_VALUE_TOO_LONG,
+            ),
+            (count == limits.attributes + 1, rule::TOO_MANY_ATTRIBUTES),
         ];
         for (hit, rule) in broken {
             if !hit {
@@ -428,7 +444,7 @@ impl<'a> Walker<'a, '_> {
             if full {
                 self.path.push_key(key.text.clone());
             }
-            self.note("limit", rule);
+            self.note(action::LIMIT, rule);
             if full {
                 self.path.pop();
             }
