@@ -93,6 +93,16 @@ export interface ChangeInfo {
   rule: string
 }
 
+/** [`sanitizer_decide`]'s codes for keys no rule names. */
+export interface DecisionCodes {
+  /** No rule names it: kept, its value walked and scanned. */
+  keepUnlisted: number
+  /** `__proto__`, `constructor`, `prototype`: dropped. */
+  forbidden: number
+  /** An allow-list policy and a name it does not list: dropped. */
+  notAllowed: number
+}
+
 export interface JsonResult {
   output: string | Buffer
   paths: Array<string>
@@ -107,6 +117,9 @@ export interface LineErrorInfo {
   code: string
   message: string
 }
+
+/** Every code the addon's coded errors carry. */
+export declare function nativeErrorCodes(): Array<string>
 
 export interface NdjsonResult {
   output: string | Buffer
@@ -153,6 +166,26 @@ export interface Prefilter {
   literalsMinLength: number
 }
 
+/** The report's fixed actions (`report::action`). */
+export interface ReportActions {
+  dropped: string
+  redacted: string
+  limit: string
+}
+
+/** The report's fixed rule names (`report::rule`). */
+export interface ReportRules {
+  prototypeKey: string
+  notAllowed: string
+  notAScalar: string
+  unsupportedType: string
+  attributeNameTooLong: string
+  attributeValueTooLong: string
+  tooManyAttributes: string
+  /** A detector's rule is this prefix and the detector's name. */
+  detectorPrefix: string
+}
+
 /** What `lib/` needs to know about each rule to act on a decision code. */
 export interface RuleInfo {
   name: string
@@ -164,6 +197,18 @@ export interface RuleInfo {
   verb: string
   /** The report's rule name when a value cannot be transformed. */
   dropReason: string
+}
+
+export declare function sanitizerContract(): SanitizerContract
+
+/**
+ * What the JavaScript object walk shares with the core: read once when `lib/` loads, the
+ * one definition of each code and word (the JSON-text walk writes the same ones).
+ */
+export interface SanitizerContract {
+  decisions: DecisionCodes
+  actions: ReportActions
+  rules: ReportRules
 }
 
 export declare function sanitizerCreate(optionsJson: string, pepperKey?: string | Uint8Array | undefined | null, pepperKeyId?: string | undefined | null): ExternalObject<'Policy'>

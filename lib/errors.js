@@ -30,16 +30,20 @@ class CustomerioSecurityError extends Error {
   }
 }
 
-const NATIVE_MESSAGE = /^(ERR_[A-Z_]+): customerio-security: ([\s\S]*)$/
+let nativeCodes
 
 /**
- * The addon reports errors as `ERR_CODE: customerio-security: message`; this turns one into a
- * coded error of the right class. Anything else is rethrown as it is.
+ * An error the addon threw, as a coded error of the right class: the addon's coded errors carry
+ * their code as `code` (the list of them is the addon's own, `nativeErrorCodes()`) and the plain
+ * message. Anything else (napi's own argument errors, a caught panic) is rethrown as it is.
  */
 function fromNative(error, TypeClass = CustomerioSecurityError) {
-  const match = error instanceof Error ? NATIVE_MESSAGE.exec(error.message) : null
-  if (match === null) return error
-  return new TypeClass(match[1], match[2])
+  if (!(error instanceof Error) || typeof error.code !== 'string') return error
+  // Loaded here, not at the top: this module is also used where the addon never is, and an
+  // addon error means the addon is loaded already.
+  nativeCodes ??= new Set(require('./native.js').nativeErrorCodes())
+  if (!nativeCodes.has(error.code)) return error
+  return new TypeClass(error.code, error.message)
 }
 
 /** A file error in words ("no such file or directory"), never a path's contents or a stack. */

@@ -3,10 +3,11 @@
 
 use customerio_security_core::audit::{seal, verify_log, AuditKey, Head};
 use napi::bindgen_prelude::External;
-use napi::{Error, Result, Status};
+use napi::Result;
 use napi_derive::napi;
 
 use crate::args::Bytes;
+use crate::errors::{coded, Code};
 
 #[napi(
     catch_unwind,
@@ -15,10 +16,10 @@ use crate::args::Bytes;
 )]
 pub fn audit_key(
     #[napi(ts_arg_type = "string | Uint8Array")] key: Bytes<'_>,
-) -> Result<External<AuditKey>> {
+) -> Result<External<AuditKey>, Code> {
     AuditKey::new(key.as_slice())
         .map(External::new)
-        .map_err(|e| coded("ERR_EMPTY_AUDIT_KEY", &e.to_string()))
+        .map_err(|e| coded(Code::EMPTY_AUDIT_KEY, e.to_string()))
 }
 
 /// `[line, mac]` for a record body that already holds its `seq` and `prev`.
@@ -26,9 +27,9 @@ pub fn audit_key(
 pub fn audit_seal(
     #[napi(ts_arg_type = "ExternalObject<'AuditKey'>")] key: &External<AuditKey>,
     body: String,
-) -> Result<Vec<String>> {
+) -> Result<Vec<String>, Code> {
     let (line, mac) =
-        seal(key, &body).map_err(|e| coded("ERR_INVALID_AUDIT_RECORD", &e.to_string()))?;
+        seal(key, &body).map_err(|e| coded(Code::INVALID_AUDIT_RECORD, e.to_string()))?;
     Ok(vec![line, mac])
 }
 
@@ -56,11 +57,11 @@ pub fn audit_verify(
     #[napi(ts_arg_type = "ExternalObject<'AuditKey'>")] key: &External<AuditKey>,
     #[napi(ts_arg_type = "Uint8Array")] content: Bytes<'_>,
     expected_head: Option<String>,
-) -> Result<AuditCheck> {
+) -> Result<AuditCheck, Code> {
     let expected = match expected_head.as_deref() {
         Some(text) => Some(Head::parse(text).ok_or_else(|| {
             coded(
-                "ERR_INVALID_HEAD",
+                Code::INVALID_HEAD,
                 "expectedHead must be 'seq:mac' (64 hex)",
             )
         })?),
@@ -77,11 +78,4 @@ pub fn audit_verify(
         problem_line: line as f64,
         problem: problem.to_owned(),
     })
-}
-
-fn coded(code: &str, message: &str) -> Error {
-    Error::new(
-        Status::InvalidArg,
-        format!("{code}: customerio-security: {message}"),
-    )
 }

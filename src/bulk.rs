@@ -8,13 +8,18 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{Arc, Mutex};
 
 use customerio_security_core::sanitize::bulk::{BulkOptions, Format, OnError, Pushed, Session};
-use customerio_security_core::sanitize::engine::Policy;
+use customerio_security_core::sanitize::policy::{ErrorCode, Policy};
 use napi::bindgen_prelude::{AsyncTask, Buffer, External};
-use napi::{Env, Result, Task};
+use napi::{Env, Error, Result, Status, Task};
 use napi_derive::napi;
 
 use crate::args::Bytes;
-use crate::sanitize::coded;
+use crate::errors::{coded, into_plain, Code};
+
+/// A failure of the session itself (a poisoned lock, a caught panic), never the input's fault.
+fn internal(message: &str) -> Error {
+    Error::new(Status::GenericFailure, message.to_owned())
+}
 
 /// One run. JavaScript awaits each push before the next (the lock only guards against misuse).
 pub struct BulkSession(Arc<Mutex<Session>>);
@@ -31,13 +36,13 @@ pub fn bulk_create(
     #[napi(ts_arg_type = "'stop' | 'skip'")] on_error: String,
     gzip_output: bool,
     counts: bool,
-) -> Result<External<BulkSession>> {
+) -> Result<External<BulkSession>, Code> {
     let format = match format.as_str() {
         "ndjson" => Format::Ndjson,
         "csv" => Format::Csv,
         _ => {
             return Err(coded(
-                "ERR_INVALID_OPTION",
+                Code::INVALID_OPTION,
                 "format must be 'ndjson' or 'csv'",
             ))
         }
@@ -47,7 +52,7 @@ pub fn bulk_create(
         "skip" => OnError::Skip,
         _ => {
             return Err(coded(
-                "ERR_INVALID_OPTION",
+                Code::INVALID_OPTION,
                 "onError must be 'stop' or 'skip'",
             ))
         }
@@ -102,14 +107,22 @@ impl Task for PushTask {
         catch_unwind(AssertUnwindSafe(|| {
             let mut session = session
                 .lock()
-                .map_err(|_| coded("ERR_INTERNAL", "the bulk session failed earlier"))?;
+                .map_err(|_| internal("the bulk session failed earlier"))?;
             let pushed = match chunk {
                 Some(chunk) => session.push(&chunk),
                 None => session.finish(),
             };
             Ok((pushed, session.summary().records))
         }))
-        .unwrap_or_else(|_| Err(coded("ERR_INTERNAL", "the bulk session failed")))
+        .unwrap_or_else(|_| Err(internal("the bulk session failed")))
+    }
+
+    /// Every failure of `compute` is an internal one: it rejects with `ERR_INTERNAL` as `code`.
+    fn reject(&mut self, env: Env, error: Error) -> Result<BulkPushResult> {
+        Err(into_plain(
+            env,
+            coded(Code::sanitize(ErrorCode::Internal), error.reason),
+        ))
     }
 
     fn resolve(&mut self, _env: Env, (pushed, records): (Pushed, u64)) -> Result<BulkPushResult> {
@@ -174,11 +187,13 @@ pub struct BulkSummary {
 #[napi(catch_unwind, js_name = "bulkSummary")]
 pub fn bulk_summary(
     #[napi(ts_arg_type = "ExternalObject<'BulkSession'>")] session: &External<BulkSession>,
-) -> Result<BulkSummary> {
-    let session = session
-        .0
-        .lock()
-        .map_err(|_| coded("ERR_INTERNAL", "the bulk session failed earlier"))?;
+) -> Result<BulkSummary, Code> {
+    let session = session.0.lock().map_err(|_| {
+        coded(
+            Code::sanitize(ErrorCode::Internal),
+            "the bulk session failed earlier",
+        )
+    })?;
     let summary = session.summary();
     Ok(BulkSummary {
         records: summary.records as f64,

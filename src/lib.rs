@@ -12,6 +12,8 @@
 mod args;
 mod audit;
 mod bulk;
+mod errors;
+mod policy_options;
 mod sanitize;
 mod testing;
 mod webhook;

@@ -7,26 +7,97 @@
 
 use std::sync::Arc;
 
-use customerio_security_core::sanitize::config::policy_from_json;
 use customerio_security_core::sanitize::detect::{self, Detector};
-use customerio_security_core::sanitize::engine::{
-    Decision, LimitMode, Policy, SanitizeError, Scalar, Scan,
-};
 use customerio_security_core::sanitize::json::{sanitize_json, sanitize_json_with};
 use customerio_security_core::sanitize::ndjson::sanitize_ndjson;
-use customerio_security_core::sanitize::policy::Action;
+use customerio_security_core::sanitize::policy::{
+    Decision, ErrorCode, LimitMode, Policy, Scalar, Scan,
+};
 use customerio_security_core::sanitize::report;
+use customerio_security_core::sanitize::rules::Action;
 use customerio_security_core::sanitize::taxonomy::{ClassKind, CLASSES};
 use napi::bindgen_prelude::{BufferSlice, Either, External};
-use napi::{Env, Error, Result, Status};
+use napi::{Env, Result};
 use napi_derive::napi;
 
 use crate::args::{Bytes, ShortText, Text};
+use crate::errors::{coded, napi_error, sanitize_error, Code};
+use crate::policy_options::policy_from_json;
 
-/// Decision codes for keys that no rule names (rules are >= 0, their index).
+/// Decision codes for keys that no rule names (rules are >= 0, their index); the JavaScript
+/// walk reads them from [`sanitizer_contract`].
 const KEEP_UNLISTED: i32 = -1;
 const FORBIDDEN: i32 = -2;
 const NOT_ALLOWED: i32 = -3;
+
+/// [`sanitizer_decide`]'s codes for keys no rule names.
+#[napi(object)]
+pub struct DecisionCodes {
+    /// No rule names it: kept, its value walked and scanned.
+    pub keep_unlisted: i32,
+    /// `__proto__`, `constructor`, `prototype`: dropped.
+    pub forbidden: i32,
+    /// An allow-list policy and a name it does not list: dropped.
+    pub not_allowed: i32,
+}
+
+/// The report's fixed actions (`report::action`).
+#[napi(object)]
+pub struct ReportActions {
+    pub dropped: String,
+    pub redacted: String,
+    pub limit: String,
+}
+
+/// The report's fixed rule names (`report::rule`).
+#[napi(object)]
+pub struct ReportRules {
+    pub prototype_key: String,
+    pub not_allowed: String,
+    pub not_a_scalar: String,
+    pub unsupported_type: String,
+    pub attribute_name_too_long: String,
+    pub attribute_value_too_long: String,
+    pub too_many_attributes: String,
+    /// A detector's rule is this prefix and the detector's name.
+    pub detector_prefix: String,
+}
+
+/// What the JavaScript object walk shares with the core: read once when `lib/` loads, the
+/// one definition of each code and word (the JSON-text walk writes the same ones).
+#[napi(object)]
+pub struct SanitizerContract {
+    pub decisions: DecisionCodes,
+    pub actions: ReportActions,
+    pub rules: ReportRules,
+}
+
+#[napi(catch_unwind, js_name = "sanitizerContract")]
+pub fn sanitizer_contract() -> SanitizerContract {
+    use report::{action, rule};
+    SanitizerContract {
+        decisions: DecisionCodes {
+            keep_unlisted: KEEP_UNLISTED,
+            forbidden: FORBIDDEN,
+            not_allowed: NOT_ALLOWED,
+        },
+        actions: ReportActions {
+            dropped: action::DROPPED.to_owned(),
+            redacted: action::REDACTED.to_owned(),
+            limit: action::LIMIT.to_owned(),
+        },
+        rules: ReportRules {
+            prototype_key: rule::PROTOTYPE_KEY.to_owned(),
+            not_allowed: rule::NOT_ALLOWED.to_owned(),
+            not_a_scalar: rule::NOT_A_SCALAR.to_owned(),
+            unsupported_type: rule::UNSUPPORTED_TYPE.to_owned(),
+            attribute_name_too_long: rule::ATTRIBUTE_NAME_TOO_LONG.to_owned(),
+            attribute_value_too_long: rule::ATTRIBUTE_VALUE_TOO_LONG.to_owned(),
+            too_many_attributes: rule::TOO_MANY_ATTRIBUTES.to_owned(),
+            detector_prefix: rule::DETECTOR_PREFIX.to_owned(),
+        },
+    }
+}
 
 #[napi(
     catch_unwind,
@@ -37,14 +108,14 @@ pub fn sanitizer_create(
     options_json: String,
     #[napi(ts_arg_type = "string | Uint8Array | undefined | null")] pepper_key: Option<Bytes<'_>>,
     pepper_key_id: Option<String>,
-) -> Result<External<Policy>> {
+) -> Result<External<Policy>, Code> {
     let pepper = match (&pepper_key, &pepper_key_id) {
         (Some(key), Some(id)) => Some((key.as_slice(), id.as_str())),
         _ => None,
     };
     policy_from_json(&options_json, pepper)
         .map(External::new)
-        .map_err(|e| coded("ERR_INVALID_POLICY", &e.message))
+        .map_err(|message| coded(Code::INVALID_POLICY, message))
 }
 
 /// A sensitive class of attribute names and what the default policy does with it.
@@ -142,12 +213,7 @@ pub fn sanitizer_info(
             .to_owned(),
             renames: rule.action.renames(),
             verb: rule.action.verb().to_owned(),
-            drop_reason: match rule.action {
-                Action::E164 => "invalid_e164",
-                Action::MatchKey(_) => "invalid_phone",
-                _ => "dropped",
-            }
-            .to_owned(),
+            drop_reason: rule.action.drop_reason().to_owned(),
         })
         .collect();
     let limits = policy.limits;
@@ -210,12 +276,12 @@ pub fn sanitizer_transform(
     #[napi(ts_arg_type = "ExternalObject<'Policy'>")] policy: &External<Policy>,
     rule_index: u32,
     #[napi(ts_arg_type = "string")] text: ShortText,
-) -> Result<Option<Text>> {
+) -> Result<Option<Text>, Code> {
     let action = usize::try_from(rule_index)
         .ok()
         .and_then(|index| policy.rules.rules().get(index))
         .map(|rule| rule.action)
-        .ok_or_else(|| coded("ERR_INTERNAL", "unknown rule index"))?;
+        .ok_or_else(|| coded(Code::sanitize(ErrorCode::Internal), "unknown rule index"))?;
     match policy
         .transform(action, text.as_str())
         .map_err(sanitize_error)?
@@ -294,7 +360,7 @@ pub fn sanitizer_json<'env>(
     #[napi(ts_arg_type = "ExternalObject<'Policy'>")] policy: &External<Policy>,
     #[napi(ts_arg_type = "string | Uint8Array")] input: Bytes<'_>,
     as_buffer: bool,
-) -> Result<Either<Text, BufferSlice<'env>>> {
+) -> Result<Either<Text, BufferSlice<'env>>, Code> {
     let (output, _) =
         sanitize_json_with(input.as_slice(), policy, false).map_err(sanitize_error)?;
     output_of(env, output, as_buffer)
@@ -307,7 +373,7 @@ pub fn sanitizer_json_report<'env>(
     #[napi(ts_arg_type = "ExternalObject<'Policy'>")] policy: &External<Policy>,
     #[napi(ts_arg_type = "string | Uint8Array")] input: Bytes<'_>,
     as_buffer: bool,
-) -> Result<JsonResult<'env>> {
+) -> Result<JsonResult<'env>, Code> {
     let (output, report) = sanitize_json(input.as_slice(), policy).map_err(sanitize_error)?;
     let mut paths: Vec<String> = Vec::new();
     let mut last: Option<Arc<str>> = None;
@@ -359,7 +425,7 @@ pub fn sanitizer_ndjson<'env>(
     #[napi(ts_arg_type = "ExternalObject<'Policy'>")] policy: &External<Policy>,
     #[napi(ts_arg_type = "string | Uint8Array")] input: Bytes<'_>,
     as_buffer: bool,
-) -> Result<NdjsonResult<'env>> {
+) -> Result<NdjsonResult<'env>, Code> {
     let (output, errors) = sanitize_ndjson(input.as_slice(), policy);
     Ok(NdjsonResult {
         output: output_of(env, output, as_buffer)?,
@@ -376,26 +442,25 @@ pub fn sanitizer_ndjson<'env>(
 
 /// A Buffer made by copying: for the sizes JSON records have, one copy is far cheaper than
 /// handing V8 an external buffer with a finalizer (~1.5 us per call, measured).
-fn output_of(env: &Env, output: Vec<u8>, as_buffer: bool) -> Result<Either<Text, BufferSlice<'_>>> {
+fn output_of(
+    env: &Env,
+    output: Vec<u8>,
+    as_buffer: bool,
+) -> Result<Either<Text, BufferSlice<'_>>, Code> {
     if as_buffer {
-        return BufferSlice::copy_from(env, &output).map(Either::B);
+        return BufferSlice::copy_from(env, &output)
+            .map(Either::B)
+            .map_err(napi_error);
     }
     // Structural bytes are ASCII and every string was checked as UTF-8 on the way in.
     String::from_utf8(output)
         .map(|text| Either::A(Text(text)))
-        .map_err(|_| coded("ERR_INVALID_JSON", "the output is not UTF-8"))
-}
-
-pub(crate) fn sanitize_error(error: SanitizeError) -> Error {
-    coded(error.code.as_str(), &error.message)
-}
-
-/// `index.js` reads the code back from the message prefix and throws a coded JS error.
-pub(crate) fn coded(code: &str, message: &str) -> Error {
-    Error::new(
-        Status::InvalidArg,
-        format!("{code}: customerio-security: {message}"),
-    )
+        .map_err(|_| {
+            coded(
+                Code::sanitize(ErrorCode::InvalidJson),
+                "the output is not UTF-8",
+            )
+        })
 }
 
 /// A key as report paths and error messages show it: itself, or `<redacted>` when it carries

@@ -6,10 +6,11 @@ use customerio_security_core::webhook::{
     self, KeyError, Keyring, Request, Scheme, SigningKey, Tolerance,
 };
 use napi::bindgen_prelude::External;
-use napi::{Error, Result, Status};
+use napi::{Error, Result};
 use napi_derive::napi;
 
 use crate::args::{Bytes, Header};
+use crate::errors::{coded, Code};
 
 /// Keys the HMAC state for each secret once, for `WebhookVerifier` and the middleware.
 #[napi(
@@ -19,7 +20,7 @@ use crate::args::{Bytes, Header};
 )]
 pub fn webhook_keyring(
     #[napi(ts_arg_type = "Array<string | Uint8Array>")] secrets: Vec<Bytes<'_>>,
-) -> Result<External<Keyring>> {
+) -> Result<External<Keyring>, Code> {
     Keyring::new(secrets.iter().map(Bytes::as_slice))
         .map(External::new)
         .map_err(key_error)
@@ -61,7 +62,7 @@ pub fn webhook_verify_once(
     scheme: u32,
     tolerance_seconds: f64,
     now: f64,
-) -> Result<i32> {
+) -> Result<i32, Code> {
     let keyring = Keyring::single(secret.as_slice()).map_err(key_error)?;
     Ok(verify_with(
         &keyring,
@@ -81,7 +82,7 @@ pub fn webhook_sign(
     #[napi(ts_arg_type = "string | Uint8Array")] body: Bytes<'_>,
     #[napi(ts_arg_type = "string")] timestamp: Header,
     scheme: u32,
-) -> Result<String> {
+) -> Result<String, Code> {
     let key = SigningKey::new(secret.as_slice()).map_err(key_error)?;
     Ok(webhook::sign(
         &key,
@@ -158,13 +159,10 @@ pub fn webhook_schemes() -> Vec<&'static str> {
     Scheme::ALL.iter().map(|scheme| scheme.as_str()).collect()
 }
 
-fn key_error(error: KeyError) -> Error {
+fn key_error(error: KeyError) -> Error<Code> {
     let code = match error {
-        KeyError::Missing => "ERR_MISSING_SECRET",
-        KeyError::Empty => "ERR_EMPTY_SECRET",
+        KeyError::Missing => Code::MISSING_SECRET,
+        KeyError::Empty => Code::EMPTY_SECRET,
     };
-    Error::new(
-        Status::InvalidArg,
-        format!("{code}: customerio-security: {error}"),
-    )
+    coded(code, error.to_string())
 }

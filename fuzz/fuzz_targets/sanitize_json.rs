@@ -10,21 +10,16 @@
 
 use std::sync::OnceLock;
 
-use customerio_security_core::sanitize::config::policy_from_json;
-use customerio_security_core::sanitize::engine::{ErrorCode, Policy};
+use customerio_security_core::sanitize::detect::{Detector, DetectorSet};
 use customerio_security_core::sanitize::json::{sanitize_json, sanitize_json_with};
+use customerio_security_core::sanitize::options::{PolicyConfig, Preset};
+use customerio_security_core::sanitize::policy::{ErrorCode, LimitMode, Policy};
+use customerio_security_core::sanitize::pseudonym::Pepper;
+use customerio_security_core::sanitize::rules::{Action, Digest, MatchKey};
 use libfuzzer_sys::fuzz_target;
 use serde::de::IgnoredAny;
 use serde_json::Value;
 
-/// Configured policies that never let a never-send or pseudonymized value out raw.
-const POLICIES: &[&str] = &[
-    r#"{"preset":"customerio","pseudonym":"hmac"}"#,
-    r#"{"allow":["email","plan","id"],"detectors":{"cardNumber":"drop","usSsn":"drop","iban":"off"}}"#,
-    r#"{"fields":{"loyalty_id":{"action":"mask","keepLast":4},"date_of_birth":"drop","email":"email-match"},"limits":"error","maxDepth":8}"#,
-    r#"{"preset":"customerio","sms":true,"detectors":false,"pseudonym":{"algorithm":"sha256","length":8}}"#,
-    r#"{"detectors":{"email":"redact","phone":"drop","jwt":"drop","privateKey":"redact","bearerToken":"drop"}}"#,
-];
 const DROPPED_KEYS: &[&str] = &[
     "ssn",
     "creditCard",
@@ -35,13 +30,83 @@ const DROPPED_KEYS: &[&str] = &[
 /// Well inside the default maxDepth (64), whatever the off-by-one in counting levels.
 const SAFE_DEPTH: usize = 60;
 
+/// Configured policies that never let a never-send or pseudonymized value out raw (the same
+/// shapes as `createSanitizer` options: presets, HMAC, allow-lists, per-detector actions, masks,
+/// match keys, limits as errors, shallow depth, short digests, detectors off).
+fn configs() -> Vec<PolicyConfig> {
+    let pepper = || Some(Pepper::new(b"fuzz pepper, 32 bytes long......", "k1").expect("pepper"));
+    let detectors = |redact: &[Detector], drop: &[Detector], off: &[Detector]| {
+        let mut enabled = DetectorSet::defaults();
+        let mut dropping = DetectorSet::none();
+        for d in redact {
+            enabled = enabled.with(*d);
+        }
+        for d in drop {
+            enabled = enabled.with(*d);
+            dropping = dropping.with(*d);
+        }
+        for d in off {
+            enabled = enabled.without(*d);
+        }
+        (enabled, dropping)
+    };
+    let (allow_on, allow_drop) = detectors(
+        &[],
+        &[Detector::CardNumber, Detector::UsSsn],
+        &[Detector::Iban],
+    );
+    let (mixed_on, mixed_drop) = detectors(
+        &[Detector::Email, Detector::PrivateKey],
+        &[Detector::Phone, Detector::Jwt, Detector::BearerToken],
+        &[],
+    );
+    vec![
+        PolicyConfig {
+            preset: Preset::Customerio { sms: false },
+            pseudonym: Digest::Hmac { hex_chars: 64 },
+            pepper: pepper(),
+            ..PolicyConfig::default()
+        },
+        PolicyConfig {
+            allow: Some(vec!["email".into(), "plan".into(), "id".into()]),
+            detectors: allow_on,
+            dropping_detectors: allow_drop,
+            pepper: pepper(),
+            ..PolicyConfig::default()
+        },
+        PolicyConfig {
+            fields: vec![
+                ("date_of_birth".into(), Action::Drop),
+                ("email".into(), Action::MatchKey(MatchKey::Email)),
+                ("loyalty_id".into(), Action::Mask { keep_last: 4 }),
+            ],
+            limits: LimitMode::Error,
+            max_depth: 8,
+            pepper: pepper(),
+            ..PolicyConfig::default()
+        },
+        PolicyConfig {
+            preset: Preset::Customerio { sms: true },
+            pseudonym: Digest::Sha256 { hex_chars: 8 },
+            detectors: DetectorSet::none(),
+            pepper: pepper(),
+            ..PolicyConfig::default()
+        },
+        PolicyConfig {
+            detectors: mixed_on,
+            dropping_detectors: mixed_drop,
+            pepper: pepper(),
+            ..PolicyConfig::default()
+        },
+    ]
+}
+
 fn policies() -> &'static [Policy] {
     static POLICIES_BUILT: OnceLock<Vec<Policy>> = OnceLock::new();
     POLICIES_BUILT.get_or_init(|| {
         let mut all = vec![Policy::default()];
-        for options in POLICIES {
-            let pepper: Option<(&[u8], &str)> = Some((b"fuzz pepper, 32 bytes long......", "k1"));
-            all.push(policy_from_json(options, pepper).expect("fuzz policy is valid"));
+        for config in configs() {
+            all.push(config.build().expect("fuzz policy is valid"));
         }
         all
     })

@@ -30,9 +30,11 @@ const booleanValue = uncurryThis(Boolean.prototype.valueOf)
 const bigintValue = uncurryThis(BigInt.prototype.valueOf)
 const symbolValue = uncurryThis(Symbol.prototype.valueOf)
 
-const KEEP_UNLISTED = -1
-const FORBIDDEN = -2
-const NOT_ALLOWED = -3
+// The decision codes and the report's words, as the core defines them.
+const CONTRACT = native.sanitizerContract()
+const { keepUnlisted: KEEP_UNLISTED, forbidden: FORBIDDEN, notAllowed: NOT_ALLOWED } = CONTRACT.decisions
+const { dropped: DROPPED, redacted: REDACTED, limit: LIMIT } = CONTRACT.actions
+const RULE = CONTRACT.rules
 const DROP = Symbol('drop')
 // What serialized() answers for values never sent whatever their toJSON says (binary, Map...).
 const UNSUPPORTED = Symbol('unsupported')
@@ -112,9 +114,9 @@ class Walker {
       const code = this.decide(key)
       ctx.path.push(key)
       if (code === FORBIDDEN) {
-        note(ctx, 'dropped', 'prototype_key')
+        note(ctx, DROPPED, RULE.prototypeKey)
       } else if (code === NOT_ALLOWED) {
-        note(ctx, 'dropped', 'not_allowed')
+        note(ctx, DROPPED, RULE.notAllowed)
       } else {
         const value = obj[key]
         let outKey = key
@@ -124,7 +126,7 @@ class Walker {
         } else {
           const rule = this.rules[code]
           if (rule.kind === 'drop') {
-            note(ctx, 'dropped', rule.name)
+            note(ctx, DROPPED, rule.name)
             result = DROP
           } else if (rule.kind === 'keep') {
             result = this.kept(value, ctx, depth)
@@ -170,7 +172,7 @@ class Walker {
         return this.objectValue(value, ctx, depth, false)
       default:
         // Symbols and functions: JSON would drop them silently; the report says so.
-        note(ctx, 'dropped', 'unsupported_type')
+        note(ctx, DROPPED, RULE.unsupportedType)
         return DROP
     }
   }
@@ -189,7 +191,7 @@ class Walker {
     }
     if (json === UNSUPPORTED) {
       // Binary data could hold anything, and Map/Set/RegExp serialize to `{}`: never send them.
-      note(ctx, 'dropped', 'unsupported_type')
+      note(ctx, DROPPED, RULE.unsupportedType)
       return DROP
     }
     if (json === null || typeof json !== 'object') return keep ? json : this.value(json, ctx, depth)
@@ -199,7 +201,7 @@ class Walker {
     let out
     if (Array.isArray(json)) out = this.array(json, ctx, depth + 1)
     else if (unsupported(json)) {
-      note(ctx, 'dropped', 'unsupported_type')
+      note(ctx, DROPPED, RULE.unsupportedType)
       out = DROP
     } else out = this.object(json, ctx, depth + 1, false)
     ctx.stack.pop()
@@ -271,7 +273,7 @@ class Walker {
     const verdict = native.sanitizerScan(this.policy, text)
     if (verdict === null) return text
     for (let i = 2; i < verdict.length; i++) {
-      note(ctx, verdict[0] === 'redact' ? 'redacted' : 'dropped', 'detector:' + verdict[i])
+      note(ctx, verdict[0] === 'redact' ? REDACTED : DROPPED, RULE.detectorPrefix + verdict[i])
     }
     return verdict[0] === 'redact' ? verdict[1] : DROP
   }
@@ -280,7 +282,7 @@ class Walker {
     if (!this.detectors || !mayHoldCard(value)) return value
     const found = native.sanitizerScanNumber(this.policy, String(value))
     if (found === null) return value
-    for (const detector of found) note(ctx, 'dropped', 'detector:' + detector)
+    for (const detector of found) note(ctx, DROPPED, RULE.detectorPrefix + detector)
     return DROP
   }
 
@@ -313,14 +315,14 @@ class Walker {
     if (type === 'string' || type === 'number' || type === 'bigint' || type === 'boolean') {
       const result = native.sanitizerTransform(this.policy, code, String(value))
       if (result === null) {
-        note(ctx, 'dropped', rule.dropReason)
+        note(ctx, DROPPED, rule.dropReason)
         return DROP
       }
       note(ctx, rule.verb, rule.name)
       return result
     }
     if (value === null) return null
-    note(ctx, 'dropped', 'not_a_scalar')
+    note(ctx, DROPPED, RULE.notAScalar)
     return DROP
   }
 
@@ -379,17 +381,17 @@ class Walker {
 
   checkLimits(key, value, count, ctx) {
     if (key.length * 3 > this.nameBytes && Buffer.byteLength(key) > this.nameBytes) {
-      this.limit(ctx, 'attribute_name_too_long')
+      this.limit(ctx, RULE.attributeNameTooLong)
     }
-    if (valueBytes(value, this.valueBytes) > this.valueBytes) this.limit(ctx, 'attribute_value_too_long')
-    if (count === this.attributes + 1) this.limit(ctx, 'too_many_attributes')
+    if (valueBytes(value, this.valueBytes) > this.valueBytes) this.limit(ctx, RULE.attributeValueTooLong)
+    if (count === this.attributes + 1) this.limit(ctx, RULE.tooManyAttributes)
   }
 
   limit(ctx, rule) {
     if (this.limits === 'error') {
       throw new CustomerioSecurityError('ERR_LIMIT_EXCEEDED', `a Customer.io limit is exceeded (${rule})`)
     }
-    note(ctx, 'limit', rule)
+    note(ctx, LIMIT, rule)
   }
 
   failure(error, ctx) {

@@ -2,15 +2,16 @@
 
 pub mod bulk;
 pub mod classify;
-pub mod config;
+
 pub mod detect;
-pub mod engine;
 pub mod json;
 pub mod keys;
 pub mod names;
 pub mod ndjson;
 pub mod normalize;
+pub mod options;
 pub mod policy;
 pub mod pseudonym;
 pub mod report;
+pub mod rules;
 pub mod taxonomy;

@@ -1,8 +1,8 @@
 //! Sanitizes NDJSON (one JSON document per line) in one pass: exports and bulk files, without a
 //! call per record.
 
-use super::engine::{Policy, SanitizeError};
 use super::json::sanitize_json_with;
+use super::policy::{Policy, SanitizeError};
 
 /// A line that could not be sanitized: its 1-based number and the error (never its text).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -39,7 +39,7 @@ pub fn sanitize_ndjson(input: &[u8], policy: &Policy) -> (Vec<u8>, Vec<LineError
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sanitize::engine::ErrorCode;
+    use crate::sanitize::policy::ErrorCode;
 
     #[test]
     fn each_line_is_sanitized_like_a_document() {

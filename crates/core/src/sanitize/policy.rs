@@ -1,432 +1,291 @@
-//! What a sanitizer does with each attribute: the rules, matched on normalized names.
+//! A sanitizer policy and the decisions shared by every entry point (JSON text, JS objects).
 
-use std::borrow::Cow;
 use std::fmt;
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use super::detect::{self, Detector, DetectorSet};
+use super::normalize;
+use super::pseudonym::{self, Pepper};
+use super::report::{action, rule};
+use super::rules::{Action, FieldRules, MatchKey, Rule, Unlisted};
 
-use super::classify::{class_index, classifier, ClassSet};
-use super::keys::{compact_key, compact_key_ascii, normalize_key, COMPACT_STACK};
-use super::taxonomy::{ClassKind, CLASSES};
+/// Keys that could reach an object's prototype when a consumer copies the output with
+/// `Object.assign`, spread or a merge helper. They are always dropped.
+pub const FORBIDDEN_KEYS: &[&str] = &["__proto__", "constructor", "prototype"];
 
-/// How a pseudonym is computed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Digest {
-    /// Unkeyed SHA-256, as lowercase hex cut to `hex_chars` (the guide's form is 16). Reversible
-    /// by enumeration for small spaces such as phone numbers: prefer [`Digest::Hmac`].
-    Sha256 { hex_chars: usize },
-    /// HMAC-SHA256 under the policy's pepper, written as `<key id>:<hex>` so the pepper can rotate.
-    Hmac { hex_chars: usize },
-}
+/// Deeper input is an error, never a stack overflow.
+pub const DEFAULT_MAX_DEPTH: usize = 64;
+/// The ceiling for a configured depth: the JSON walker recurses once per level.
+pub const MAX_DEPTH_CEILING: usize = 512;
 
-/// Ad-platform match keys: normalize, then full unkeyed SHA-256 (what the platforms specify).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum MatchKey {
-    /// Trimmed and lowercased (Meta, Google).
-    Email,
-    /// `+E.164` (Google Ads enhanced conversions).
-    PhoneE164,
-    /// E.164 digits without `+` (Meta Conversions API).
-    PhoneDigits,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Action {
-    Drop,
-    /// Sent raw, the value detectors skipped (an explicit `keep` rule: ids).
-    Keep,
-    /// Sent raw and scanned by the value detectors like any unlisted field (a name on an
-    /// allow-list).
-    Allow,
-    /// Replace `key` by `<key>_hash` holding the digest.
-    Pseudonymize(Digest),
-    /// Keep the last `keep_last` characters, replace the rest with `*`.
-    Mask {
-        keep_last: usize,
-    },
-    /// Keep raw, but only a valid E.164 phone (Customer.io needs it raw to send SMS); anything
-    /// else is dropped.
-    E164,
-    /// Replace `key` by `<key>_hash` holding the ad-platform match key.
-    MatchKey(MatchKey),
-}
-
-impl Action {
-    /// The word the report uses for what happened to the field.
-    pub fn verb(self) -> &'static str {
-        match self {
-            Action::Drop => "dropped",
-            Action::Keep | Action::Allow => "kept",
-            Action::Pseudonymize(_) | Action::MatchKey(_) => "hashed",
-            Action::Mask { .. } => "masked",
-            Action::E164 => "validated",
-        }
-    }
-
-    /// Whether the field is renamed to `<key>_hash`.
-    pub fn renames(self) -> bool {
-        matches!(self, Action::Pseudonymize(_) | Action::MatchKey(_))
-    }
-}
-
-/// A field rule: the name it was written with (reported when it fires) and its action.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Rule {
-    pub name: String,
-    pub action: Action,
-}
-
-/// What happens to fields no rule names.
+/// What to do when an attribute breaks a Customer.io limit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum Unlisted {
-    /// Deny-list mode: everything not named passes (still scanned by the value detectors).
+pub enum LimitMode {
+    /// List it in the report and send it anyway (Customer.io will refuse or truncate it).
     #[default]
+    Report,
+    /// Fail the whole call.
+    Error,
+    Off,
+}
+
+/// Customer.io's documented limits on identify calls.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    pub name_bytes: usize,
+    pub value_bytes: usize,
+    pub attributes: usize,
+    pub mode: LimitMode,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            name_bytes: 150,
+            value_bytes: 1000,
+            attributes: 300,
+            mode: LimitMode::Report,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Policy {
+    pub rules: FieldRules,
+    pub pepper: Option<Pepper>,
+    /// The value detectors that run on every kept string.
+    pub detectors: DetectorSet,
+    /// Those of them that drop the whole field (or array element); the others redact the match.
+    pub dropping_detectors: DetectorSet,
+    pub limits: Limits,
+    pub max_depth: usize,
+    /// Country code for phones written without one (`Some("1")`), for E.164 and match keys.
+    pub default_country_code: Option<String>,
+}
+
+impl Default for Policy {
+    /// The guide's rules, leak-proof: variants matched, detectors on, limits reported.
+    fn default() -> Self {
+        Policy {
+            rules: FieldRules::guide_defaults(),
+            pepper: None,
+            detectors: DetectorSet::defaults(),
+            dropping_detectors: DetectorSet::none(),
+            limits: Limits::default(),
+            max_depth: DEFAULT_MAX_DEPTH,
+            default_country_code: None,
+        }
+    }
+}
+
+/// What happens to one key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Decision<'p> {
+    /// `__proto__`, `constructor`, `prototype`.
+    Forbidden,
+    /// No rule names it and the policy is an allow-list.
+    Unlisted,
+    /// No rule names it: kept, its value still walked and scanned.
     Keep,
-    /// Allow-list mode: only named fields pass.
-    Drop,
+    Rule(&'p Rule),
 }
 
-/// The field rules of a policy: the sensitive classes of the taxonomy, matched on the words of
-/// a name, and the policy's own rules, matched on the exact name in any spelling.
-#[derive(Clone, Debug, Default)]
-pub struct FieldRules {
-    rules: Vec<Rule>,
-    by_compact: FxHashMap<Box<[u8]>, usize>,
-    /// Names taken away with `remove`: no rule, whatever their class.
-    unruled: FxHashSet<Box<[u8]>>,
-    /// The rule index of each class in [`CLASSES`], for the classes this policy has.
-    class_rules: Vec<usize>,
-    classes: ClassSet,
-    /// The last two characters of every exact name (rules and removals): a key whose compact
-    /// form ends otherwise is no exact name and skips that lookup.
-    endings: Endings,
-    pub unlisted: Unlisted,
-}
-
-impl Default for ClassSet {
-    fn default() -> Self {
-        ClassSet::none()
-    }
-}
-
-/// A rule could not be added. Names are the caller's own configuration, never attribute values.
+/// What becomes of a scalar under a transforming rule.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum RuleError {
-    EmptyName,
+pub enum Scalar {
+    Value(String),
+    /// Removed, for the reason given (a report rule name).
+    Drop(&'static str),
 }
 
-impl fmt::Display for RuleError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+/// What the value detectors made of a string.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Scan {
+    Clean,
+    Redacted(String, Vec<Detector>),
+    Drop(Vec<Detector>),
+}
+
+/// Stable error codes; messages name the problem, never an attribute value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorCode {
+    InvalidJson,
+    MaxDepth,
+    LimitExceeded,
+    MissingPepper,
+    /// A document whose sanitized form would outgrow the memory bound (see `json::OUTPUT_FACTOR`).
+    OutputTooLarge,
+    /// Bulk input that starts like gzip but is not valid gzip.
+    InvalidGzip,
+    /// Bulk gzip input that ends in the middle of the compressed stream.
+    TruncatedGzip,
+    /// A CSV row with more or fewer fields than the header.
+    CsvFieldCount,
+    /// CSV that cannot be read as text (not UTF-8) or has no header row.
+    InvalidCsv,
+    /// A worker thread failed (a bug, never the input's fault).
+    Internal,
+}
+
+impl ErrorCode {
+    /// Every code, for the binding's list of the codes it throws.
+    pub const ALL: [ErrorCode; 10] = [
+        ErrorCode::InvalidJson,
+        ErrorCode::MaxDepth,
+        ErrorCode::LimitExceeded,
+        ErrorCode::MissingPepper,
+        ErrorCode::OutputTooLarge,
+        ErrorCode::InvalidGzip,
+        ErrorCode::TruncatedGzip,
+        ErrorCode::CsvFieldCount,
+        ErrorCode::InvalidCsv,
+        ErrorCode::Internal,
+    ];
+
+    pub fn as_str(self) -> &'static str {
         match self {
-            RuleError::EmptyName => f.write_str("a field rule has an empty name"),
+            ErrorCode::InvalidJson => "ERR_INVALID_JSON",
+            ErrorCode::MaxDepth => "ERR_MAX_DEPTH",
+            ErrorCode::LimitExceeded => "ERR_LIMIT_EXCEEDED",
+            ErrorCode::MissingPepper => "ERR_MISSING_PEPPER",
+            ErrorCode::OutputTooLarge => "ERR_OUTPUT_TOO_LARGE",
+            ErrorCode::InvalidGzip => "ERR_INVALID_GZIP",
+            ErrorCode::TruncatedGzip => "ERR_TRUNCATED_GZIP",
+            ErrorCode::CsvFieldCount => "ERR_CSV_FIELD_COUNT",
+            ErrorCode::InvalidCsv => "ERR_INVALID_CSV",
+            ErrorCode::Internal => "ERR_INTERNAL",
         }
     }
 }
 
-impl std::error::Error for RuleError {}
-
-impl FieldRules {
-    /// The taxonomy's classes with their default actions: credentials, payment cards,
-    /// government ids and bank accounts dropped; phones, IP addresses and street addresses
-    /// replaced by the 16-hex SHA-256 the guide writes.
-    pub fn guide_defaults() -> Self {
-        let mut rules = FieldRules::default();
-        let digest = Action::Pseudonymize(Digest::Sha256 { hex_chars: 16 });
-        for class in CLASSES {
-            rules.class_rules.push(rules.rules.len());
-            rules.rules.push(Rule {
-                name: class.id.to_owned(),
-                action: match class.kind {
-                    ClassKind::Drop => Action::Drop,
-                    ClassKind::Hash => digest,
-                },
-            });
-        }
-        rules.classes = ClassSet::all();
-        rules
-    }
-
-    /// Adds or replaces the rule for `name` (matched in any spelling, as the whole name).
-    pub fn set(&mut self, name: &str, action: Action) -> Result<(), RuleError> {
-        let compact = compact_key(name);
-        if compact.is_empty() {
-            return Err(RuleError::EmptyName);
-        }
-        let rule = Rule {
-            name: normalize_key(name),
-            action,
-        };
-        self.unruled.remove(compact.as_bytes());
-        match self.by_compact.get(compact.as_bytes()) {
-            Some(&index) => {
-                if let Some(slot) = self.rules.get_mut(index) {
-                    *slot = rule;
-                }
-            }
-            None => {
-                self.endings.add(compact.as_bytes());
-                self.by_compact
-                    .insert(compact.into_bytes().into_boxed_slice(), self.rules.len());
-                self.rules.push(rule);
-            }
-        }
-        Ok(())
-    }
-
-    /// Sets the action of a whole class (`phone`, `credential`...); false if `id` names none
-    /// this policy has.
-    pub fn set_class(&mut self, id: &str, action: Action) -> bool {
-        let Some(index) = class_index(id).filter(|&i| self.classes.contains(i)) else {
-            return false;
-        };
-        match self
-            .class_rules
-            .get(index)
-            .and_then(|&rule| self.rules.get_mut(rule))
-        {
-            Some(rule) => {
-                rule.action = action;
-                true
-            }
-            None => false,
-        }
-    }
-
-    /// Takes a rule away. A class id removes the whole class; any other name leaves that exact
-    /// name (in any spelling) without a rule, even where its class would match it. The field is
-    /// then unlisted: kept, and scanned by the detectors.
-    pub fn remove(&mut self, name: &str) {
-        if let Some(index) = class_index(name) {
-            self.classes = self.classes.without(index);
-        }
-        let compact = compact_key(name);
-        if compact.is_empty() {
-            return;
-        }
-        // The rule stays in `rules` so other indices keep their meaning; nothing finds it.
-        self.by_compact.remove(compact.as_bytes());
-        self.endings.add(compact.as_bytes());
-        self.unruled.insert(compact.into_bytes().into_boxed_slice());
-    }
-
-    /// Sets the action of every rule that currently has `from`.
-    pub fn replace_action(&mut self, from: Action, to: Action) {
-        for rule in &mut self.rules {
-            if rule.action == from {
-                rule.action = to;
-            }
-        }
-    }
-
-    /// The rule for `key`, if one names it: the policy's own rules by the exact name first,
-    /// then the class of the name.
-    pub fn lookup(&self, key: &str) -> Option<&Rule> {
-        self.lookup_index(key)
-            .and_then(|index| self.rules.get(index))
-    }
-
-    /// Like [`FieldRules::lookup`], as an index into [`FieldRules::rules`].
-    ///
-    /// Runs once per field of every JSON record, so the common case allocates nothing: most
-    /// names are told apart from their last two letters, both here and in the classifier.
-    pub fn lookup_index(&self, key: &str) -> Option<usize> {
-        if !self.by_compact.is_empty() || !self.unruled.is_empty() {
-            if let Some(exact) = self.exact(key) {
-                return exact;
-            }
-        }
-        let class = classifier().classify(key, self.classes)?;
-        self.class_rules.get(class).copied()
-    }
-
-    /// `Some(answer)` when `key` is one of the policy's exact names (`Some(None)`: removed).
-    fn exact(&self, key: &str) -> Option<Option<usize>> {
-        if key.is_ascii() && !self.endings.may_end(&last_two_alnum(key)) {
-            return None;
-        }
-        let mut stack = [0u8; COMPACT_STACK];
-        let compact: Cow<'_, [u8]> = match compact_key_ascii(key, &mut stack) {
-            Some(compact) => Cow::Borrowed(compact),
-            None => Cow::Owned(compact_key(key).into_bytes()),
-        };
-        if !self.endings.may_end(&compact) {
-            return None;
-        }
-        if let Some(&index) = self.by_compact.get(compact.as_ref()) {
-            return Some(Some(index));
-        }
-        self.unruled.contains(compact.as_ref()).then_some(None)
-    }
-
-    pub fn rules(&self) -> &[Rule] {
-        &self.rules
-    }
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SanitizeError {
+    pub code: ErrorCode,
+    pub message: String,
 }
 
-/// The last two ASCII letters or digits of `key`, lowercased: the end of its compact form.
-fn last_two_alnum(key: &str) -> [u8; 2] {
-    let mut tail = key
-        .bytes()
-        .rev()
-        .filter(u8::is_ascii_alphanumeric)
-        .map(|b| b.to_ascii_lowercase());
-    let last = tail.next();
-    match (tail.next(), last) {
-        (Some(a), Some(b)) => [a, b],
-        // Fewer than two: a byte no ending has, unless a one-letter rule defeats the filter.
-        _ => [0, last.unwrap_or(0)],
-    }
-}
-
-/// A set of two-byte endings, as a 64 Kibit bitmap: one shift and one load per lookup.
-#[derive(Clone)]
-struct Endings {
-    bits: Box<[u64; 1024]>,
-    /// Compact names shorter than two bytes (a one-letter rule) defeat the filter.
-    short_names: bool,
-}
-
-impl Default for Endings {
-    fn default() -> Self {
-        Endings {
-            bits: Box::new([0; 1024]),
-            short_names: false,
+impl SanitizeError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        SanitizeError {
+            code,
+            message: message.into(),
         }
     }
 }
 
-impl fmt::Debug for Endings {
+impl fmt::Display for SanitizeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Endings(..)")
+        write!(f, "{}: {}", self.code.as_str(), self.message)
     }
 }
 
-impl Endings {
-    fn slot(compact: &[u8]) -> Option<usize> {
-        match compact {
-            [.., a, b] => Some(usize::from(*a) << 8 | usize::from(*b)),
-            _ => None,
+impl std::error::Error for SanitizeError {}
+
+impl Policy {
+    pub fn decide(&self, key: &str) -> Decision<'_> {
+        self.decide_indexed(key).0
+    }
+
+    /// [`Policy::decide`], with the rule's index in [`FieldRules::rules`] when a rule decides:
+    /// one lookup for callers that need both (the binding hands the index to JavaScript).
+    pub fn decide_indexed(&self, key: &str) -> (Decision<'_>, Option<usize>) {
+        if FORBIDDEN_KEYS.contains(&key) {
+            return (Decision::Forbidden, None);
+        }
+        let found = self
+            .rules
+            .lookup_index(key)
+            .and_then(|index| self.rules.rules().get(index).map(|rule| (index, rule)));
+        match found {
+            // An allow-listed name is an unlisted field that may pass: walked and scanned.
+            Some((_, rule)) if rule.action == Action::Allow => (Decision::Keep, None),
+            Some((index, rule)) => (Decision::Rule(rule), Some(index)),
+            None if self.rules.unlisted == Unlisted::Drop => (Decision::Unlisted, None),
+            None => (Decision::Keep, None),
         }
     }
 
-    fn add(&mut self, compact: &[u8]) {
-        match Self::slot(compact) {
-            Some(slot) => {
-                if let Some(word) = self.bits.get_mut(slot / 64) {
-                    *word |= 1 << (slot % 64);
-                }
+    /// Applies a transforming action (pseudonymize, match key, mask, E.164) to a scalar given
+    /// as text: a string's contents, or a number or boolean as written.
+    pub fn transform(&self, action: Action, text: &str) -> Result<Scalar, SanitizeError> {
+        let country = self.default_country_code.as_deref();
+        Ok(match action {
+            Action::Pseudonymize(digest) => Scalar::Value(
+                pseudonym::digest(text.as_bytes(), digest, self.pepper.as_ref()).map_err(
+                    |error| SanitizeError::new(ErrorCode::MissingPepper, error.to_string()),
+                )?,
+            ),
+            Action::MatchKey(MatchKey::Email) => Scalar::Value(normalize::sha256_hex(
+                normalize::normalize_email(text).as_bytes(),
+            )),
+            Action::MatchKey(MatchKey::PhoneE164) => match normalize::to_e164(text, country) {
+                Ok(phone) => Scalar::Value(normalize::sha256_hex(phone.as_bytes())),
+                Err(_) => Scalar::Drop(rule::INVALID_PHONE),
+            },
+            Action::MatchKey(MatchKey::PhoneDigits) => match normalize::meta_phone(text, country) {
+                Ok(phone) => Scalar::Value(normalize::sha256_hex(phone.as_bytes())),
+                Err(_) => Scalar::Drop(rule::INVALID_PHONE),
+            },
+            Action::Mask { keep_last } => Scalar::Value(pseudonym::mask(text, keep_last)),
+            Action::E164 if normalize::is_e164(text) => Scalar::Value(text.to_owned()),
+            Action::E164 => Scalar::Drop(rule::INVALID_E164),
+            Action::Keep | Action::Allow => Scalar::Value(text.to_owned()),
+            Action::Drop => Scalar::Drop(action::DROPPED),
+        })
+    }
+
+    /// Runs the value detectors over a string that is kept.
+    pub fn scan(&self, text: &str) -> Scan {
+        // A number some code turned into a string ("4.111111111111111e15") is judged by its
+        // value, as a number is; the whole string is the match.
+        if self.detectors.contains(Detector::CardNumber) && detect::card_in_numeric_string(text) {
+            let found = vec![Detector::CardNumber];
+            return if self.dropping_detectors.contains(Detector::CardNumber) {
+                Scan::Drop(found)
+            } else {
+                Scan::Redacted(Detector::CardNumber.redaction().to_owned(), found)
+            };
+        }
+        // Most values are shorter than the shortest match (11 characters with the defaults):
+        // bytes are never fewer than characters, so the byte length is a sound bound.
+        if text.len() < self.detectors.min_chars() || !detect::may_contain(text, self.detectors) {
+            return Scan::Clean;
+        }
+        let dropping = self.detectors.intersect(self.dropping_detectors);
+        if !dropping.is_empty() {
+            let found = distinct(detect::find(text, dropping));
+            if !found.is_empty() {
+                return Scan::Drop(found);
             }
-            None => self.short_names = true,
+        }
+        match detect::redact(text, self.detectors.difference(self.dropping_detectors)) {
+            Some((redacted, found)) => Scan::Redacted(redacted, found),
+            None => Scan::Clean,
         }
     }
 
-    fn may_end(&self, compact: &[u8]) -> bool {
-        match Self::slot(compact) {
-            Some(slot) => {
-                self.short_names
-                    || self
-                        .bits
-                        .get(slot / 64)
-                        .is_some_and(|word| word & (1 << (slot % 64)) != 0)
-            }
-            None => true,
+    /// Runs the value detectors over a number as written (JSON text, or `String(n)` in
+    /// JavaScript). Only a card number fits in a number, and it is judged by the number's exact
+    /// value in any spelling (`4.111111111111111E15` is a card). A flagged number is dropped:
+    /// there is no way to redact part of a number, and turning it into a string would change
+    /// its type.
+    pub fn scan_number(&self, text: &str) -> Option<Vec<Detector>> {
+        // Fewer than 13 characters and no exponent: fewer than 13 digits before any point.
+        if !self.detectors.contains(Detector::CardNumber)
+            || (text.len() < 13 && !text.bytes().any(|b| b == b'e' || b == b'E'))
+        {
+            return None;
         }
+        detect::card_in_number(text).then(|| vec![Detector::CardNumber])
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn action(rules: &FieldRules, key: &str) -> Option<Action> {
-        rules.lookup(key).map(|rule| rule.action)
-    }
-
-    fn rule_name<'r>(rules: &'r FieldRules, key: &str) -> Option<&'r str> {
-        rules.lookup(key).map(|rule| rule.name.as_str())
-    }
-
-    #[test]
-    fn guide_names_match_in_any_case() {
-        let rules = FieldRules::guide_defaults();
-        for key in [
-            "ssn",
-            "SSN",
-            "Credit_Card",
-            "CVV",
-            "password_HASH",
-            "Routing_Number",
-        ] {
-            assert_eq!(action(&rules, key), Some(Action::Drop), "{key}");
-        }
-        for key in ["phone", "PHONE", "iP_ADDress", "Street_Address", "IP"] {
-            assert!(
-                matches!(action(&rules, key), Some(Action::Pseudonymize(_))),
-                "{key}"
-            );
+/// Each detector that matched, once, in order of its first match.
+fn distinct(found: Vec<detect::Found>) -> Vec<Detector> {
+    let mut detectors = Vec::new();
+    for f in found {
+        if !detectors.contains(&f.detector) {
+            detectors.push(f.detector);
         }
     }
-
-    #[test]
-    fn classes_are_reported_by_their_id() {
-        let rules = FieldRules::guide_defaults();
-        assert_eq!(
-            rule_name(&rules, "billing_card_number"),
-            Some("payment_card")
-        );
-        assert_eq!(rule_name(&rules, "userSSN"), Some("government_id"));
-        assert_eq!(rule_name(&rules, "home_phone"), Some("phone"));
-        assert_eq!(rule_name(&rules, "clientIp"), Some("ip_address"));
-        assert_eq!(rule_name(&rules, "password2"), Some("credential"));
-        for key in [
-            "zip",
-            "email_address",
-            "ship",
-            "email",
-            "id",
-            "cio_id",
-            "phoney",
-        ] {
-            assert_eq!(action(&rules, key), None, "{key}");
-        }
-    }
-
-    #[test]
-    fn custom_rules_override_and_extend() {
-        let mut rules = FieldRules::guide_defaults();
-        rules.set("Phone", Action::Keep).unwrap();
-        assert_eq!(action(&rules, "phone"), Some(Action::Keep));
-        assert!(matches!(
-            action(&rules, "home_phone"),
-            Some(Action::Pseudonymize(_))
-        ));
-        rules.set("dateOfBirth", Action::Drop).unwrap();
-        assert_eq!(action(&rules, "date_of_birth"), Some(Action::Drop));
-        assert_eq!(rules.set("--", Action::Drop), Err(RuleError::EmptyName));
-    }
-
-    #[test]
-    fn a_class_id_sets_or_removes_the_whole_class() {
-        let mut rules = FieldRules::guide_defaults();
-        assert!(rules.set_class("phone", Action::Drop));
-        assert_eq!(action(&rules, "mobile"), Some(Action::Drop));
-        assert!(!rules.set_class("nope", Action::Drop));
-        rules.remove("ip_address");
-        assert_eq!(action(&rules, "ip"), None);
-        assert_eq!(action(&rules, "last_sign_in_ip"), None);
-        rules.remove("ssn");
-        assert_eq!(action(&rules, "SSN"), None);
-        assert_eq!(action(&rules, "user_ssn"), Some(Action::Drop));
-    }
-
-    #[test]
-    fn one_letter_rules_still_match() {
-        let mut rules = FieldRules::guide_defaults();
-        rules.set("x", Action::Drop).unwrap();
-        assert_eq!(action(&rules, "X"), Some(Action::Drop));
-        assert_eq!(
-            action(&rules, "phone"),
-            rules.lookup("phone").map(|r| r.action)
-        );
-    }
+    detectors
 }

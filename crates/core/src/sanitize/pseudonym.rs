@@ -5,7 +5,7 @@ use std::fmt;
 use hmac::{Hmac, Mac};
 use sha2::{Digest as _, Sha256};
 
-use super::policy::Digest;
+use super::rules::Digest;
 
 /// The secret key of keyed pseudonyms, with the id written next to each digest so a rotated
 /// pepper can be told apart from the old one.

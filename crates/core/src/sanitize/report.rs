@@ -55,6 +55,35 @@ fn key_carries_pii(key: &str) -> bool {
     detect::may_contain(key, all) && !detect::find(key, all).is_empty()
 }
 
+/// The report's words for what happened to a field, beside the rules' verbs ([`Action::verb`]):
+/// the one definition, which the binding hands to the JavaScript object walk.
+///
+/// [`Action::verb`]: super::rules::Action::verb
+pub mod action {
+    pub const DROPPED: &str = "dropped";
+    pub const REDACTED: &str = "redacted";
+    pub const LIMIT: &str = "limit";
+}
+
+/// The report's names for why, when no field rule of the policy's is the reason.
+pub mod rule {
+    /// `__proto__`, `constructor`, `prototype`.
+    pub const PROTOTYPE_KEY: &str = "prototype_key";
+    /// An allow-list policy and a name it does not list.
+    pub const NOT_ALLOWED: &str = "not_allowed";
+    /// An object where a transforming rule takes a scalar.
+    pub const NOT_A_SCALAR: &str = "not_a_scalar";
+    /// A JavaScript value JSON cannot carry faithfully (a function, a Map, binary data).
+    pub const UNSUPPORTED_TYPE: &str = "unsupported_type";
+    pub const INVALID_PHONE: &str = "invalid_phone";
+    pub const INVALID_E164: &str = "invalid_e164";
+    pub const ATTRIBUTE_NAME_TOO_LONG: &str = "attribute_name_too_long";
+    pub const ATTRIBUTE_VALUE_TOO_LONG: &str = "attribute_value_too_long";
+    pub const TOO_MANY_ATTRIBUTES: &str = "too_many_attributes";
+    /// A detector's rule is `detector:<name>` ([`super::super::detect::Detector::as_str`]).
+    pub const DETECTOR_PREFIX: &str = "detector:";
+}
+
 /// One change made to the attributes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Change {

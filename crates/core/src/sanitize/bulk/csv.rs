@@ -11,11 +11,11 @@ use std::borrow::Cow;
 use csv_core::{ReadRecordResult, Reader, Terminator, WriteResult, Writer, WriterBuilder};
 
 use super::{Part, PartContext};
-use crate::sanitize::engine::{
+use crate::sanitize::policy::{
     Decision, ErrorCode, LimitMode, Policy, SanitizeError, Scalar, Scan,
 };
-use crate::sanitize::policy::Action;
-use crate::sanitize::report::{ReportMode, RuleCounts};
+use crate::sanitize::report::{action, rule, ReportMode, RuleCounts};
+use crate::sanitize::rules::Action;
 
 /// Room kept free in the field buffer before each parse step.
 const MIN_ROOM: usize = 64 * 1024;
@@ -204,8 +204,8 @@ impl Header {
                 )
             })?;
             let column = match policy.decide(name) {
-                Decision::Forbidden => Column::Removed("prototype_key".to_owned()),
-                Decision::Unlisted => Column::Removed("not_allowed".to_owned()),
+                Decision::Forbidden => Column::Removed(rule::PROTOTYPE_KEY.to_owned()),
+                Decision::Unlisted => Column::Removed(rule::NOT_ALLOWED.to_owned()),
                 Decision::Keep => Column::Scanned,
                 Decision::Rule(rule) => match rule.action {
                     Action::Drop => Column::Removed(rule.name.clone()),
@@ -224,12 +224,12 @@ impl Header {
                 _ => names.push(Cow::Borrowed(name)),
             }
             if check && !matches!(column, Column::Removed(_)) && name.len() > limits.name_bytes {
-                limit(&mut counts, limits.mode, "attribute_name_too_long")?;
+                limit(&mut counts, limits.mode, rule::ATTRIBUTE_NAME_TOO_LONG)?;
             }
             columns.push(column);
         }
         if check && names.len() > limits.attributes {
-            limit(&mut counts, limits.mode, "too_many_attributes")?;
+            limit(&mut counts, limits.mode, rule::TOO_MANY_ATTRIBUTES)?;
         }
         let mut row = Vec::new();
         write_record(&mut row, names.iter().map(|name| name.as_bytes()));
@@ -252,7 +252,7 @@ fn limit(
             format!("a Customer.io limit is exceeded ({rule})"),
         ));
     }
-    counts.add("limit", rule.to_owned());
+    counts.add(action::LIMIT, rule.to_owned());
     Ok(())
 }
 
@@ -320,7 +320,7 @@ fn sanitize_row<'r>(
         let cell: Cow<'r, [u8]> = match column {
             Column::Removed(rule) => {
                 if !field.is_empty() {
-                    note("dropped", rule.clone());
+                    note(action::DROPPED, rule.clone());
                 }
                 continue;
             }
@@ -330,13 +330,19 @@ fn sanitize_row<'r>(
                 Scan::Clean => Cow::Borrowed(field),
                 Scan::Redacted(redacted, found) => {
                     for detector in found {
-                        note("redacted", format!("detector:{}", detector.as_str()));
+                        note(
+                            action::REDACTED,
+                            format!("{}{}", rule::DETECTOR_PREFIX, detector.as_str()),
+                        );
                     }
                     Cow::Owned(redacted.into_bytes())
                 }
                 Scan::Drop(found) => {
                     for detector in found {
-                        note("dropped", format!("detector:{}", detector.as_str()));
+                        note(
+                            action::DROPPED,
+                            format!("{}{}", rule::DETECTOR_PREFIX, detector.as_str()),
+                        );
                     }
                     Cow::Borrowed(&[][..])
                 }
@@ -348,7 +354,7 @@ fn sanitize_row<'r>(
                         Cow::Owned(value.into_bytes())
                     }
                     Scalar::Drop(reason) => {
-                        note("dropped", reason.to_owned());
+                        note(action::DROPPED, reason.to_owned());
                         Cow::Borrowed(&[][..])
                     }
                 }
@@ -364,7 +370,7 @@ fn sanitize_row<'r>(
                     "a Customer.io limit is exceeded (attribute_value_too_long)",
                 ));
             }
-            note("limit", "attribute_value_too_long".to_owned());
+            note(action::LIMIT, rule::ATTRIBUTE_VALUE_TOO_LONG.to_owned());
         }
         cells.push(cell);
     }

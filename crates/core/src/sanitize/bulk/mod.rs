@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use self::csv::{CsvInput, Header};
 use self::gzip::{GzipError, Input};
-use super::engine::{ErrorCode, Policy, SanitizeError};
+use super::policy::{ErrorCode, Policy, SanitizeError};
 use super::report::{ReportMode, RuleCounts};
 
 pub use self::gzip::{LEVEL as GZIP_LEVEL, MAGIC as GZIP_MAGIC};

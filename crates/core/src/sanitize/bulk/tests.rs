@@ -210,7 +210,7 @@ fn csv(options: BulkOptions, input: &str, chunk: usize) -> (String, Vec<LineErro
 fn sha16(value: &str) -> String {
     crate::sanitize::pseudonym::digest(
         value.as_bytes(),
-        crate::sanitize::policy::Digest::Sha256 { hex_chars: 16 },
+        crate::sanitize::rules::Digest::Sha256 { hex_chars: 16 },
         None,
     )
     .unwrap()

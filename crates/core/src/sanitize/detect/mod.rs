@@ -84,21 +84,6 @@ impl Detector {
         }
     }
 
-    /// The key naming this detector in the policy's `detectors` option.
-    pub fn option_name(self) -> &'static str {
-        match self {
-            Detector::CardNumber => "cardNumber",
-            Detector::UsSsn => "usSsn",
-            Detector::Iban => "iban",
-            Detector::Jwt => "jwt",
-            Detector::PrivateKey => "privateKey",
-            Detector::AwsAccessKeyId => "awsAccessKeyId",
-            Detector::BearerToken => "bearerToken",
-            Detector::Email => "email",
-            Detector::Phone => "phone",
-        }
-    }
-
     /// The text [`redact`] puts in place of a match, `[REDACTED:<name>]`. A constant, so
     /// redacting does not format a string per match.
     pub fn redaction(self) -> &'static str {
