@@ -122,7 +122,9 @@ export type WebhookVerification = WebhookValid | WebhookInvalid
  * `ERR_INVALID_SECRET`, `ERR_SECRET_WHITESPACE`, `ERR_BODY_NOT_RAW`, `ERR_INVALID_BODY`,
  * `ERR_INVALID_TOLERANCE`, `ERR_INVALID_NOW`, `ERR_INVALID_SCHEME`, `ERR_INVALID_ARGUMENT`.
  */
-export declare function verifyWebhook(input: VerifyWebhookInput & { scheme: 'body' }): WebhookValidBodyScheme | WebhookInvalid
+export declare function verifyWebhook(
+  input: VerifyWebhookInput & { scheme: 'body' },
+): WebhookValidBodyScheme | WebhookInvalid
 export declare function verifyWebhook(input: VerifyWebhookInput & { scheme?: 'v0' }): WebhookVerification
 export declare function verifyWebhook(input: VerifyWebhookInput): WebhookVerification | WebhookValidBodyScheme
 
@@ -258,7 +260,6 @@ export declare function customerioWebhook(
   options: CustomerioWebhookOptions,
 ): (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void
 
-
 // ---------------------------------------------------------------------------------------------
 // Webhook de-duplication
 
@@ -339,17 +340,17 @@ export interface RedisDedupeStoreOptions extends DedupeStoreOptions {
 /** A connected node-redis v4/v5 client or cluster (`createClient()`), as far as the store uses it. */
 export interface NodeRedisDedupeClient {
   readonly isReady: boolean
-  set: Function
-  get: Function
-  eval: Function
+  set: (...args: never[]) => unknown
+  get: (...args: never[]) => unknown
+  eval: (...args: never[]) => unknown
 }
 
 /** A connected ioredis client, as far as the store uses it. */
 export interface IoRedisDedupeClient {
   readonly status: string
-  set: Function
-  get: Function
-  eval: Function
+  set: (...args: never[]) => unknown
+  get: (...args: never[]) => unknown
+  eval: (...args: never[]) => unknown
 }
 
 export interface RedisDedupeStore extends DedupeStore {
@@ -374,7 +375,6 @@ export declare function redisDedupeStore(
   client: NodeRedisDedupeClient | IoRedisDedupeClient,
   options?: RedisDedupeStoreOptions,
 ): RedisDedupeStore
-
 
 // ---------------------------------------------------------------------------------------------
 // Webhooks in other frameworks (lib/webhook/fastify.js, node-http.js, fetch.js). Structural
@@ -994,7 +994,11 @@ export interface ErasureResult {
  * @throws {CustomerioSecurityError} `ERR_AUDIT_WRITE` when the audit record could not be appended
  *   (the erasure happened but is unproven).
  */
-export declare function erasePerson(client: ErasureClient, id: string, options?: ErasePersonOptions): Promise<ErasureResult>
+export declare function erasePerson(
+  client: ErasureClient,
+  id: string,
+  options?: ErasePersonOptions,
+): Promise<ErasureResult>
 
 export interface ErasureProgress {
   done: number
@@ -1131,7 +1135,10 @@ export interface CredentialWarning {
    * comma), `CUSTOMERIO_WEBHOOK_SECRET_LOOKS_LIKE_API_KEY` (a Track or App key pasted as the
    * webhook signing key).
    */
-  code: 'CUSTOMERIO_CREDENTIAL_WHITESPACE' | 'CUSTOMERIO_EMPTY_WEBHOOK_SECRET' | 'CUSTOMERIO_WEBHOOK_SECRET_LOOKS_LIKE_API_KEY'
+  code:
+    | 'CUSTOMERIO_CREDENTIAL_WHITESPACE'
+    | 'CUSTOMERIO_EMPTY_WEBHOOK_SECRET'
+    | 'CUSTOMERIO_WEBHOOK_SECRET_LOOKS_LIKE_API_KEY'
   variable: CredentialVariable
   message: string
 }
@@ -1267,7 +1274,10 @@ export interface CheckableCredentials {
  * (no side effects). Never rejects for anything the network or server does; rejects with a
  * coded TypeError only for misuse (no site id or Track key, a bad timeout).
  */
-export declare function checkCredentials(credentials: CheckableCredentials, options?: CheckCredentialsOptions): Promise<CredentialCheck>
+export declare function checkCredentials(
+  credentials: CheckableCredentials,
+  options?: CheckCredentialsOptions,
+): Promise<CredentialCheck>
 
 /**
  * new TrackClient(siteId, trackApiKey, { region, url: trackUrl, ...defaults }) from loaded

@@ -12,7 +12,18 @@
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { closeSync, createReadStream, createWriteStream, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs'
+import {
+  closeSync,
+  createReadStream,
+  createWriteStream,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs'
 import { createRequire } from 'node:module'
 import os from 'node:os'
 import path from 'node:path'
@@ -166,7 +177,8 @@ export async function run({ machine }) {
     const quiet = await medianRun(['--quiet', file], dir, reference)
     const cores = machine.cores
     const scaling = []
-    for (let jobs = 1; jobs <= cores; jobs++) scaling.push({ jobs, ...(await medianRun(['--jobs', String(jobs), file], dir, reference)) })
+    for (let jobs = 1; jobs <= cores; jobs++)
+      scaling.push({ jobs, ...(await medianRun(['--jobs', String(jobs), file], dir, reference)) })
 
     const gz = path.join(dir, 'profiles.ndjson.gz')
     await pipeline(createReadStream(file), createGzip(), createWriteStream(gz))
@@ -174,22 +186,34 @@ export async function run({ machine }) {
     const gzipBoth = await medianRun(['-o', path.join(dir, 'out.ndjson.gz'), gz], dir)
 
     const ratio = (seconds) => (loopSeconds / seconds).toFixed(2)
-    lines.push(`NDJSON of 25-attribute profiles, ${mb(size)}; throughput = input size / wall time (Node start included), median of ${ROUNDS}`)
+    lines.push(
+      `NDJSON of 25-attribute profiles, ${mb(size)}; throughput = input size / wall time (Node start included), median of ${ROUNDS}`,
+    )
     lines.push(
       ...formatTable(
         ['contender', 'MB/s', 'vs loop'],
         [
           ['sanitizeJson per line, one thread, in process (reference)', loopRate, '1.00x'],
-          [`CLI, default options (--jobs ${cores}, summary on)`, mbps(size, defaults.seconds), `${ratio(defaults.seconds)}x`],
+          [
+            `CLI, default options (--jobs ${cores}, summary on)`,
+            mbps(size, defaults.seconds),
+            `${ratio(defaults.seconds)}x`,
+          ],
           ['CLI --quiet', mbps(size, quiet.seconds), `${ratio(quiet.seconds)}x`],
           ...scaling.map(({ jobs, seconds }) => [`CLI --jobs ${jobs}`, mbps(size, seconds), `${ratio(seconds)}x`]),
-          [`CLI, gzip input (${mb(statSync(gz).size)} compressed)`, mbps(size, gzipIn.seconds), `${ratio(gzipIn.seconds)}x`],
+          [
+            `CLI, gzip input (${mb(statSync(gz).size)} compressed)`,
+            mbps(size, gzipIn.seconds),
+            `${ratio(gzipIn.seconds)}x`,
+          ],
           ['CLI, gzip input and -o FILE.gz', mbps(size, gzipBoth.seconds), `${ratio(gzipBoth.seconds)}x`],
         ],
       ),
     )
     const defaultRatio = loopSeconds / defaults.seconds
-    lines.push(`target: the CLI with default options >= ${TARGET}x the loop on 2 cores: ${defaultRatio.toFixed(2)}x ${defaultRatio >= TARGET ? 'met' : 'NOT met'}`)
+    lines.push(
+      `target: the CLI with default options >= ${TARGET}x the loop on 2 cores: ${defaultRatio.toFixed(2)}x ${defaultRatio >= TARGET ? 'met' : 'NOT met'}`,
+    )
     json.throughput = {
       sizeBytes: size,
       loopMBps: loopRate,
@@ -221,7 +245,12 @@ export async function run({ machine }) {
       const longRun = await once([long], dir)
       assert.equal(longRun.code, 0, longRun.stderr.slice(0, 500))
       const factor = ((longRun.peak - base.peak) / longSize).toFixed(1)
-      memory.push([`one line of ${mb(longSize)}`, mb(longSize), mb(longRun.peak), `${factor}x the line above the baseline`])
+      memory.push([
+        `one line of ${mb(longSize)}`,
+        mb(longSize),
+        mb(longRun.peak),
+        `${factor}x the line above the baseline`,
+      ])
       json.memory.push({ input: 'line', bytes: longSize, peakBytes: longRun.peak })
       rmSync(long)
     }

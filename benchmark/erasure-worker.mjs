@@ -16,7 +16,10 @@ const { eraseMany } = require('../lib/erasure/index.js')
 const { TrackClient } = require('customerio-node')
 
 const config = JSON.parse(process.env.BENCH_CONFIG)
-const client = new TrackClient(process.env.BENCH_SITE_ID, process.env.BENCH_API_KEY, { url: process.env.BENCH_TRACK_URL, retry: { maxRetries: 0 } })
+const client = new TrackClient(process.env.BENCH_SITE_ID, process.env.BENCH_API_KEY, {
+  url: process.env.BENCH_TRACK_URL,
+  retry: { maxRetries: 0 },
+})
 
 async function round(tag, count, options) {
   const dir = mkdtempSync(join(tmpdir(), 'cio-erasure-bench-'))
@@ -25,7 +28,12 @@ async function round(tag, count, options) {
     const audit = openAuditLog(join(dir, 'audit.jsonl'), { key: 'erasure-benchmark-audit-key' })
     const ids = Array.from({ length: count }, (_, i) => `${tag}-${i}@bench.example`)
     const started = performance.now()
-    const summary = await eraseMany(client, ids, { journal: join(dir, 'journal.jsonl'), audit, ratePerSecond: Infinity, ...options })
+    const summary = await eraseMany(client, ids, {
+      journal: join(dir, 'journal.jsonl'),
+      audit,
+      ratePerSecond: Infinity,
+      ...options,
+    })
     const ms = performance.now() - started
     await audit.close()
     if (summary.done !== count) throw new Error(`only ${summary.done} of ${count} done`)

@@ -20,9 +20,7 @@ export async function compare(contenders, { rounds, minCpuTimeMs }) {
       perRound.get(contender.name).push(stats.p50)
     }
   }
-  return new Map(
-    [...perRound].map(([name, samples]) => [name, { nsPerOp: median(samples), rounds: samples }]),
-  )
+  return new Map([...perRound].map(([name, samples]) => [name, { nsPerOp: median(samples), rounds: samples }]))
 }
 
 export function median(values) {

@@ -142,7 +142,8 @@ async function measure(contender) {
     const at100k = await server.memory()
     const served = [first, rest].reduce((sum, r) => sum + r.requests.total, 0)
     const wrong = Object.entries(counts).reduce(
-      (sum, [kind, byStatus]) => sum + [...byStatus].filter(([status]) => status !== EXPECTED[kind]).reduce((s, [, n]) => s + n, 0),
+      (sum, [kind, byStatus]) =>
+        sum + [...byStatus].filter(([status]) => status !== EXPECTED[kind]).reduce((s, [, n]) => s + n, 0),
       0,
     )
     const errors = first.errors + rest.errors + first.timeouts + rest.timeouts
@@ -153,7 +154,9 @@ async function measure(contender) {
       requestsPerSecond: rest.requests.average,
       latencyMs: { p50: rest.latency.p50, p99: rest.latency.p99, max: rest.latency.max },
       durationSeconds: rest.duration,
-      verdicts: Object.fromEntries(Object.entries(counts).map(([kind, byStatus]) => [kind, Object.fromEntries(byStatus)])),
+      verdicts: Object.fromEntries(
+        Object.entries(counts).map(([kind, byStatus]) => [kind, Object.fromEntries(byStatus)]),
+      ),
       wrong,
       errors,
       memory: { at10k, at100k },
@@ -210,11 +213,24 @@ export async function run() {
     `${CONFIG.total / 1000}k requests per contender over ${CONFIG.connections} connections, each cycling ${CONFIG.valid} valid : ${CONFIG.forged} forged : ${CONFIG.stale} stale-replayed.`,
     'req/s and latency over requests 10k-100k (autocannon, this process); the server in its own process (Express 5).',
     'Memory read by the server after a forced GC, once 10k and once 100k requests were served.',
-    ...rows.map((r) => `  ${r.contender}: ${Object.entries(r.verdicts).map(([k, v]) => `${k} ${JSON.stringify(v)}`).join(', ')}`),
+    ...rows.map(
+      (r) =>
+        `  ${r.contender}: ${Object.entries(r.verdicts)
+          .map(([k, v]) => `${k} ${JSON.stringify(v)}`)
+          .join(', ')}`,
+    ),
     '',
     ...checks.map((c) => `  ${c.pass ? 'PASS' : 'FAIL'}  ${c.contender}: ${c.target} (${c.value})`),
   ]
-  return { lines, json: { config: CONFIG, bounds: { rssFactor: RSS_FACTOR, rssSlackBytes: RSS_SLACK, heapSlackBytes: HEAP_SLACK }, rows, checks } }
+  return {
+    lines,
+    json: {
+      config: CONFIG,
+      bounds: { rssFactor: RSS_FACTOR, rssSlackBytes: RSS_SLACK, heapSlackBytes: HEAP_SLACK },
+      rows,
+      checks,
+    },
+  }
 }
 
 // Standalone: the same table, and the same results file as `npm run bench -- --only load`.

@@ -34,4 +34,6 @@ let sink
 const started = process.hrtime.bigint()
 for (let i = 0; i < iterations; i++) sink = once()
 const ns = Number(process.hrtime.bigint() - started)
-console.log(`${mode}: ${iterations} iterations, ${(ns / iterations).toFixed(0)} ns/op, ${Object.keys(sink).length || sink.length} out`)
+console.log(
+  `${mode}: ${iterations} iterations, ${(ns / iterations).toFixed(0)} ns/op, ${Object.keys(sink).length || sink.length} out`,
+)

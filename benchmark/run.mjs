@@ -27,7 +27,10 @@ function parseArgs(argv) {
   let only = Object.keys(SUITES)
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--only' && argv[i + 1]) {
-      only = argv[++i].split(',').map((name) => name.trim()).filter(Boolean)
+      only = argv[++i]
+        .split(',')
+        .map((name) => name.trim())
+        .filter(Boolean)
     } else if (argv[i].startsWith('--only=')) {
       only = argv[i].slice('--only='.length).split(',').filter(Boolean)
     } else {
@@ -44,7 +47,8 @@ function parseArgs(argv) {
 function machine() {
   const cpuinfo = readText('/proc/cpuinfo')
   const cargo = readText(path.join(ROOT, 'Cargo.toml'))
-  const pinned = (crate) => new RegExp(`^${crate}\\s*=\\s*(?:\\{[^}]*version\\s*=\\s*)?"([^"]+)"`, 'm').exec(cargo)?.[1] ?? null
+  const pinned = (crate) =>
+    new RegExp(`^${crate}\\s*=\\s*(?:\\{[^}]*version\\s*=\\s*)?"([^"]+)"`, 'm').exec(cargo)?.[1] ?? null
   return {
     cpu: /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1] ?? os.cpus()[0]?.model ?? 'unknown',
     cores: os.availableParallelism?.() ?? os.cpus().length,
@@ -71,7 +75,9 @@ async function main() {
   const info = machine()
   console.log(`customerio-security benchmarks, ${new Date().toISOString()}`)
   console.log(`CPU: ${info.cpu}, ${info.cores} cores${info.shaNi ? ', SHA-NI' : ''} (${info.platform})`)
-  console.log(`Node ${info.node} (V8 ${info.v8}, OpenSSL ${info.openssl}); napi ${info.napi}, napi-derive ${info.napiDerive}`)
+  console.log(
+    `Node ${info.node} (V8 ${info.v8}, OpenSSL ${info.openssl}); napi ${info.napi}, napi-derive ${info.napiDerive}`,
+  )
   mkdirSync(path.join(HERE, 'results'), { recursive: true })
   for (const name of only) {
     const suite = await import(SUITES[name])
@@ -81,7 +87,10 @@ async function main() {
     for (const line of lines) console.log(line)
     console.log(`(${((Date.now() - started) / 1000).toFixed(1)} s)`)
     const file = path.join(HERE, 'results', `${name}.json`)
-    writeFileSync(file, JSON.stringify({ suite: name, date: new Date().toISOString(), machine: info, ...json }, null, 2) + '\n')
+    writeFileSync(
+      file,
+      JSON.stringify({ suite: name, date: new Date().toISOString(), machine: info, ...json }, null, 2) + '\n',
+    )
     console.log(`results: ${path.relative(ROOT, file)}`)
   }
 }

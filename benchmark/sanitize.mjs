@@ -98,10 +98,22 @@ function ndjsonContenders(text) {
 }
 
 const CASES = [
-  { id: 'a', label: "(a) the guide's 5-key example", kind: 'object', input: guideExample(), contenders: objectContenders },
+  {
+    id: 'a',
+    label: "(a) the guide's 5-key example",
+    kind: 'object',
+    input: guideExample(),
+    contenders: objectContenders,
+  },
   { id: 'b', label: '(b) 25-key profile', kind: 'object', input: profile(0), contenders: objectContenders },
   { id: 'c', label: '(c) 300-key flat object', kind: 'object', input: wide(), contenders: objectContenders },
-  { id: 'd', label: '(d) 25-key profile as JSON text', kind: 'json', input: JSON.stringify(profile(0)), contenders: jsonContenders },
+  {
+    id: 'd',
+    label: '(d) 25-key profile as JSON text',
+    kind: 'json',
+    input: JSON.stringify(profile(0)),
+    contenders: jsonContenders,
+  },
   {
     id: 'e',
     label: `(e) ${NDJSON_RECORDS}-record NDJSON: per line, and ours also in one sanitizeNdjson call`,
@@ -321,7 +333,13 @@ function manyLongNames() {
   for (const [path, roundTripFn, oursFn] of pairs) {
     const roundTrip = timeCalls(roundTripFn)
     const ours = timeCalls(oursFn)
-    rows.push({ id: `g-${path === 'object' ? 'object' : 'json'}`, path, roundTripMs: roundTrip.msPerOp, oursMs: ours.msPerOp, ratio: ours.msPerOp / roundTrip.msPerOp })
+    rows.push({
+      id: `g-${path === 'object' ? 'object' : 'json'}`,
+      path,
+      roundTripMs: roundTrip.msPerOp,
+      oursMs: ours.msPerOp,
+      ratio: ours.msPerOp / roundTrip.msPerOp,
+    })
   }
   const lines = [
     '',
@@ -361,7 +379,9 @@ function cryptoHash() {
 }
 
 function typeHashNote() {
-  return typeof cryptoHash() === 'function' ? "one-shot crypto.hash('sha256')" : 'createHash (no crypto.hash in this Node)'
+  return typeof cryptoHash() === 'function'
+    ? "one-shot crypto.hash('sha256')"
+    : 'createHash (no crypto.hash in this Node)'
 }
 
 function mitataVersion() {

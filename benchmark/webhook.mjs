@@ -43,9 +43,7 @@ const TARGETS = {
 function guideVerify(secret, body, signature, timestamp, now) {
   if (typeof signature !== 'string' || typeof timestamp !== 'string' || !/^\d+$/.test(timestamp)) return false
   if (Math.abs(now - Number(timestamp)) > TOLERANCE_SECONDS) return false
-  const expected = Buffer.from(
-    createHmac('sha256', secret).update(`v0:${timestamp}:`).update(body).digest('hex'),
-  )
+  const expected = Buffer.from(createHmac('sha256', secret).update(`v0:${timestamp}:`).update(body).digest('hex'))
   const given = Buffer.from(signature)
   return expected.length === given.length && timingSafeEqual(expected, given)
 }
@@ -184,7 +182,13 @@ export async function run() {
   return {
     lines,
     json: {
-      config: { rounds: ROUNDS, minCpuTimeMs: MIN_CPU_TIME_MS, timestamp: TIMESTAMP, now: TIMESTAMP, reference: REFERENCE },
+      config: {
+        rounds: ROUNDS,
+        minCpuTimeMs: MIN_CPU_TIME_MS,
+        timestamp: TIMESTAMP,
+        now: TIMESTAMP,
+        reference: REFERENCE,
+      },
       versions: v,
       sizes,
       targets,
@@ -222,7 +226,8 @@ function evaluateTargets(sizes) {
 
 function versions() {
   // Read directly: customerio-node's exports map does not expose its package.json.
-  const version = (pkg) => JSON.parse(readFileSync(new URL(`../node_modules/${pkg}/package.json`, import.meta.url), 'utf8')).version
+  const version = (pkg) =>
+    JSON.parse(readFileSync(new URL(`../node_modules/${pkg}/package.json`, import.meta.url), 'utf8')).version
   return {
     'customerio-node': version('customerio-node'),
     '@octokit/webhooks-methods': version('@octokit/webhooks-methods'),

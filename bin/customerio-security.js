@@ -10,11 +10,26 @@ const { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } = require('../lib/cli/usa
 // Adding a subcommand is one line here.
 const COMMANDS = {
   sanitize: { module: '../lib/cli/sanitize.js', summary: 'sanitize NDJSON records (a file or stdin) to stdout' },
-  erase: { module: '../lib/cli/erase.js', summary: 'erase (suppress/destroy) every id of a file, resumably, with an audit log' },
-  'export-person': { module: '../lib/cli/export-person.js', summary: "export one person's data from the App API (JSON + HTML) for an access request" },
-  requests: { module: '../lib/cli/requests.js', summary: 'list data subject requests from an audit log with their legal deadlines' },
-  'audit-log': { module: '../lib/cli/audit-log.js', summary: 'verify an erasure audit log, or print its head for anchoring' },
-  check: { module: '../lib/cli/check.js', summary: 'check the Track API credentials in the environment (region, environment id)' },
+  erase: {
+    module: '../lib/cli/erase.js',
+    summary: 'erase (suppress/destroy) every id of a file, resumably, with an audit log',
+  },
+  'export-person': {
+    module: '../lib/cli/export-person.js',
+    summary: "export one person's data from the App API (JSON + HTML) for an access request",
+  },
+  requests: {
+    module: '../lib/cli/requests.js',
+    summary: 'list data subject requests from an audit log with their legal deadlines',
+  },
+  'audit-log': {
+    module: '../lib/cli/audit-log.js',
+    summary: 'verify an erasure audit log, or print its head for anchoring',
+  },
+  check: {
+    module: '../lib/cli/check.js',
+    summary: 'check the Track API credentials in the environment (region, environment id)',
+  },
   audit: { module: '../lib/cli/audit.js', summary: 'run the security checklist on a directory and its git history' },
 }
 

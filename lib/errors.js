@@ -63,4 +63,11 @@ function describeIoError(error) {
   }
 }
 
-module.exports = { CustomerioSecurityError, CustomerioSecurityTypeError, PREFIX, describeIoError, fromNative, typeError }
+module.exports = {
+  CustomerioSecurityError,
+  CustomerioSecurityTypeError,
+  PREFIX,
+  describeIoError,
+  fromNative,
+  typeError,
+}

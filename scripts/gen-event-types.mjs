@@ -21,7 +21,8 @@ const OUT_FILE = path.join(ROOT, 'types/events.d.ts')
 // being silently "fixed" into something else.
 const SPEC_FIXES = [
   {
-    note: "push_drafted lists its metric as 'attempted' (a copy-paste slip: its description says " +
+    note:
+      "push_drafted lists its metric as 'attempted' (a copy-paste slip: its description says " +
       "drafted, and push_attempted owns 'attempted'); it is 'drafted'.",
     apply(schemas) {
       const metric = schemas.push_drafted.allOf[1].properties.metric
@@ -30,7 +31,8 @@ const SPEC_FIXES = [
     },
   },
   {
-    note: "person_cio_subscription_preferences_changed names its object_type property " +
+    note:
+      'person_cio_subscription_preferences_changed names its object_type property ' +
       "'object_type_type' and does not require it; every delivery has object_type.",
     apply(schemas) {
       const event = schemas.person_cio_subscription_preferences_changed
@@ -40,7 +42,8 @@ const SPEC_FIXES = [
     },
   },
   {
-    note: "The spec's own email_sent and sms_sent examples are API-triggered broadcasts without " +
+    note:
+      "The spec's own email_sent and sms_sent examples are API-triggered broadcasts without " +
       'trigger_id, so trigger_id is optional in that variant of the common data.',
     apply(schemas) {
       for (const name of ['event_common_data', 'other_event_common_data']) {
@@ -180,13 +183,26 @@ class Renderer {
       )
     }
     if (schema.allOf) {
-      return combine(schema.allOf.map((member) => this.type(member, indent)), ' & ', 1)
+      return combine(
+        schema.allOf.map((member) => this.type(member, indent)),
+        ' & ',
+        1,
+      )
     }
-    if (schema.enum) return combine(schema.enum.map((value) => atom(literal(value))), ' | ', 0)
+    if (schema.enum)
+      return combine(
+        schema.enum.map((value) => atom(literal(value))),
+        ' | ',
+        0,
+      )
     const types = Array.isArray(schema.type) ? schema.type : schema.type ? [schema.type] : []
     if (types.length === 0 && !schema.properties) return atom('unknown') // `{}`: any JSON value
     if (types.length === 0) return this.object(schema, indent)
-    return combine(types.map((type) => this.scalar(type, schema, indent)), ' | ', 0)
+    return combine(
+      types.map((type) => this.scalar(type, schema, indent)),
+      ' | ',
+      0,
+    )
   }
 
   scalar(type, schema, indent) {

@@ -25,7 +25,9 @@ if (step === 'strip') {
     writeFileSync(SAVED, text, { flag: 'wx' })
   } catch (error) {
     if (error.code !== 'EEXIST') throw error
-    console.error('manifest-for-pack: package.json.packing exists: another pack is running, or one died (then: node scripts/manifest-for-pack.mjs restore)')
+    console.error(
+      'manifest-for-pack: package.json.packing exists: another pack is running, or one died (then: node scripts/manifest-for-pack.mjs restore)',
+    )
     process.exit(1)
   }
   const manifest = JSON.parse(text)

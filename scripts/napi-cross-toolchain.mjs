@@ -41,15 +41,23 @@ export function ensureCrossToolchain(triple, log = () => {}) {
   // leaves no directory with a package.json that the CLI would take as a whole toolchain.
   const staging = `${dest}.partial-${process.pid}`
   try {
-    const tarball = execFileSync('npm', ['pack', `${pkg.name}@${pkg.version}`, '--silent', '--pack-destination', work], {
-      cwd: work,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'inherit'],
-    }).trim().split('\n').at(-1)
+    const tarball = execFileSync(
+      'npm',
+      ['pack', `${pkg.name}@${pkg.version}`, '--silent', '--pack-destination', work],
+      {
+        cwd: work,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    )
+      .trim()
+      .split('\n')
+      .at(-1)
     execFileSync('tar', ['-xzf', join(work, tarball), '-C', work], { stdio: 'inherit' })
     mkdirSync(staging, { recursive: true })
     execFileSync('tar', ['-xJf', join(work, 'package', `${triple}.tar.xz`), '-C', staging], { stdio: 'inherit' })
-    if (!existsSync(join(staging, 'package.json'))) throw new Error(`${pkg.name}@${pkg.version} did not hold a toolchain`)
+    if (!existsSync(join(staging, 'package.json')))
+      throw new Error(`${pkg.name}@${pkg.version} did not hold a toolchain`)
     rmSync(dest, { recursive: true, force: true })
     renameSync(staging, dest)
     return dest
@@ -57,7 +65,7 @@ export function ensureCrossToolchain(triple, log = () => {}) {
     rmSync(staging, { recursive: true, force: true })
     throw new Error(
       `could not set up napi's cross toolchain for ${triple} (${error.message}). It needs the npm registry, ` +
-        'tar and xz. To link against this machine\'s glibc instead, run with CUSTOMERIO_SECURITY_BUILD_HOST_LIBC=1 ' +
+        "tar and xz. To link against this machine's glibc instead, run with CUSTOMERIO_SECURITY_BUILD_HOST_LIBC=1 " +
         '(the addon then does not load on older Linux).',
       { cause: error },
     )

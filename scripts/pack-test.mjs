@@ -70,7 +70,11 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 /** Versions of the consumer's dependencies: the ones the repository tests with (and npm cached). */
 function consumerDeps() {
   const version = (dir) => JSON.parse(readFileSync(join(root, 'node_modules', dir, 'package.json'), 'utf8')).version
-  return { express: version('express5'), '@types/express': version('@types/express'), '@types/node': version('@types/node') }
+  return {
+    express: version('express5'),
+    '@types/express': version('@types/express'),
+    '@types/node': version('@types/node'),
+  }
 }
 
 async function setup(ctx) {
@@ -79,7 +83,8 @@ async function setup(ctx) {
     if (!inside.startsWith('..')) throw failure(`${tmp} is inside the repository`)
     // Node resolves packages up the folder tree: a node_modules above the project would leak in.
     for (let dir = dirname(tmp); ; dir = dirname(dir)) {
-      if (readdirSync(dir).includes('node_modules')) throw failure(`${join(dir, 'node_modules')} would be visible to the project`)
+      if (readdirSync(dir).includes('node_modules'))
+        throw failure(`${join(dir, 'node_modules')} would be visible to the project`)
       if (dirname(dir) === dir) break
     }
   })
@@ -98,56 +103,81 @@ async function setup(ctx) {
     readFileSync(ctx.tsc)
     // The oracle for sanitizeAttributes: the repository's own copy on the same input.
     ctx.expectedSanitized = createRequire(import.meta.url)('../index.js').sanitizeAttributes(ctx.fixture.attributes)
-    return `${ctx.npm.npmCli}; ${Object.entries(ctx.deps).map(([name, v]) => `${name}@${v}`).join(', ')}`
+    return `${ctx.npm.npmCli}; ${Object.entries(ctx.deps)
+      .map(([name, v]) => `${name}@${v}`)
+      .join(', ')}`
   })
   return ctx.node20 !== undefined && ctx.npm !== undefined && ctx.deps !== undefined
 }
 
 async function pack(ctx) {
   let packed
-  const made = await report.step('pack', 'npm pack of the root package (its prepack strips scripts.prepare; nothing is rebuilt)', async () => {
-    packed = await npmPack(ctx, root, join(ctx.tmp, 'packed'), { scripts: true })
-    return packed.info.filename
-  })
+  const made = await report.step(
+    'pack',
+    'npm pack of the root package (its prepack strips scripts.prepare; nothing is rebuilt)',
+    async () => {
+      packed = await npmPack(ctx, root, join(ctx.tmp, 'packed'), { scripts: true })
+      return packed.info.filename
+    },
+  )
   if (!made) return null
   const unpacked = await extract(ctx, packed.tarball, join(ctx.tmp, 'unpacked'))
   await report.step('pack', 'has the entry points', () => checkEntryPoints(packed.files, pkg))
-  await report.step('pack', 'holds nothing that should stay in the repository', () => checkNothingForbidden(packed.files))
+  await report.step('pack', 'holds nothing that should stay in the repository', () =>
+    checkNothingForbidden(packed.files),
+  )
   await report.step('pack', 'size', () => checkSize(packed.info))
-  await report.step('pack', 'relative requires and imports resolve inside the tarball', () => checkRelativeReferences(unpacked, packed.files))
+  await report.step('pack', 'relative requires and imports resolve inside the tarball', () =>
+    checkRelativeReferences(unpacked, packed.files),
+  )
   await report.step('pack', 'every package it loads is declared', () => checkBareRequires(unpacked, packed.files, pkg))
   await report.step('pack', 'no secret-shaped content', () => checkNoSecrets(unpacked, packed.files))
   await report.step('pack', 'the packed manifest has no install-time script (prepare, install...)', () => {
     const packedManifest = JSON.parse(readFileSync(join(unpacked, 'package.json'), 'utf8'))
     const scripts = installTimeScripts(packedManifest)
-    if (scripts.length) throw failure(`the packed manifest keeps ${scripts.join(', ')}: npm 11 lists it to every installer as an install script`)
-    if (installTimeScripts(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))).length === 0) throw failure('the repository lost its prepare script (postpack did not restore package.json)')
+    if (scripts.length)
+      throw failure(
+        `the packed manifest keeps ${scripts.join(', ')}: npm 11 lists it to every installer as an install script`,
+      )
+    if (installTimeScripts(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))).length === 0)
+      throw failure('the repository lost its prepare script (postpack did not restore package.json)')
     return 'scripts.prepare stripped by prepack, restored by postpack'
   })
-  if (pkg.license && !packed.files.some((file) => /^licen[cs]e/i.test(file))) report.warn('pack', `"license": "${pkg.license}" but no LICENSE file is published`)
+  if (pkg.license && !packed.files.some((file) => /^licen[cs]e/i.test(file)))
+    report.warn('pack', `"license": "${pkg.license}" but no LICENSE file is published`)
 
   let platform
   const platformName = `${pkg.name}-${PLATFORM}`
-  const staged = await report.step('pack', `platform package ${platformName}: napi artifacts, then npm pack`, async () => {
-    const stage = await stagePlatform(ctx)
-    ctx.addon = stage.addon
-    ctx.addonBytes = stage.builtBytes
-    platform = await npmPack(ctx, stage.dir, join(ctx.tmp, 'publish'))
-    const manifest = JSON.parse(readFileSync(join(stage.dir, 'package.json'), 'utf8'))
-    const files = [...platform.files].sort()
-    const want = ['LICENSE', 'README.md', stage.addon, 'package.json'].sort()
-    if (JSON.stringify(files) !== JSON.stringify(want)) throw failure(`holds ${files.join(', ')}; expected ${want.join(', ')}`)
-    if (manifest.name !== platformName || manifest.version !== pkg.version) throw failure(`is ${manifest.name}@${manifest.version}, expected ${platformName}@${pkg.version}`)
-    if (manifest.main !== stage.addon) throw failure(`main is ${manifest.main}, expected ${stage.addon}`)
-    const addon = platform.info.files.find((file) => file.path === stage.addon)
-    if (addon.size !== stage.builtBytes) throw failure('the packed addon is not the built one')
-    return `${platform.info.filename}, ${(platform.info.size / 1e6).toFixed(2)} MB packed`
-  })
+  const staged = await report.step(
+    'pack',
+    `platform package ${platformName}: napi artifacts, then npm pack`,
+    async () => {
+      const stage = await stagePlatform(ctx)
+      ctx.addon = stage.addon
+      ctx.addonBytes = stage.builtBytes
+      platform = await npmPack(ctx, stage.dir, join(ctx.tmp, 'publish'))
+      const manifest = JSON.parse(readFileSync(join(stage.dir, 'package.json'), 'utf8'))
+      const files = [...platform.files].sort()
+      const want = ['LICENSE', 'README.md', stage.addon, 'package.json'].sort()
+      if (JSON.stringify(files) !== JSON.stringify(want))
+        throw failure(`holds ${files.join(', ')}; expected ${want.join(', ')}`)
+      if (manifest.name !== platformName || manifest.version !== pkg.version)
+        throw failure(`is ${manifest.name}@${manifest.version}, expected ${platformName}@${pkg.version}`)
+      if (manifest.main !== stage.addon) throw failure(`main is ${manifest.main}, expected ${stage.addon}`)
+      const addon = platform.info.files.find((file) => file.path === stage.addon)
+      if (addon.size !== stage.builtBytes) throw failure('the packed addon is not the built one')
+      return `${platform.info.filename}, ${(platform.info.size / 1e6).toFixed(2)} MB packed`
+    },
+  )
   let published
-  const rewritten = await report.step('pack', 'root package as napi prepublish publishes it (optionalDependencies)', async () => {
-    published = await publishedRoot(ctx, packed.tarball, platformName)
-    return `optionalDependencies: ${platformName}@${pkg.version}`
-  })
+  const rewritten = await report.step(
+    'pack',
+    'root package as napi prepublish publishes it (optionalDependencies)',
+    async () => {
+      published = await publishedRoot(ctx, packed.tarball, platformName)
+      return `optionalDependencies: ${platformName}@${pkg.version}`
+    },
+  )
   return staged && rewritten ? { root: published.tarball, platform: platform.tarball } : null
 }
 
@@ -162,7 +192,9 @@ async function main() {
     consumerDir: fileURLToPath(new URL('./pack-test/consumer/', import.meta.url)),
   }
   ctx.fixture = JSON.parse(readFileSync(join(ctx.consumerDir, 'fixture.json'), 'utf8'))
-  report.info(`pack-test: ${pkg.name}@${pkg.version}, engines.node ${JSON.stringify(pkg.engines?.node)}, Node ${NODE_MAJORS.join(', ')}`)
+  report.info(
+    `pack-test: ${pkg.name}@${pkg.version}, engines.node ${JSON.stringify(pkg.engines?.node)}, Node ${NODE_MAJORS.join(', ')}`,
+  )
   if (!(await setup(ctx))) {
     report.skipped('pack', 'packing and installing', 'the setup failed')
     return

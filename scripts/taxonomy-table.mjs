@@ -16,5 +16,14 @@ if (wrong.length > 0) {
 }
 
 function expected(r) {
-  return { credential: 'dropped', payment_card: 'dropped', government_id: 'dropped', bank_account: 'dropped', phone: 'hashed', ip_address: 'hashed', street_address: 'hashed', benign: 'kept' }[r.class]
+  return {
+    credential: 'dropped',
+    payment_card: 'dropped',
+    government_id: 'dropped',
+    bank_account: 'dropped',
+    phone: 'hashed',
+    ip_address: 'hashed',
+    street_address: 'hashed',
+    benign: 'kept',
+  }[r.class]
 }

@@ -41,7 +41,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     process.exit(2)
   }
   // The WebAssembly build (NAPI_RS_FORCE_WASI) has no .node file for the loader and ELF tests.
-  const files = process.env.NAPI_RS_FORCE_WASI ? PLATFORM_TESTS.filter((file) => !file.startsWith('__test__/package/')) : PLATFORM_TESTS
+  const files = process.env.NAPI_RS_FORCE_WASI
+    ? PLATFORM_TESTS.filter((file) => !file.startsWith('__test__/package/'))
+    : PLATFORM_TESTS
   const run = spawnSync(process.execPath, ['--test', ...files], { cwd: ROOT, stdio: 'inherit' })
   process.exit(run.status ?? 1)
 }

@@ -70,7 +70,14 @@ export interface ExportCall {
 
 export interface ExportManifest {
   format: 'customerio-security/person-export/1'
-  request: { idType: 'id' | 'email' | 'cio_id'; identifier: string; requestId: string; requestedAt: string; receivedAt: string; region: 'us' | 'eu' }
+  request: {
+    idType: 'id' | 'email' | 'cio_id'
+    identifier: string
+    requestId: string
+    requestedAt: string
+    receivedAt: string
+    region: 'us' | 'eu'
+  }
   startedAt: string
   completedAt: string
   /** Profiles the identifier matched (by email, possibly several). */
@@ -100,7 +107,11 @@ export interface ExportPersonResult {
  * @throws {CustomerioSecurityError} `ERR_APP_API` (`status`, `call`) once retries are spent (no
  *   file is left); `ERR_AUDIT_WRITE` when the audit record could not be appended.
  */
-export declare function exportPerson(appClient: AppApiClient, identifier: PersonIdentifier, options: ExportPersonOptions): Promise<ExportPersonResult>
+export declare function exportPerson(
+  appClient: AppApiClient,
+  identifier: PersonIdentifier,
+  options: ExportPersonOptions,
+): Promise<ExportPersonResult>
 
 export interface DataSubjectRequest {
   kind: 'access' | 'erasure'

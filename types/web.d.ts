@@ -3,11 +3,7 @@
 // entry's verifier, but async (WebCrypto is), and without dedupe.
 
 import type { CustomerioEvent } from './events'
-import type {
-  PipelinesEvent,
-  WebhookFailure,
-  WebhookScheme,
-} from '../index'
+import type { PipelinesEvent, WebhookFailure, WebhookScheme } from '../index'
 
 export type { CustomerioEvent, PipelinesEvent, WebhookFailure, WebhookScheme }
 

@@ -30,13 +30,22 @@ const ALLOW = ['customerio-security', ' allow'].join(':')
 const ALLOW_NEXT = ['customerio-security', ' allow-next-line'].join(':')
 
 function audit(args) {
-  return runCli(['audit', ...args], { env: { ...GIT_ENV, CUSTOMERIO_KEYS_ROTATED_AT: new Date().toISOString().slice(0, 10) } })
+  return runCli(['audit', ...args], {
+    env: { ...GIT_ENV, CUSTOMERIO_KEYS_ROTATED_AT: new Date().toISOString().slice(0, 10) },
+  })
 }
 
 const checkOf = (report, id) => report.checks.find((c) => c.id === id)
 
 test('values written for tests are not keys: test-, fake, example, one character repeated', () => {
-  for (const value of ['test-secret', 'test_signing_key', 'my-fake-key-123', 'example-key-2024', 'xxxxxxxxxxxx', '00000000000000000000']) {
+  for (const value of [
+    'test-secret',
+    'test_signing_key',
+    'my-fake-key-123',
+    'example-key-2024',
+    'xxxxxxxxxxxx',
+    '00000000000000000000',
+  ]) {
     assert.deepEqual(detect(`${VARIABLE} = '${value}'`), [], value)
   }
   assert.equal(detect(`${VARIABLE} = '${liveSecret()}'`).length, 1)
@@ -46,18 +55,28 @@ test('values written for tests are not keys: test-, fake, example, one character
 test('an allow comment accepts the finding on its line (or the next), and only there', async (t) => {
   const repo = await tempRepo(t)
   const [a, b, c] = [liveSecret(), liveSecret(), liveSecret()]
-  await repo.write('test/fixtures.mjs', [
-    `export const one = { ${VARIABLE}: '${a}' } // ${ALLOW}`,
-    `// ${ALLOW_NEXT}: the parser test needs a real-looking value`,
-    `export const two = { ${VARIABLE}: '${b}' }`,
-    `export const three = { ${VARIABLE}: '${c}' }`,
-    '',
-  ].join('\n'))
+  await repo.write(
+    'test/fixtures.mjs',
+    [
+      `export const one = { ${VARIABLE}: '${a}' } // ${ALLOW}`,
+      `// ${ALLOW_NEXT}: the parser test needs a real-looking value`,
+      `export const two = { ${VARIABLE}: '${b}' }`,
+      `export const three = { ${VARIABLE}: '${c}' }`,
+      '',
+    ].join('\n'),
+  )
   await repo.commit('fixtures')
   const run = await audit([repo.dir, '--json'])
   assert.equal(run.code, 1, run.stdout)
   const files = checkOf(JSON.parse(run.stdout), 'secrets-in-files')
-  assert.deepEqual(files.findings.map((f) => [f.line, f.accepted ?? 'active']), [[1, 'inline'], [3, 'inline'], [4, 'active']])
+  assert.deepEqual(
+    files.findings.map((f) => [f.line, f.accepted ?? 'active']),
+    [
+      [1, 'inline'],
+      [3, 'inline'],
+      [4, 'active'],
+    ],
+  )
   assert.match(files.summary, /^1 credential in 1 file: .*; 2 findings accepted \(2 inline\)$/)
   for (const secret of [a, b, c]) assert.ok(!run.stdout.includes(secret))
 })
@@ -84,7 +103,10 @@ test('a baseline accepts a key in a past commit; --update-baseline writes it; a 
 
   const after = await audit([repo.dir])
   assert.equal(after.code, 0, after.stdout)
-  assert.match(after.stdout, /PASS {2}secrets-in-history +no credentials in any commit of any ref; 1 finding accepted \(1 by the baseline\)/)
+  assert.match(
+    after.stdout,
+    /PASS {2}secrets-in-history +no credentials in any commit of any ref; 1 finding accepted \(1 by the baseline\)/,
+  )
 
   // Another key is not accepted by that baseline.
   await repo.write('src/config.mjs', `export const key = { ${VARIABLE}: '${liveSecret()}' }\n`)
@@ -103,7 +125,10 @@ test('--format sarif is valid SARIF 2.1.0, with locations, fingerprints and supp
   const repo = await tempRepo(t)
   const [kept, accepted] = [liveSecret(), liveSecret()]
   await repo.write('.gitignore', '.env\n')
-  await repo.write('app/config.mjs', `export const a = { ${VARIABLE}: '${kept}' }\nexport const b = { ${VARIABLE}: '${accepted}' } // ${ALLOW}\n`)
+  await repo.write(
+    'app/config.mjs',
+    `export const a = { ${VARIABLE}: '${kept}' }\nexport const b = { ${VARIABLE}: '${accepted}' } // ${ALLOW}\n`,
+  )
   await repo.commit('keys')
   const run = await audit([join(repo.dir, 'app'), '--format', 'sarif'])
   assert.equal(run.code, 1)
@@ -150,7 +175,10 @@ test('this repository passes its own audit, and the README shows that output', a
   const { stdout: refs } = await git(['for-each-ref', '--format=%(refname)'], join(dir, 'repo'))
   for (const ref of refs.split('\n').filter(Boolean)) await git(['update-ref', '-d', ref], join(dir, 'repo'))
 
-  const run = await runCli(['audit', '.'], { cwd: join(dir, 'repo'), env: { ...GIT_ENV, CUSTOMERIO_KEYS_ROTATED_AT: '' } })
+  const run = await runCli(['audit', '.'], {
+    cwd: join(dir, 'repo'),
+    env: { ...GIT_ENV, CUSTOMERIO_KEYS_ROTATED_AT: '' },
+  })
   assert.equal(run.code, 0, run.stdout)
   const readme = await readFile(join(ROOT, 'README.md'), 'utf8')
   const block = /```\n\$ customerio-security audit \.\n([\s\S]*?)```/.exec(readme)

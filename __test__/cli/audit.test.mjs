@@ -85,7 +85,10 @@ test('a key committed and later deleted is found in history, with its file, line
   const repo = await cleanRepo(t)
   const siteId = hex(10)
   const apiKey = hex(10)
-  await repo.write('src/config.mjs', `// temporary\nexport const cio = new TrackClient(\n  '${siteId}',\n  '${apiKey}',\n)\n`)
+  await repo.write(
+    'src/config.mjs',
+    `// temporary\nexport const cio = new TrackClient(\n  '${siteId}',\n  '${apiKey}',\n)\n`,
+  )
   const added = await repo.commit('add config')
   await repo.remove('src/config.mjs')
   await repo.commit('remove config')
@@ -107,7 +110,12 @@ test('a key committed and later deleted is found in history, with its file, line
 
   const text = await audit([repo.dir])
   assert.equal(text.code, 1)
-  assert.match(text.stdout, new RegExp(`src/config\\.mjs:4 in commit ${added.slice(0, 12)}: site id or Track API key \\(20 hex\\) ${apiKey.slice(0, 4)}\\*\\*\\*\\* \\(deleted since\\)`))
+  assert.match(
+    text.stdout,
+    new RegExp(
+      `src/config\\.mjs:4 in commit ${added.slice(0, 12)}: site id or Track API key \\(20 hex\\) ${apiKey.slice(0, 4)}\\*\\*\\*\\* \\(deleted since\\)`,
+    ),
+  )
   assertNotPrinted(text, [siteId, apiKey])
 })
 
@@ -116,7 +124,10 @@ test('history means every ref: a key on another branch, a Basic header, an App k
   const basic = Buffer.from(`${hex(10)}:${hex(10)}`).toString('base64')
   const appKey = hex(16)
   await repo.git('checkout', '-q', '-b', 'experiment')
-  await repo.write('scripts/call.sh', `curl -H "Authorization: Basic ${basic}" https://example.test\ncurl -H "Authorization: Bearer ${appKey}" https://example.test\n`)
+  await repo.write(
+    'scripts/call.sh',
+    `curl -H "Authorization: Basic ${basic}" https://example.test\ncurl -H "Authorization: Bearer ${appKey}" https://example.test\n`,
+  )
   const commit = await repo.commit('experiment')
   await repo.git('checkout', '-q', 'main')
 
@@ -156,7 +167,10 @@ test('a tracked .env fails, and the key in it is found in the files and in histo
       ['.env', 2, 'CUSTOMERIO_TRACK_API_KEY assignment', `${key.slice(0, 4)}****`],
     ],
   )
-  assert.equal(check(report, 'secrets-in-history').findings.every((f) => f.stillInFiles), true)
+  assert.equal(
+    check(report, 'secrets-in-history').findings.every((f) => f.stillInFiles),
+    true,
+  )
   assertNotPrinted({ stdout, stderr }, [key, site])
   const text = await audit([repo.dir])
   assert.match(text.stdout, /^FAIL {2}env-files +/m)
@@ -172,7 +186,9 @@ test('an .env that is neither tracked nor ignored fails; no ignore rule for .env
   await repo.write('config/.env.production', `CUSTOMERIO_TRACK_API_KEY=${hex(10)}\n`)
   const { code, report } = await auditJson(repo.dir)
   assert.equal(code, 1)
-  assert.deepEqual(check(report, 'env-files').details, ["not ignored: config/.env.production (add it to .gitignore before a 'git add .' commits it)"])
+  assert.deepEqual(check(report, 'env-files').details, [
+    "not ignored: config/.env.production (add it to .gitignore before a 'git add .' commits it)",
+  ])
 })
 
 test('credential age: within 90 days passes, overdue warns, twice overdue fails, missing warns, bad or future dates fail', async (t) => {
@@ -214,7 +230,11 @@ test('outside git: a clear warning, the files are still scanned from disk', asyn
   assert.equal(check(report, 'secrets-in-history').status, 'warn')
   assert.equal(check(report, 'env-files').status, 'warn')
   const files = check(report, 'secrets-in-files')
-  assert.deepEqual(files.findings.map((f) => [f.file, f.line]), [['app/settings.yml', 2]], 'node_modules is skipped')
+  assert.deepEqual(
+    files.findings.map((f) => [f.file, f.line]),
+    [['app/settings.yml', 2]],
+    'node_modules is skipped',
+  )
   assert.ok(!stdout.includes(key))
 })
 

@@ -22,11 +22,18 @@ after(() => api.close())
 function env(a, extra = {}) {
   const clean = {}
   for (const name of Object.keys(process.env)) if (name.startsWith('CUSTOMERIO_')) clean[name] = ''
-  return { ...clean, CUSTOMERIO_SITE_ID: a.siteId, CUSTOMERIO_TRACK_API_KEY: a.apiKey, CUSTOMERIO_TRACK_URL: api.trackUrl, ...extra }
+  return {
+    ...clean,
+    CUSTOMERIO_SITE_ID: a.siteId,
+    CUSTOMERIO_TRACK_API_KEY: a.apiKey,
+    CUSTOMERIO_TRACK_URL: api.trackUrl,
+    ...extra,
+  }
 }
 
 function assertNoSecret({ stdout, stderr }, a) {
-  for (const value of [a.siteId, a.apiKey]) assert.ok(!stdout.includes(value) && !stderr.includes(value), 'a secret was printed')
+  for (const value of [a.siteId, a.apiKey])
+    assert.ok(!stdout.includes(value) && !stderr.includes(value), 'a secret was printed')
 }
 
 test('valid credentials: exit 0, the region and environment id', async () => {
@@ -56,7 +63,10 @@ test('a refused key: exit 1, UNAUTHORIZED, no secret', async () => {
   assert.match(run.stdout, /^not ok: UNAUTHORIZED \(HTTP 401\)/)
   assertNoSecret(run, wrong)
   const json = await runCli(['check', '--json'], { env: env(wrong) })
-  assert.deepEqual([json.code, JSON.parse(json.stdout).reason, JSON.parse(json.stdout).status], [1, 'UNAUTHORIZED', 401])
+  assert.deepEqual(
+    [json.code, JSON.parse(json.stdout).reason, JSON.parse(json.stdout).status],
+    [1, 'UNAUTHORIZED', 401],
+  )
   assertNoSecret(json, wrong)
 })
 
@@ -74,8 +84,14 @@ test('EU credentials with the region left at us: exit 1 and the fix; with CUSTOM
   assert.deepEqual([jsonRun.code, json.ok, json.reason, json.credentialsAccepted], [1, false, 'REGION_MISMATCH', true])
   assert.deepEqual(json.regionMismatch, { configured: null, used: 'us', actual: 'eu' })
   const set = await runCli(['check', '--json'], { env: env(eu, { CUSTOMERIO_REGION: 'us' }) })
-  assert.deepEqual([set.code, JSON.parse(set.stdout).regionMismatch], [1, { configured: 'us', used: 'us', actual: 'eu' }])
-  assert.match((await runCli(['check'], { env: env(eu, { CUSTOMERIO_REGION: 'us' }) })).stdout, /; CUSTOMERIO_REGION is us: set CUSTOMERIO_REGION=eu/)
+  assert.deepEqual(
+    [set.code, JSON.parse(set.stdout).regionMismatch],
+    [1, { configured: 'us', used: 'us', actual: 'eu' }],
+  )
+  assert.match(
+    (await runCli(['check'], { env: env(eu, { CUSTOMERIO_REGION: 'us' }) })).stdout,
+    /; CUSTOMERIO_REGION is us: set CUSTOMERIO_REGION=eu/,
+  )
   const fixed = await runCli(['check'], { env: env(eu, { CUSTOMERIO_REGION: 'eu' }) })
   assert.equal(fixed.code, 0)
   assertNoSecret(run, eu)
@@ -122,11 +138,18 @@ test('usage: --help, a bad option, a bad timeout', async () => {
 })
 
 test('every malformed variable is named at once, and a cleartext Track URL to another host is refused', async () => {
-  const run = await runCli(['check', '--json'], { env: env(us, { CUSTOMERIO_SITE_ID: 'not-hex', CUSTOMERIO_TRACK_API_KEY: 'also-not-hex', CUSTOMERIO_REGION: 'mars' }) })
+  const run = await runCli(['check', '--json'], {
+    env: env(us, {
+      CUSTOMERIO_SITE_ID: 'not-hex',
+      CUSTOMERIO_TRACK_API_KEY: 'also-not-hex',
+      CUSTOMERIO_REGION: 'mars',
+    }),
+  })
   assert.equal(run.code, 1)
   const json = JSON.parse(run.stdout)
   assert.equal(json.reason, 'ERR_INVALID_CREDENTIAL')
-  for (const name of ['CUSTOMERIO_SITE_ID', 'CUSTOMERIO_TRACK_API_KEY', 'CUSTOMERIO_REGION']) assert.match(json.message, new RegExp(name))
+  for (const name of ['CUSTOMERIO_SITE_ID', 'CUSTOMERIO_TRACK_API_KEY', 'CUSTOMERIO_REGION'])
+    assert.match(json.message, new RegExp(name))
   assert.ok(!run.stdout.includes('not-hex') && !run.stdout.includes('mars'), 'values are never shown')
 
   const cleartext = { CUSTOMERIO_TRACK_URL: 'http://track-proxy.example.net/api/v1' }
@@ -134,6 +157,8 @@ test('every malformed variable is named at once, and a cleartext Track URL to an
   assert.equal(refused.code, 1)
   assert.match(refused.stdout, /^not ok: ERR_INVALID_CREDENTIAL: CUSTOMERIO_TRACK_URL must be https/)
   // Allowed explicitly, it is used (and then unreachable here: NETWORK, not a refusal of the URL).
-  const allowed = await runCli(['check', '--json', '--allow-insecure-track-url', '--timeout', '2000'], { env: env(us, cleartext) })
+  const allowed = await runCli(['check', '--json', '--allow-insecure-track-url', '--timeout', '2000'], {
+    env: env(us, cleartext),
+  })
   assert.equal(JSON.parse(allowed.stdout).reason, 'NETWORK')
 })

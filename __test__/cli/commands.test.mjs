@@ -39,7 +39,7 @@ test('--help, -h and help list the commands on stdout, exit 0', async () => {
   }
 })
 
-test('help <command> is that command\'s --help', async () => {
+test("help <command> is that command's --help", async () => {
   const viaHelp = await runCli(['help', 'sanitize'])
   const viaFlag = await runCli(['sanitize', '--help'])
   assert.equal(viaHelp.code, 0)

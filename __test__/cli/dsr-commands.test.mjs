@@ -24,17 +24,27 @@ async function fakeApp(t) {
   return api
 }
 
-const appEnv = (api, extra = {}) => ({ CUSTOMERIO_APP_API_KEY: api.key, CUSTOMERIO_APP_API_URL: api.urls.us, CUSTOMERIO_AUDIT_KEY: AUDIT_KEY, ...extra })
+const appEnv = (api, extra = {}) => ({
+  CUSTOMERIO_APP_API_KEY: api.key,
+  CUSTOMERIO_APP_API_URL: api.urls.us,
+  CUSTOMERIO_AUDIT_KEY: AUDIT_KEY,
+  ...extra,
+})
 
 function assertNoLeak(result, api) {
   const output = result.stdout + result.stderr
-  for (const value of [api.key, AUDIT_KEY, CANARY, 'cust~1']) assert.ok(!output.includes(value), 'printed a secret or an identifier')
+  for (const value of [api.key, AUDIT_KEY, CANARY, 'cust~1'])
+    assert.ok(!output.includes(value), 'printed a secret or an identifier')
 }
 
-test('export-person --email: both files written, counts and paths on stdout, no progress off a terminal', { skip: SKIP_NODE20 }, async (t) => {
+test('export-person --email: both files written, counts and paths on stdout, no progress off a terminal', {
+  skip: SKIP_NODE20,
+}, async (t) => {
   const api = await fakeApp(t)
   const out = await tempDir(t)
-  const result = await runCli(['export-person', '--email', CANARY, '--out', out, '--request-id', 'r1'], { env: appEnv(api) })
+  const result = await runCli(['export-person', '--email', CANARY, '--out', out, '--request-id', 'r1'], {
+    env: appEnv(api),
+  })
   assert.equal(result.code, 0, result.stderr)
   assert.equal(result.stderr, '')
   assert.match(result.stdout, /1 person found: 1 attributes, 0 segments, 120 deliveries, 2 activities/)
@@ -44,12 +54,21 @@ test('export-person --email: both files written, counts and paths on stdout, no 
   assertNoLeak(result, api)
 })
 
-test('export-person shows progress on a terminal (a pty from script(1))', { skip: SKIP_NODE20 || (existsSync('/usr/bin/script') ? false : 'no script(1)') }, async (t) => {
+test('export-person shows progress on a terminal (a pty from script(1))', {
+  skip: SKIP_NODE20 || (existsSync('/usr/bin/script') ? false : 'no script(1)'),
+}, async (t) => {
   const api = await fakeApp(t)
   const out = await tempDir(t)
-  const command = [process.execPath, BIN, 'export-person', '--id', 'cust~1', '--out', out].map((a) => `'${a}'`).join(' ')
+  const command = [process.execPath, BIN, 'export-person', '--id', 'cust~1', '--out', out]
+    .map((a) => `'${a}'`)
+    .join(' ')
   // Asynchronous: the fake App API answers from this process.
-  const result = await collect(spawn('script', ['-qec', command, '/dev/null'], { env: { ...process.env, ...appEnv(api) }, stdio: ['ignore', 'pipe', 'pipe'] }))
+  const result = await collect(
+    spawn('script', ['-qec', command, '/dev/null'], {
+      env: { ...process.env, ...appEnv(api) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  )
   assert.equal(result.code, 0, result.stdout)
   assert.match(result.stdout, /\rexport-person: 1 found, 120 deliveries, 2 activities, \d+ requests/)
 })
@@ -62,9 +81,21 @@ test('export-person refuses bad invocations with exit 2 before any request', { s
     [['export-person', '--id', 'a', '--email', 'b', '--out', out], appEnv(api), /exactly one/],
     [['export-person', '--id', 'a'], appEnv(api), /--out DIR is required/],
     [['export-person', '--id', 'a', '--out', out, '--region', 'ap'], appEnv(api), /--region/],
-    [['export-person', '--id', 'a', '--out', out], { ...appEnv(api), CUSTOMERIO_APP_API_KEY: '' }, /CUSTOMERIO_APP_API_KEY/],
-    [['export-person', '--id', 'a', '--out', out], { ...appEnv(api), CUSTOMERIO_APP_API_KEY: `${CANARY}xx` }, /CUSTOMERIO_APP_API_KEY must be 32 hex/],
-    [['export-person', '--id', 'a', '--out', out], { ...appEnv(api), CUSTOMERIO_APP_API_URL: 'http://example.com/v1' }, /CUSTOMERIO_APP_API_URL must be https/],
+    [
+      ['export-person', '--id', 'a', '--out', out],
+      { ...appEnv(api), CUSTOMERIO_APP_API_KEY: '' },
+      /CUSTOMERIO_APP_API_KEY/,
+    ],
+    [
+      ['export-person', '--id', 'a', '--out', out],
+      { ...appEnv(api), CUSTOMERIO_APP_API_KEY: `${CANARY}xx` },
+      /CUSTOMERIO_APP_API_KEY must be 32 hex/,
+    ],
+    [
+      ['export-person', '--id', 'a', '--out', out],
+      { ...appEnv(api), CUSTOMERIO_APP_API_URL: 'http://example.com/v1' },
+      /CUSTOMERIO_APP_API_URL must be https/,
+    ],
   ]
   for (const [args, env, message] of cases) {
     const result = await runCli(args, { env })
@@ -75,7 +106,9 @@ test('export-person refuses bad invocations with exit 2 before any request', { s
   assert.equal(api.requests.length, 0)
 })
 
-test('export-person exits 1 when the App API keeps failing, leaves no file, prints the call and status only', { skip: SKIP_NODE20 }, async (t) => {
+test('export-person exits 1 when the App API keeps failing, leaves no file, prints the call and status only', {
+  skip: SKIP_NODE20,
+}, async (t) => {
   const api = await fakeApp(t)
   api.fault({ path: /attributes$/, status: 503, times: Infinity })
   const out = await tempDir(t)
@@ -88,29 +121,70 @@ test('export-person exits 1 when the App API keeps failing, leaves no file, prin
 
 test('CUSTOMERIO_REGION=eu points at the EU App API host; the default is the US one', async () => {
   const key = 'a'.repeat(32)
-  const eu = await loadCredentials({ env: { CUSTOMERIO_APP_API_KEY: key, CUSTOMERIO_REGION: 'eu' }, require: ['appApiKey'] })
+  const eu = await loadCredentials({
+    env: { CUSTOMERIO_APP_API_KEY: key, CUSTOMERIO_REGION: 'eu' },
+    require: ['appApiKey'],
+  })
   const us = await loadCredentials({ env: { CUSTOMERIO_APP_API_KEY: key }, require: ['appApiKey'] })
   assert.equal(eu.appApiUrl, 'https://api-eu.customer.io/v1')
   assert.equal(us.appApiUrl, 'https://api.customer.io/v1')
 })
 
-test('requests record + export-person --audit + requests status: deadlines listed, exit 1 while one is overdue', { skip: SKIP_NODE20 }, async (t) => {
+test('requests record + export-person --audit + requests status: deadlines listed, exit 1 while one is overdue', {
+  skip: SKIP_NODE20,
+}, async (t) => {
   const api = await fakeApp(t)
   const dir = await tempDir(t)
   const audit = join(dir, 'audit.jsonl')
   const env = appEnv(api)
-  const recorded = await runCli(['requests', 'record', audit, '--kind', 'access', '--id', 'cust~1', '--jurisdiction', 'gdpr', '--received-at', '2026-01-05T00:00:00Z', '--request-id', 'q1'], { env })
+  const recorded = await runCli(
+    [
+      'requests',
+      'record',
+      audit,
+      '--kind',
+      'access',
+      '--id',
+      'cust~1',
+      '--jurisdiction',
+      'gdpr',
+      '--received-at',
+      '2026-01-05T00:00:00Z',
+      '--request-id',
+      'q1',
+    ],
+    { env },
+  )
   assert.equal(recorded.code, 0, recorded.stderr)
   assert.equal(recorded.stdout, 'q1\n')
   const late = await runCli(['requests', 'status', audit, '--now', '2026-02-06T00:00:00Z'], { env })
   assert.equal(late.code, 1)
   assert.match(late.stdout, /1 requests: 1 open \(1 overdue\), 0 answered/)
-  assert.match(late.stdout, /^OVERDUE\s+access\s+gdpr\s+received 2026-01-05T00:00:00.000Z due 2026-02-05T23:59:59.999Z subject [0-9a-f]{64} request q1/m)
+  assert.match(
+    late.stdout,
+    /^OVERDUE\s+access\s+gdpr\s+received 2026-01-05T00:00:00.000Z due 2026-02-05T23:59:59.999Z subject [0-9a-f]{64} request q1/m,
+  )
   const onTime = await runCli(['requests', 'status', audit, '--now', '2026-02-04T00:00:00Z', '--json'], { env })
   assert.equal(onTime.code, 0)
   assert.equal(JSON.parse(onTime.stdout).state, 'open')
 
-  const exported = await runCli(['export-person', '--id', 'cust~1', '--out', dir, '--audit', audit, '--jurisdiction', 'gdpr', '--received-at', '2026-01-05T00:00:00Z', '--quiet'], { env })
+  const exported = await runCli(
+    [
+      'export-person',
+      '--id',
+      'cust~1',
+      '--out',
+      dir,
+      '--audit',
+      audit,
+      '--jurisdiction',
+      'gdpr',
+      '--received-at',
+      '2026-01-05T00:00:00Z',
+      '--quiet',
+    ],
+    { env },
+  )
   assert.equal(exported.code, 0, exported.stderr)
   const answered = await runCli(['requests', 'status', audit, '--now', '2026-02-06T00:00:00Z'], { env })
   assert.equal(answered.code, 0, answered.stdout)
@@ -124,7 +198,9 @@ test('requests record + export-person --audit + requests status: deadlines liste
   assert.match(tampered.stdout, /INVALID: .*BAD_MAC at line 1/)
 })
 
-test('erase --verify: a person the App API still finds is listed as failed (exit 1); verified ones are recorded true', { skip: SKIP_NODE20 }, async (t) => {
+test('erase --verify: a person the App API still finds is listed as failed (exit 1); verified ones are recorded true', {
+  skip: SKIP_NODE20,
+}, async (t) => {
   const track = await startFakeTrackApi()
   const app = await startFakeAppApi()
   t.after(() => Promise.all([track.close(), app.close()]))
@@ -142,14 +218,35 @@ test('erase --verify: a person the App API still finds is listed as failed (exit
     CUSTOMERIO_APP_API_KEY: app.key,
     CUSTOMERIO_APP_API_URL: app.urls.us,
   }
-  const result = await runCli(['erase', '--ids', files.ids, '--journal', files.journal, '--audit', files.audit, '--verify', '--verify-wait', '0.3', '--quiet'], { env })
+  const result = await runCli(
+    [
+      'erase',
+      '--ids',
+      files.ids,
+      '--journal',
+      files.journal,
+      '--audit',
+      files.audit,
+      '--verify',
+      '--verify-wait',
+      '0.3',
+      '--quiet',
+    ],
+    { env },
+  )
   assert.equal(result.code, 1, result.stderr)
   assert.match(result.stdout, /1 done, 1 failed/)
   assert.match(result.stdout, /line 2 \(subject [0-9a-f]{64}\): verify: still found by the App API after 0 s/)
-  const records = readFileSync(files.audit, 'utf8').trim().split('\n').map((line) => JSON.parse(line))
+  const records = readFileSync(files.audit, 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line))
   assert.deepEqual(records.map((r) => r.verified).sort(), [false, true])
   assert.ok(!(result.stdout + result.stderr).includes('v~'))
-  const missingKey = await runCli(['erase', '--ids', files.ids, '--journal', files.journal, '--audit', files.audit, '--verify'], { env: { ...env, CUSTOMERIO_APP_API_KEY: '' } })
+  const missingKey = await runCli(
+    ['erase', '--ids', files.ids, '--journal', files.journal, '--audit', files.audit, '--verify'],
+    { env: { ...env, CUSTOMERIO_APP_API_KEY: '' } },
+  )
   assert.equal(missingKey.code, 2)
   assert.match(missingKey.stderr, /CUSTOMERIO_APP_API_KEY/)
   const audit = openAuditLog(files.audit, { key: AUDIT_KEY })

@@ -36,7 +36,13 @@ const EXPECTED =
 
 test('the fixture holds the RFC 4180 cases it claims to', async () => {
   const text = await readFile(FIXTURE, 'utf8')
-  for (const piece of ['"Li ""the"" Wei"', '"line one\r\nline two"', '"Zoë, Jr."', '"multi\nline, with ""quotes"""', '\r\n']) {
+  for (const piece of [
+    '"Li ""the"" Wei"',
+    '"line one\r\nline two"',
+    '"Zoë, Jr."',
+    '"multi\nline, with ""quotes"""',
+    '\r\n',
+  ]) {
     assert.ok(text.includes(piece), JSON.stringify(piece))
   }
 })
@@ -57,7 +63,10 @@ test('columns by header: dropped ones removed, hashed ones renamed <name>_hash, 
 test('each output cell is what sanitizeJson makes of the same key and value', () => {
   assert.equal(jsonCell('ssn', '078-05-1120').ssn, undefined)
   assert.equal(jsonCell('Password', 'x').Password, undefined)
-  assert.equal(jsonCell('note', 'paid with 4111 1111 1111 1111, thanks').note, 'paid with [REDACTED:card_number], thanks')
+  assert.equal(
+    jsonCell('note', 'paid with 4111 1111 1111 1111, thanks').note,
+    'paid with [REDACTED:card_number], thanks',
+  )
   assert.equal(jsonCell('first_name', 'Zoë, Jr.').first_name, 'Zoë, Jr.')
 })
 
@@ -68,7 +77,10 @@ test('the output parses back with Python csv to the rows expected', { skip: NO_P
   const { stdout } = await runCli(['sanitize', '--format', 'csv', FIXTURE])
   const parsed = spawnSync(
     'python3',
-    ['-c', 'import csv, json, sys; print(json.dumps(list(csv.reader(sys.stdin.buffer.read().decode("utf-8").splitlines(keepends=True)))))'],
+    [
+      '-c',
+      'import csv, json, sys; print(json.dumps(list(csv.reader(sys.stdin.buffer.read().decode("utf-8").splitlines(keepends=True)))))',
+    ],
     { input: stdout, encoding: 'utf8' },
   )
   assert.equal(parsed.status, 0, parsed.stderr)
@@ -87,7 +99,10 @@ test('a row with the wrong number of fields: its row number and code, never its 
   assert.equal(code, 0)
   assert.equal(stdout, 'id,note\r\n1,ok\r\n2,"two\r\nlines"\r\n4,fine\r\n')
   assert.deepEqual(
-    [...stderr.matchAll(/^customerio-security sanitize: row (\d+): (ERR_[A-Z_]+): /gm)].map((m) => [Number(m[1]), m[2]]),
+    [...stderr.matchAll(/^customerio-security sanitize: row (\d+): (ERR_[A-Z_]+): /gm)].map((m) => [
+      Number(m[1]),
+      m[2],
+    ]),
     [
       [4, 'ERR_CSV_FIELD_COUNT'],
       [6, 'ERR_CSV_FIELD_COUNT'],

@@ -69,7 +69,10 @@ test('an empty input to -o FILE.gz is still a valid (empty) gzip file', async (t
 })
 
 test('a truncated gzip file: the lines before the cut are out, then ERR_TRUNCATED_GZIP at the next line, exit 1', async (t) => {
-  const text = bulkCorpus(2000).lines.filter((line, i) => i % 401 !== 400 && i % 977 !== 976).join('\n') + '\n'
+  const text =
+    bulkCorpus(2000)
+      .lines.filter((line, i) => i % 401 !== 400 && i % 977 !== 976)
+      .join('\n') + '\n'
   const gz = gzipSync(text)
   const file = join(await tempDir(t), 'cut.ndjson.gz')
   await writeFile(file, gz.subarray(0, Math.floor(gz.length * 0.6)))
@@ -82,13 +85,22 @@ test('a truncated gzip file: the lines before the cut are out, then ERR_TRUNCATE
     assert.ok(match, 'ERR_TRUNCATED_GZIP reported')
     // Blank lines are not written; the error names the first line not read whole.
     const linesBefore = Number(match[1]) - 1
-    assert.ok(linesBefore >= written && text.split('\n').slice(0, linesBefore).filter((l) => l.trim() !== '').length === written)
+    assert.ok(
+      linesBefore >= written &&
+        text
+          .split('\n')
+          .slice(0, linesBefore)
+          .filter((l) => l.trim() !== '').length === written,
+    )
     assertNoPii(assert, stderr, 'stderr')
   }
 })
 
 test('data that starts like gzip but is not: ERR_INVALID_GZIP at line 1, exit 1, nothing quoted', async () => {
-  const input = Buffer.concat([Buffer.from([0x1f, 0x8b, 0x08, 0x00]), Buffer.from('078-05-1120 4111 1111 1111 1111'.repeat(50))])
+  const input = Buffer.concat([
+    Buffer.from([0x1f, 0x8b, 0x08, 0x00]),
+    Buffer.from('078-05-1120 4111 1111 1111 1111'.repeat(50)),
+  ])
   const { code, stdout, stderr } = await runCli(['sanitize', '--on-error', 'skip'], { input })
   assert.equal(code, 1)
   assert.equal(stdout, '')

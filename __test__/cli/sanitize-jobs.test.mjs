@@ -46,7 +46,12 @@ test('--jobs 1, 2, 3 and 8 under --on-error skip: the same bytes, equal to sanit
     assertNoPii(assert, stderr, 'stderr')
   }
   const records = corpus.lines.filter((line) => line.trim() !== '').length
-  assert.match(runs[0].stderr, new RegExp(`${records} records read, ${records - corpus.bad.length} written, ${corpus.bad.length} malformed \\(skipped\\)`))
+  assert.match(
+    runs[0].stderr,
+    new RegExp(
+      `${records} records read, ${records - corpus.bad.length} written, ${corpus.bad.length} malformed \\(skipped\\)`,
+    ),
+  )
 })
 
 test('--on-error stop with --jobs 4: stops at the first failing line, with exactly the lines before it', async (t) => {

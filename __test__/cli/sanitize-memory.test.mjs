@@ -39,7 +39,9 @@ function cardsUnderALongKey(megabytes) {
   return `{"${key}":[${Array(count).fill('"4111111111111111"').join(',')}]}`
 }
 
-test('the CLI on an 8 MB line of card numbers under a 1 MiB key: done, peak RSS within 4x the line', { skip: NO_PROC }, async (t) => {
+test('the CLI on an 8 MB line of card numbers under a 1 MiB key: done, peak RSS within 4x the line', {
+  skip: NO_PROC,
+}, async (t) => {
   const dir = await tempDir(t)
   const tiny = join(dir, 'tiny.ndjson')
   await writeFile(tiny, '{"a":1}\n')
@@ -60,7 +62,9 @@ test('the CLI on an 8 MB line of card numbers under a 1 MiB key: done, peak RSS 
   assert.ok(run.peak <= bound, `peak RSS ${run.peak} > ${bound} (baseline ${baseline.peak}, line ${line.length})`)
 })
 
-test('sanitizeJsonWithReport on the same line: a capped report (omitted counts the rest), memory within 4x', { skip: NO_PROC }, async (t) => {
+test('sanitizeJsonWithReport on the same line: a capped report (omitted counts the rest), memory within 4x', {
+  skip: NO_PROC,
+}, async (t) => {
   const dir = await tempDir(t)
   const file = join(dir, 'line.json')
   await writeFile(file, cardsUnderALongKey(8))
@@ -86,7 +90,12 @@ test('a line whose output would outgrow the bound is ERR_OUTPUT_TOO_LARGE at its
   // Each one-digit number under a hashed key becomes a 16-character digest: 9x the input.
   const dir = await tempDir(t)
   const file = join(dir, 'grow.ndjson')
-  await writeFile(file, `{"a":1}\n{"ip":[${Array(1 << 20).fill(1).join(',')}]}\n{"b":2}\n`)
+  await writeFile(
+    file,
+    `{"a":1}\n{"ip":[${Array(1 << 20)
+      .fill(1)
+      .join(',')}]}\n{"b":2}\n`,
+  )
   const { code, stdout, stderr } = await collect(
     spawn(process.execPath, [BIN, 'sanitize', '--on-error', 'skip', file], { stdio: ['ignore', 'pipe', 'pipe'] }),
   )

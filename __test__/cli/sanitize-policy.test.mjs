@@ -26,7 +26,10 @@ async function policyFile(t, policy) {
 
 test('pepper via keyEnv: phones come out as keyId:HMAC-SHA256 (node:crypto), the key nowhere', async (t) => {
   const file = await policyFile(t, { pseudonym: 'hmac', pepper: { keyEnv: ENV, keyId: 'k1' } })
-  const records = [{ id: 'a', phone: '+15550123456' }, { id: 'b', contacts: [{ phone_number: '+442071838750' }] }]
+  const records = [
+    { id: 'a', phone: '+15550123456' },
+    { id: 'b', contacts: [{ phone_number: '+442071838750' }] },
+  ]
   const input = records.map((r) => JSON.stringify(r)).join('\n')
 
   const { code, stdout, stderr } = await runCli(['sanitize', '--policy', file], { input, env: { [ENV]: PEPPER } })
@@ -40,7 +43,10 @@ test('pepper via keyEnv: phones come out as keyId:HMAC-SHA256 (node:crypto), the
   ])
   // And exactly what the library gives for the same policy with the key passed in.
   const library = createSanitizer({ pseudonym: 'hmac', pepper: { key: PEPPER, keyId: 'k1' } })
-  assert.deepEqual(outputLines(stdout), input.split('\n').map((line) => library.sanitizeJson(line)))
+  assert.deepEqual(
+    outputLines(stdout),
+    input.split('\n').map((line) => library.sanitizeJson(line)),
+  )
   assertNoKey(stdout, 'stdout')
   assertNoKey(stderr, 'stderr')
 })
@@ -50,7 +56,10 @@ test('keyEnv naming an unset variable: exit 2, the variable named, nothing sanit
   // undefined removes the variable from the child's environment (spawn skips undefined values).
   const env = { [ENV]: undefined }
 
-  const { code, stdout, stderr } = await runCli(['sanitize', '--policy', file], { input: '{"phone":"+15550123456"}\n', env })
+  const { code, stdout, stderr } = await runCli(['sanitize', '--policy', file], {
+    input: '{"phone":"+15550123456"}\n',
+    env,
+  })
 
   assert.equal(code, 2)
   assert.equal(stdout, '')
@@ -99,5 +108,8 @@ test('a policy changes the output the same way as in the library (customerio pre
 
   assert.equal(code, 0)
   const library = createSanitizer(policy)
-  assert.deepEqual(outputLines(stdout), lines.map((line) => library.sanitizeJson(line)))
+  assert.deepEqual(
+    outputLines(stdout),
+    lines.map((line) => library.sanitizeJson(line)),
+  )
 })

@@ -44,7 +44,9 @@ test('the progress line: records and records/s, never Infinity', () => {
   assert.equal(formatProgress(0, 0), 'sanitize: 0 records, 0 records/s')
 })
 
-test('stderr on a terminal, stdout to a file: a progress line drawn with \\r, then the summary', { skip: NO_PTY }, async (t) => {
+test('stderr on a terminal, stdout to a file: a progress line drawn with \\r, then the summary', {
+  skip: NO_PTY,
+}, async (t) => {
   const { file, text } = await inputFile(t, 30)
   const outFile = join(await tempDir(t), 'out.ndjson')
 
@@ -54,7 +56,10 @@ test('stderr on a terminal, stdout to a file: a progress line drawn with \\r, th
   assert.match(terminal, /\rsanitize: \d+ records, \d+ records\/s/)
   assert.match(terminal, /30 records read, 30 written, 0 malformed/)
   const sanitizer = createSanitizer()
-  const expected = text.trimEnd().split('\n').map((line) => sanitizer.sanitizeJson(line))
+  const expected = text
+    .trimEnd()
+    .split('\n')
+    .map((line) => sanitizer.sanitizeJson(line))
   assert.deepEqual(outputLines(await readFile(outFile, 'utf8')), expected)
 })
 

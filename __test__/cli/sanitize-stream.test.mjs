@@ -62,7 +62,9 @@ test('a 6 MB line spanning many read chunks, between two short ones', async (t) 
   assert.equal(code, 0)
   const out = outputLines(stdout)
   assert.equal(out.length, 3)
-  lines.forEach((line, i) => assert.ok(out[i] === sanitizer.sanitizeJson(line), `line ${i + 1} differs`))
+  lines.forEach((line, i) => {
+    assert.ok(out[i] === sanitizer.sanitizeJson(line), `line ${i + 1} differs`)
+  })
   assertNoPii(assert, stdout, 'stdout')
 })
 

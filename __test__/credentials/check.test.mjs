@@ -23,7 +23,14 @@ before(async () => {
 after(() => api.close())
 
 function credentialsFor(a, extra = {}) {
-  return loadCredentials({ env: { CUSTOMERIO_SITE_ID: a.siteId, CUSTOMERIO_TRACK_API_KEY: a.apiKey, CUSTOMERIO_TRACK_URL: api.trackUrl, ...extra } })
+  return loadCredentials({
+    env: {
+      CUSTOMERIO_SITE_ID: a.siteId,
+      CUSTOMERIO_TRACK_API_KEY: a.apiKey,
+      CUSTOMERIO_TRACK_URL: api.trackUrl,
+      ...extra,
+    },
+  })
 }
 
 function assertNoSecret(result, a) {
@@ -34,7 +41,13 @@ function assertNoSecret(result, a) {
 test('valid credentials: ok with the region and environment id, GET /api/v1/accounts/region with Basic auth', async () => {
   const before = api.requests.length
   const result = await checkCredentials(await credentialsFor(us))
-  assert.deepEqual(result, { ok: true, region: 'us', environmentId: 111, url: 'https://track.customer.io', endpoint: `${api.trackUrl}/accounts/region` })
+  assert.deepEqual(result, {
+    ok: true,
+    region: 'us',
+    environmentId: 111,
+    url: 'https://track.customer.io',
+    endpoint: `${api.trackUrl}/accounts/region`,
+  })
   const [request] = api.requests.slice(before)
   assert.equal(request.method, 'GET')
   assert.equal(request.path, '/api/v1/accounts/region')
@@ -55,7 +68,12 @@ test('EU credentials configured as US (the default): ok, with regionMismatch', a
 test('a refused key: UNAUTHORIZED with the status', async () => {
   const wrong = { ...us, apiKey: account().apiKey }
   const result = await checkCredentials(await credentialsFor(wrong))
-  assert.deepEqual(result, { ok: false, reason: 'UNAUTHORIZED', status: 401, endpoint: `${api.trackUrl}/accounts/region` })
+  assert.deepEqual(result, {
+    ok: false,
+    reason: 'UNAUTHORIZED',
+    status: 401,
+    endpoint: `${api.trackUrl}/accounts/region`,
+  })
   assertNoSecret(result, wrong)
 })
 
@@ -80,7 +98,12 @@ async function oddServer(t, handler) {
 test('a 500 is UNEXPECTED_STATUS, a 200 without a region UNEXPECTED_RESPONSE, a redirect is not followed', async (t) => {
   const c = await credentialsFor(us)
   const five = await oddServer(t, (req, res) => res.writeHead(500).end('{}'))
-  assert.deepEqual(await checkCredentials({ ...c, trackUrl: five }), { ok: false, reason: 'UNEXPECTED_STATUS', status: 500, endpoint: `${five}/accounts/region` })
+  assert.deepEqual(await checkCredentials({ ...c, trackUrl: five }), {
+    ok: false,
+    reason: 'UNEXPECTED_STATUS',
+    status: 500,
+    endpoint: `${five}/accounts/region`,
+  })
   const html = await oddServer(t, (req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>'))
   assert.equal((await checkCredentials({ ...c, trackUrl: html })).reason, 'UNEXPECTED_RESPONSE')
   let followed = false
@@ -122,6 +145,11 @@ test('network failures are results, not exceptions: a closed port, a dropped con
 
 test('misuse throws coded TypeErrors: no credentials, no key, a bad timeout', async () => {
   await assert.rejects(checkCredentials(), { code: 'ERR_INVALID_ARGUMENT' })
-  await assert.rejects(checkCredentials({ siteId: us.siteId }), { code: 'ERR_MISSING_CREDENTIAL', message: /trackApiKey/ })
-  await assert.rejects(checkCredentials({ siteId: us.siteId, trackApiKey: us.apiKey }, { timeoutMs: -1 }), { code: 'ERR_INVALID_ARGUMENT' })
+  await assert.rejects(checkCredentials({ siteId: us.siteId }), {
+    code: 'ERR_MISSING_CREDENTIAL',
+    message: /trackApiKey/,
+  })
+  await assert.rejects(checkCredentials({ siteId: us.siteId, trackApiKey: us.apiKey }, { timeoutMs: -1 }), {
+    code: 'ERR_INVALID_ARGUMENT',
+  })
 })

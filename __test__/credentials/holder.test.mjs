@@ -110,7 +110,11 @@ test('a refresh with new credentials swaps atomically; a request in flight finis
   assert.equal(fake.made.length, 2)
   assert.deepEqual(await holder.client.identify('fast'), { id: 'fast', key: next }, 'new calls use the new client')
   open()
-  assert.deepEqual(await inFlight, { id: 'slow', key: values.CUSTOMERIO_TRACK_API_KEY }, 'the old call finished on the old client')
+  assert.deepEqual(
+    await inFlight,
+    { id: 'slow', key: values.CUSTOMERIO_TRACK_API_KEY },
+    'the old call finished on the old client',
+  )
   assert.equal(old.calls, 1)
 })
 
@@ -133,7 +137,10 @@ test('a 401 reloads once and retries once on the new client', async (t) => {
   const readsBefore = secrets.reads
   assert.deepEqual(await holder.client.identify('7'), { id: '7', key: next })
   assert.equal(secrets.reads - readsBefore, 1)
-  assert.deepEqual(fake.made.map((c) => c.calls), [1, 1])
+  assert.deepEqual(
+    fake.made.map((c) => c.calls),
+    [1, 1],
+  )
 })
 
 test('many concurrent 401s share one reload, and each request is retried once', async (t) => {
@@ -148,7 +155,10 @@ test('many concurrent 401s share one reload, and each request is retried once', 
   assert.ok(results.every((r) => r.key === next))
   assert.equal(secrets.reads - readsBefore, 1, 'one reload for the whole burst')
   assert.equal(holder.generation, 2)
-  assert.deepEqual(fake.made.map((c) => c.calls), [50, 50])
+  assert.deepEqual(
+    fake.made.map((c) => c.calls),
+    [50, 50],
+  )
 })
 
 test('a 401 with nothing new at the provider is passed on; within minRefreshIntervalMs no reload is repeated', async (t) => {
@@ -187,7 +197,11 @@ test('a failed reload keeps the old credentials and reports the error', async (t
   await assert.rejects(holder.refresh(), { code: 'ERR_CREDENTIAL_PROVIDER' })
   fake.valid.clear()
   await assert.rejects(holder.client.identify('1'), { statusCode: 401 })
-  assert.deepEqual(errors.map((e) => e.code), ['ERR_CREDENTIAL_PROVIDER'], 'the 401-triggered reload failure went to onError')
+  assert.deepEqual(
+    errors.map((e) => e.code),
+    ['ERR_CREDENTIAL_PROVIDER'],
+    'the 401-triggered reload failure went to onError',
+  )
   assert.equal(holder.credentials.trackApiKey.reveal(), values.CUSTOMERIO_TRACK_API_KEY)
 })
 
@@ -219,7 +233,10 @@ test('close(): running calls finish, new calls are refused', async () => {
   fake.made[0].gate = new Promise((resolve) => (open = resolve))
   const running = holder.client.identify('1')
   holder.close()
-  await assert.rejects(holder.withClient(async () => 1), { code: 'ERR_HOLDER_CLOSED' })
+  await assert.rejects(
+    holder.withClient(async () => 1),
+    { code: 'ERR_HOLDER_CLOSED' },
+  )
   assert.throws(() => holder.client.identify, { code: 'ERR_HOLDER_CLOSED' })
   open()
   assert.equal((await running).id, '1')
@@ -228,7 +245,10 @@ test('close(): running calls finish, new calls are refused', async () => {
 test('webhook secrets follow the provider: the verifier accepts the new key after a refresh, without a restart', async (t) => {
   const oldSecret = randomBytes(16).toString('base64url')
   const newSecret = randomBytes(16).toString('base64url')
-  const { holder, secrets } = await holderWith({ CUSTOMERIO_WEBHOOK_SECRET: oldSecret }, { require: ['webhookSecrets'] })
+  const { holder, secrets } = await holderWith(
+    { CUSTOMERIO_WEBHOOK_SECRET: oldSecret },
+    { require: ['webhookSecrets'] },
+  )
   t.after(() => holder.close())
   assert.throws(() => holder.client.identify, { code: 'ERR_NO_CLIENT' }, 'no Track credentials: no client')
   const verifier = new WebhookVerifier({ secret: holder.webhookSecrets })
@@ -252,7 +272,12 @@ test('the holder and its client print no secret', async (t) => {
   const values = trackValues()
   const { holder } = await holderWith(values)
   t.after(() => holder.close())
-  const text = [util.inspect(holder, { showHidden: true, depth: Infinity }), JSON.stringify(holder), util.inspect(holder.client), util.inspect(holder.credentials)].join('\n')
+  const text = [
+    util.inspect(holder, { showHidden: true, depth: Infinity }),
+    JSON.stringify(holder),
+    util.inspect(holder.client),
+    util.inspect(holder.credentials),
+  ].join('\n')
   for (const value of Object.values(values)) assert.ok(!text.includes(value))
   assert.match(text, /CredentialHolder \{ region: us/)
 })

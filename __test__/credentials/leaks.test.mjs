@@ -25,7 +25,12 @@ function secretEnv() {
 }
 
 function rawValues(env) {
-  return [env.CUSTOMERIO_SITE_ID, env.CUSTOMERIO_TRACK_API_KEY, env.CUSTOMERIO_APP_API_KEY, ...env.CUSTOMERIO_WEBHOOK_SECRET.split(',')]
+  return [
+    env.CUSTOMERIO_SITE_ID,
+    env.CUSTOMERIO_TRACK_API_KEY,
+    env.CUSTOMERIO_APP_API_KEY,
+    ...env.CUSTOMERIO_WEBHOOK_SECRET.split(','),
+  ]
 }
 
 function assertNoSecret(text, values, how) {
@@ -37,7 +42,10 @@ async function loaded() {
   const credentials = await loadCredentials({ env, require: ['siteId', 'trackApiKey', 'appApiKey', 'webhookSecrets'] })
   const secrets = [credentials.siteId, credentials.trackApiKey, credentials.appApiKey, ...credentials.webhookSecrets]
   // Not vacuous: the values are there, behind reveal().
-  assert.deepEqual(secrets.map((s) => s.reveal()), rawValues(env))
+  assert.deepEqual(
+    secrets.map((s) => s.reveal()),
+    rawValues(env),
+  )
   return { env, credentials, secrets, values: rawValues(env) }
 }
 
@@ -138,7 +146,10 @@ test('console.log, console.error, console.dir, console.table and an uncaught err
       throw new Error(\`could not connect with \${c.siteId}:\${c.trackApiKey}\`)
     })
   `
-  const child = spawn(process.execPath, ['-e', script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, ['-e', script], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   const { code, stdout, stderr } = await collect(child)
   assert.notEqual(code, 0, 'the uncaught error ended the process')
   assert.match(stdout, /\[REDACTED\]/)

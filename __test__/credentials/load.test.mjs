@@ -21,7 +21,8 @@ function validEnv() {
 async function load(options, values = Object.values(options.env ?? {})) {
   const warnings = []
   const credentials = await loadCredentials({ onWarning: (w) => warnings.push(w), ...options })
-  for (const w of warnings) for (const v of values) assert.ok(!JSON.stringify(w).includes(v.trim()), 'a warning holds a value')
+  for (const w of warnings)
+    for (const v of values) assert.ok(!JSON.stringify(w).includes(v.trim()), 'a warning holds a value')
   return { credentials, warnings }
 }
 
@@ -33,7 +34,8 @@ async function rejectsNaming(promise, code, variable, values) {
   assert.equal(error.code, code)
   assert.equal(error.variable, variable)
   assert.ok(error.message.includes(variable), error.message)
-  for (const value of values) assert.ok(!`${error.message}\n${error.stack}`.includes(value), 'the error holds the value')
+  for (const value of values)
+    assert.ok(!`${error.message}\n${error.stack}`.includes(value), 'the error holds the value')
   return error
 }
 
@@ -72,11 +74,31 @@ test('region eu (any case) picks the EU URL; CUSTOMERIO_TRACK_URL overrides it, 
 })
 
 test('bad region and URLs are errors naming the variable', async () => {
-  await rejectsNaming(loadCredentials({ env: { ...validEnv(), CUSTOMERIO_REGION: 'mars' } }), 'ERR_INVALID_CREDENTIAL', 'CUSTOMERIO_REGION', ['mars'])
+  await rejectsNaming(
+    loadCredentials({ env: { ...validEnv(), CUSTOMERIO_REGION: 'mars' } }),
+    'ERR_INVALID_CREDENTIAL',
+    'CUSTOMERIO_REGION',
+    ['mars'],
+  )
   const withUser = 'https://someone:hunter2secret@track.customer.io/api/v1'
-  await rejectsNaming(loadCredentials({ env: { ...validEnv(), CUSTOMERIO_TRACK_URL: withUser } }), 'ERR_INVALID_CREDENTIAL', 'CUSTOMERIO_TRACK_URL', ['hunter2secret'])
-  await rejectsNaming(loadCredentials({ env: { ...validEnv(), CUSTOMERIO_TRACK_URL: 'not a url' } }), 'ERR_INVALID_CREDENTIAL', 'CUSTOMERIO_TRACK_URL', [])
-  await rejectsNaming(loadCredentials({ env: { ...validEnv(), CUSTOMERIO_TRACK_URL: 'ftp://x/api/v1' } }), 'ERR_INVALID_CREDENTIAL', 'CUSTOMERIO_TRACK_URL', [])
+  await rejectsNaming(
+    loadCredentials({ env: { ...validEnv(), CUSTOMERIO_TRACK_URL: withUser } }),
+    'ERR_INVALID_CREDENTIAL',
+    'CUSTOMERIO_TRACK_URL',
+    ['hunter2secret'],
+  )
+  await rejectsNaming(
+    loadCredentials({ env: { ...validEnv(), CUSTOMERIO_TRACK_URL: 'not a url' } }),
+    'ERR_INVALID_CREDENTIAL',
+    'CUSTOMERIO_TRACK_URL',
+    [],
+  )
+  await rejectsNaming(
+    loadCredentials({ env: { ...validEnv(), CUSTOMERIO_TRACK_URL: 'ftp://x/api/v1' } }),
+    'ERR_INVALID_CREDENTIAL',
+    'CUSTOMERIO_TRACK_URL',
+    [],
+  )
 })
 
 test('a missing required variable is an error naming it (all of them); set-but-empty counts as missing', async () => {
@@ -96,18 +118,40 @@ test('require names what a service needs: a receiver asks for the webhook secret
   const secret = randomBytes(16).toString('base64url')
   const { credentials } = await load({ env: { CUSTOMERIO_WEBHOOK_SECRET: secret }, require: ['webhookSecrets'] })
   assert.equal(credentials.siteId, undefined)
-  assert.deepEqual(credentials.webhookSecrets.map((s) => s.reveal()), [secret])
-  await rejectsNaming(loadCredentials({ env: validEnv(), require: ['webhookSecrets'] }), 'ERR_MISSING_CREDENTIAL', 'CUSTOMERIO_WEBHOOK_SECRET', [])
-  await rejectsNaming(loadCredentials({ env: validEnv(), require: ['appApiKey'] }), 'ERR_MISSING_CREDENTIAL', 'CUSTOMERIO_APP_API_KEY', [])
+  assert.deepEqual(
+    credentials.webhookSecrets.map((s) => s.reveal()),
+    [secret],
+  )
+  await rejectsNaming(
+    loadCredentials({ env: validEnv(), require: ['webhookSecrets'] }),
+    'ERR_MISSING_CREDENTIAL',
+    'CUSTOMERIO_WEBHOOK_SECRET',
+    [],
+  )
+  await rejectsNaming(
+    loadCredentials({ env: validEnv(), require: ['appApiKey'] }),
+    'ERR_MISSING_CREDENTIAL',
+    'CUSTOMERIO_APP_API_KEY',
+    [],
+  )
   await assert.rejects(loadCredentials({ env: {}, require: ['password'] }), { code: 'ERR_INVALID_ARGUMENT' })
   await assert.rejects(loadCredentials({ env: {}, require: 'siteId' }), { code: 'ERR_INVALID_ARGUMENT' })
 })
 
 test('several webhook secrets, comma-separated while rotating; an empty entry warns', async () => {
   const [a, b] = [randomBytes(16).toString('base64url'), randomBytes(16).toString('base64url')]
-  const { credentials, warnings } = await load({ env: { CUSTOMERIO_WEBHOOK_SECRET: `${a}, ${b},` }, require: ['webhookSecrets'] }, [a, b])
-  assert.deepEqual(credentials.webhookSecrets.map((s) => s.reveal()), [a, b])
-  assert.deepEqual(warnings.map((w) => [w.code, w.variable]), [['CUSTOMERIO_EMPTY_WEBHOOK_SECRET', 'CUSTOMERIO_WEBHOOK_SECRET']])
+  const { credentials, warnings } = await load(
+    { env: { CUSTOMERIO_WEBHOOK_SECRET: `${a}, ${b},` }, require: ['webhookSecrets'] },
+    [a, b],
+  )
+  assert.deepEqual(
+    credentials.webhookSecrets.map((s) => s.reveal()),
+    [a, b],
+  )
+  assert.deepEqual(
+    warnings.map((w) => [w.code, w.variable]),
+    [['CUSTOMERIO_EMPTY_WEBHOOK_SECRET', 'CUSTOMERIO_WEBHOOK_SECRET']],
+  )
 })
 
 test('shape checks: 20 hex for the site id and Track key, 32 hex for the App key; never the value in the error', async () => {
@@ -121,17 +165,25 @@ test('shape checks: 20 hex for the site id and Track key, 32 hex for the App key
   ]
   for (const [variable, value, problem] of cases) {
     const env = { ...validEnv(), [variable]: value }
-    const error = await rejectsNaming(loadCredentials({ env }), 'ERR_INVALID_CREDENTIAL', variable, [value.replaceAll('"', ''), ...Object.values(env)])
+    const error = await rejectsNaming(loadCredentials({ env }), 'ERR_INVALID_CREDENTIAL', variable, [
+      value.replaceAll('"', ''),
+      ...Object.values(env),
+    ])
     assert.match(error.message, problem)
   }
   // checkShapes: false accepts any non-empty value (a proxy with its own tokens).
-  const { credentials } = await load({ env: { CUSTOMERIO_SITE_ID: 'proxy-site', CUSTOMERIO_TRACK_API_KEY: 'proxy-token' }, checkShapes: false })
+  const { credentials } = await load({
+    env: { CUSTOMERIO_SITE_ID: 'proxy-site', CUSTOMERIO_TRACK_API_KEY: 'proxy-token' },
+    checkShapes: false,
+  })
   assert.equal(credentials.siteId.reveal(), 'proxy-site')
 })
 
 test('surrounding whitespace and a trailing newline are trimmed, with a warning naming the variable', async () => {
   const env = validEnv()
-  const { credentials, warnings } = await load({ env: { ...env, CUSTOMERIO_TRACK_API_KEY: `${env.CUSTOMERIO_TRACK_API_KEY}\n`, CUSTOMERIO_REGION: ' eu ' } })
+  const { credentials, warnings } = await load({
+    env: { ...env, CUSTOMERIO_TRACK_API_KEY: `${env.CUSTOMERIO_TRACK_API_KEY}\n`, CUSTOMERIO_REGION: ' eu ' },
+  })
   assert.equal(credentials.trackApiKey.reveal(), env.CUSTOMERIO_TRACK_API_KEY)
   assert.equal(credentials.region, 'eu')
   assert.deepEqual(
@@ -146,8 +198,14 @@ test('surrounding whitespace and a trailing newline are trimmed, with a warning 
 test('a webhook secret that looks like a Track or App key warns (a common mistake)', async () => {
   const trackLike = hex(10)
   const appLike = hex(16)
-  const { warnings } = await load({ env: { CUSTOMERIO_WEBHOOK_SECRET: `${trackLike},${appLike}` }, require: ['webhookSecrets'] }, [trackLike, appLike])
-  assert.deepEqual(warnings.map((w) => w.code), ['CUSTOMERIO_WEBHOOK_SECRET_LOOKS_LIKE_API_KEY', 'CUSTOMERIO_WEBHOOK_SECRET_LOOKS_LIKE_API_KEY'])
+  const { warnings } = await load(
+    { env: { CUSTOMERIO_WEBHOOK_SECRET: `${trackLike},${appLike}` }, require: ['webhookSecrets'] },
+    [trackLike, appLike],
+  )
+  assert.deepEqual(
+    warnings.map((w) => w.code),
+    ['CUSTOMERIO_WEBHOOK_SECRET_LOOKS_LIKE_API_KEY', 'CUSTOMERIO_WEBHOOK_SECRET_LOOKS_LIKE_API_KEY'],
+  )
   assert.match(warnings[0].message, /#0 looks like a site id or Track API key/)
   assert.match(warnings[1].message, /#1 looks like an App API key/)
 })
@@ -170,12 +228,18 @@ test('an async provider (a secret manager) answers first; names it has no value 
     if (name === 'CUSTOMERIO_TRACK_API_KEY') return Buffer.from(`${fromManager.CUSTOMERIO_TRACK_API_KEY}\n`) // bytes, as GCP answers
     return name === 'CUSTOMERIO_SITE_ID' ? fromManager.CUSTOMERIO_SITE_ID : undefined
   }
-  const { credentials, warnings } = await load({ provider, env: { CUSTOMERIO_REGION: 'eu', CUSTOMERIO_SITE_ID: hex(10) } }, Object.values(fromManager))
+  const { credentials, warnings } = await load(
+    { provider, env: { CUSTOMERIO_REGION: 'eu', CUSTOMERIO_SITE_ID: hex(10) } },
+    Object.values(fromManager),
+  )
   assert.equal(credentials.siteId.reveal(), fromManager.CUSTOMERIO_SITE_ID)
   assert.equal(credentials.trackApiKey.reveal(), fromManager.CUSTOMERIO_TRACK_API_KEY)
   assert.equal(credentials.region, 'eu')
   assert.ok(asked.includes('CUSTOMERIO_WEBHOOK_SECRET') && asked.includes('CUSTOMERIO_APP_API_KEY'))
-  assert.deepEqual(warnings.map((w) => w.variable), ['CUSTOMERIO_TRACK_API_KEY'])
+  assert.deepEqual(
+    warnings.map((w) => w.variable),
+    ['CUSTOMERIO_TRACK_API_KEY'],
+  )
 })
 
 test('a provider that throws or answers a non-string is an error naming the variable', async () => {
@@ -183,9 +247,19 @@ test('a provider that throws or answers a non-string is an error naming the vari
     if (name === 'CUSTOMERIO_TRACK_API_KEY') throw new Error('permission denied')
     return undefined
   }
-  const error = await rejectsNaming(loadCredentials({ provider: failing, env: validEnv() }), 'ERR_CREDENTIAL_PROVIDER', 'CUSTOMERIO_TRACK_API_KEY', [])
+  const error = await rejectsNaming(
+    loadCredentials({ provider: failing, env: validEnv() }),
+    'ERR_CREDENTIAL_PROVIDER',
+    'CUSTOMERIO_TRACK_API_KEY',
+    [],
+  )
   assert.equal(error.cause.message, 'permission denied')
-  await rejectsNaming(loadCredentials({ provider: async () => 42, env: {} }), 'ERR_INVALID_CREDENTIAL', 'CUSTOMERIO_SITE_ID', [])
+  await rejectsNaming(
+    loadCredentials({ provider: async () => 42, env: {} }),
+    'ERR_INVALID_CREDENTIAL',
+    'CUSTOMERIO_SITE_ID',
+    [],
+  )
 })
 
 test('bad options are coded TypeErrors', async () => {

@@ -72,9 +72,16 @@ describe('credential rotation with customerio-node 5', { skip }, () => {
     const statuses = api.requests.map((r) => r.status)
     const refused = statuses.filter((s) => s === 401).length
     assert.ok(refused > 0, 'the old key was refused at least once: the 401 path ran')
-    assert.equal(statuses.filter((s) => s === 200).length, WORKERS * PER_WORKER, 'each call succeeded exactly once at the server')
+    assert.equal(
+      statuses.filter((s) => s === 200).length,
+      WORKERS * PER_WORKER,
+      'each call succeeded exactly once at the server',
+    )
     assert.equal(api.requests.length, WORKERS * PER_WORKER + refused, 'each refused call was retried once')
-    assert.ok(api.requests.some((r) => r.status === 200 && r.account === oldAccount), 'calls before the rotation used the old key')
+    assert.ok(
+      api.requests.some((r) => r.status === 200 && r.account === oldAccount),
+      'calls before the rotation used the old key',
+    )
     assert.equal(api.requests.at(-1).account, newAccount)
     assert.equal(holder.generation, 2)
     // One load, then reloads only for the 401 bursts (shared while one is running).
@@ -84,7 +91,11 @@ describe('credential rotation with customerio-node 5', { skip }, () => {
   test('checkCredentials-style: the holder credentials work against the fake after the swap', async (t) => {
     const { checkCredentials } = require('../../lib/credentials/index.js')
     const holder = await createCredentialHolder({
-      env: { CUSTOMERIO_SITE_ID: newAccount.siteId, CUSTOMERIO_TRACK_API_KEY: newAccount.apiKey, CUSTOMERIO_TRACK_URL: api.trackUrl },
+      env: {
+        CUSTOMERIO_SITE_ID: newAccount.siteId,
+        CUSTOMERIO_TRACK_API_KEY: newAccount.apiKey,
+        CUSTOMERIO_TRACK_URL: api.trackUrl,
+      },
       refreshIntervalMs: 0,
     })
     t.after(() => holder.close())

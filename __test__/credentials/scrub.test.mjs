@@ -22,7 +22,10 @@ test('Basic and Bearer credentials and user:password in URLs are removed from st
   const password = randomBytes(9).toString('base64url')
   const line = `GET /x Authorization: Basic ${basic} then bearer Bearer ${bearer} via https://user:${password}@proxy.local/api`
   const out = scrub(line)
-  assert.equal(out, 'GET /x Authorization: Basic [REDACTED] then bearer Bearer [REDACTED] via https://[REDACTED]@proxy.local/api')
+  assert.equal(
+    out,
+    'GET /x Authorization: Basic [REDACTED] then bearer Bearer [REDACTED] via https://[REDACTED]@proxy.local/api',
+  )
 })
 
 test('prose is left alone: "Basic usage" and URLs without a password', () => {
@@ -31,7 +34,11 @@ test('prose is left alone: "Basic usage" and URLs without a password', () => {
 })
 
 test('every loaded secret is removed wherever it appears, also inside longer text', async () => {
-  const env = { CUSTOMERIO_SITE_ID: hex(10), CUSTOMERIO_TRACK_API_KEY: hex(10), CUSTOMERIO_WEBHOOK_SECRET: randomBytes(16).toString('base64url') }
+  const env = {
+    CUSTOMERIO_SITE_ID: hex(10),
+    CUSTOMERIO_TRACK_API_KEY: hex(10),
+    CUSTOMERIO_WEBHOOK_SECRET: randomBytes(16).toString('base64url'),
+  }
   const credentials = await loadCredentials({ env, require: ['siteId', 'trackApiKey', 'webhookSecrets'] })
   const text = `site=${env.CUSTOMERIO_SITE_ID}&key=${env.CUSTOMERIO_TRACK_API_KEY}; signed with ${env.CUSTOMERIO_WEBHOOK_SECRET}!`
   assert.equal(scrub(text), 'site=[REDACTED]&key=[REDACTED]; signed with [REDACTED]!')
@@ -47,7 +54,10 @@ test('objects: a deep copy with secrets, SecretValues and authorization headers 
     body: [shared, shared, { key }],
     when: new Date(0),
     bytes: Buffer.from(`raw ${key.reveal()} bytes`),
-    map: new Map([['authorization', 'Bearer zzzzzzzzzz'], [`k-${key.reveal()}`, 1]]),
+    map: new Map([
+      ['authorization', 'Bearer zzzzzzzzzz'],
+      [`k-${key.reveal()}`, 1],
+    ]),
     set: new Set([`s-${key.reveal()}`]),
     [`field-${key.reveal()}`]: true,
   }
@@ -67,7 +77,13 @@ test('objects: a deep copy with secrets, SecretValues and authorization headers 
   assert.equal(out.self, '[Circular]')
   assert.equal(out.when.getTime(), 0)
   assert.equal(out.bytes.toString(), 'raw [REDACTED] bytes')
-  assert.deepEqual([...out.map], [['authorization', '[REDACTED]'], ['k-[REDACTED]', 1]])
+  assert.deepEqual(
+    [...out.map],
+    [
+      ['authorization', '[REDACTED]'],
+      ['k-[REDACTED]', 1],
+    ],
+  )
   assert.deepEqual([...out.set], ['s-[REDACTED]'])
   assert.equal(out['field-[REDACTED]'], true)
   assert.doesNotThrow(() => JSON.stringify({ ...out, self: undefined, body: out.body.slice(0, 3) }))
@@ -120,7 +136,9 @@ test('the registry holds secrets weakly: a collected SecretValue is no longer sc
       console.log(JSON.stringify({ before, scrubbedAfter: after !== 'x ' + value, live: liveCount(), countBefore, alive: held.reveal().length }))
     })()
   `
-  const { code, stdout, stderr } = await collect(spawn(process.execPath, ['--expose-gc', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] }))
+  const { code, stdout, stderr } = await collect(
+    spawn(process.execPath, ['--expose-gc', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] }),
+  )
   assert.equal(code, 0, stderr)
   const result = JSON.parse(stdout)
   assert.equal(result.before, 'x [REDACTED]')

@@ -11,18 +11,39 @@ import { createRequire } from 'node:module'
 
 const require = createRequire(import.meta.url)
 const cio = require('../../index.js')
-const { SecretValue, WebhookVerifier, createSanitizer, loadCredentials, openAuditLog, signWebhook, verifyAuditLog, verifyWebhook } = cio
+const {
+  SecretValue,
+  WebhookVerifier,
+  createSanitizer,
+  loadCredentials,
+  openAuditLog,
+  signWebhook,
+  verifyAuditLog,
+  verifyWebhook,
+} = cio
 
 const NOW = 1_700_000_000
 const BODY = '{"event_id":"01H","object_type":"email","metric":"sent"}'
 
 test('loadCredentials().webhookSecrets goes to every webhook API as it is', async () => {
-  const credentials = await loadCredentials({ env: { CUSTOMERIO_WEBHOOK_SECRET: 'old-key,new-key' }, require: ['webhookSecrets'] })
+  const credentials = await loadCredentials({
+    env: { CUSTOMERIO_WEBHOOK_SECRET: 'old-key,new-key' },
+    require: ['webhookSecrets'],
+  })
   const headers = signWebhook(BODY, credentials.webhookSecrets[1], { timestamp: NOW })
   // The oracle: node:crypto over v0:<timestamp>:<body> with the raw text.
   assert.equal(headers['x-cio-signature'], createHmac('sha256', 'new-key').update(`v0:${NOW}:${BODY}`).digest('hex'))
-  const delivery = { body: BODY, signature: headers['x-cio-signature'], timestamp: headers['x-cio-timestamp'], now: NOW }
-  assert.deepEqual(verifyWebhook({ ...delivery, secret: credentials.webhookSecrets }), { valid: true, secretIndex: 1, timestamp: NOW })
+  const delivery = {
+    body: BODY,
+    signature: headers['x-cio-signature'],
+    timestamp: headers['x-cio-timestamp'],
+    now: NOW,
+  }
+  assert.deepEqual(verifyWebhook({ ...delivery, secret: credentials.webhookSecrets }), {
+    valid: true,
+    secretIndex: 1,
+    timestamp: NOW,
+  })
   assert.equal(verifyWebhook({ ...delivery, secret: credentials.webhookSecrets[1] }).valid, true)
   assert.equal(verifyWebhook({ ...delivery, secret: credentials.webhookSecrets[0] }).reason, 'SIGNATURE_MISMATCH')
   assert.equal(new WebhookVerifier({ secret: credentials.webhookSecrets }).verify(delivery).secretIndex, 1)
@@ -58,9 +79,12 @@ test('a SecretValue audit key opens and verifies the log its text wrote', async 
 
 test('an unset secret still fails when the middleware is built', () => {
   assert.throws(() => cio.customerioWebhook({ secret: undefined }), { code: 'ERR_MISSING_SECRET' })
-  assert.throws(() => cio.customerioWebhook({ secret: [new SecretValue('k'), 42] }), (error) => {
-    assert.equal(error.code, 'ERR_INVALID_SECRET')
-    assert.match(error.message, /SecretValue/)
-    return true
-  })
+  assert.throws(
+    () => cio.customerioWebhook({ secret: [new SecretValue('k'), 42] }),
+    (error) => {
+      assert.equal(error.code, 'ERR_INVALID_SECRET')
+      assert.match(error.message, /SecretValue/)
+      return true
+    },
+  )
 })

@@ -14,7 +14,9 @@ import { SKIP_NODE20 } from '../helpers/erasure.mjs'
 const require = createRequire(import.meta.url)
 const { exportPerson } = require('../../index.js')
 
-const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((path) => existsSync(path))
+const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((path) =>
+  existsSync(path),
+)
 const SKIP = SKIP_NODE20 || (CHROMIUM === undefined ? 'no chromium installed (apt-get install -y chromium)' : false)
 
 const HOSTILE = {
@@ -25,12 +27,18 @@ const HOSTILE = {
 }
 
 function chromium(args) {
-  const result = spawnSync(CHROMIUM, ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', ...args], { encoding: 'utf8', timeout: 60_000 })
+  const result = spawnSync(CHROMIUM, ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', ...args], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  })
   assert.equal(result.error, undefined, String(result.error))
   return result
 }
 
-test('chromium shows the attributes as text and runs nothing; the page prints to PDF', { skip: SKIP, timeout: 120_000 }, async (t) => {
+test('chromium shows the attributes as text and runs nothing; the page prints to PDF', {
+  skip: SKIP,
+  timeout: 120_000,
+}, async (t) => {
   const api = await startFakeAppApi()
   t.after(() => api.close())
   api.addPerson({
@@ -39,7 +47,15 @@ test('chromium shows the attributes as text and runs nothing; the page prints to
     attributes: { first_name: 'Ann', plan: 'pro', ...HOSTILE },
     segments: [{ id: 1, name: '<b>VIP</b>' }],
     deliveries: 3,
-    activities: [{ id: 'a1', type: 'event', name: '<script>x()</script>', timestamp: 1_700_000_000, data: { k: '</td><script>y()</script>' } }],
+    activities: [
+      {
+        id: 'a1',
+        type: 'event',
+        name: '<script>x()</script>',
+        timestamp: 1_700_000_000,
+        data: { k: '</td><script>y()</script>' },
+      },
+    ],
   })
   const out = await tempDir(t)
   const { htmlPath } = await exportPerson(appClient(api), { id: 'p~1' }, { out, ...FAST })
@@ -55,7 +71,8 @@ test('chromium shows the attributes as text and runs nothing; the page prints to
   assert.match(html, /<th>first_name<\/th><td>Ann<\/td>/)
   assert.match(html, /<th>plan<\/th><td>pro<\/td>/)
   const escaped = (text) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
-  for (const [name, value] of Object.entries(HOSTILE)) assert.ok(html.includes(`<th>${name}</th><td>${escaped(value)}</td>`), name)
+  for (const [name, value] of Object.entries(HOSTILE))
+    assert.ok(html.includes(`<th>${name}</th><td>${escaped(value)}</td>`), name)
   assert.match(html, /Newsletter #2/)
   assert.match(html, /activities for the last 30 days only/)
 

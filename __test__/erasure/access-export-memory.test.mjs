@@ -20,7 +20,14 @@ async function exportInChild(t, api, personId) {
   const out = await tempDir(t)
   const peakFile = join(out, 'peak')
   const child = spawn(process.execPath, ['--max-old-space-size=24', '--require', PEAK, CHILD], {
-    env: { ...process.env, APP_KEY: api.key, BASE_URL: api.urls.us, PERSON_ID: personId, OUT_DIR: out, PEAK_RSS_FILE: peakFile },
+    env: {
+      ...process.env,
+      APP_KEY: api.key,
+      BASE_URL: api.urls.us,
+      PERSON_ID: personId,
+      OUT_DIR: out,
+      PEAK_RSS_FILE: peakFile,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   const result = await collect(child)
@@ -28,7 +35,10 @@ async function exportInChild(t, api, personId) {
   return { counts: JSON.parse(result.stdout), peakKiB: Number(readFileSync(peakFile, 'utf8')), out }
 }
 
-test('100,000 deliveries: exported completely, with a peak RSS close to a 1,000-delivery export', { skip: SKIP_NODE20, timeout: 120_000 }, async (t) => {
+test('100,000 deliveries: exported completely, with a peak RSS close to a 1,000-delivery export', {
+  skip: SKIP_NODE20,
+  timeout: 120_000,
+}, async (t) => {
   const api = await startFakeAppApi()
   t.after(() => api.close())
   api.addPerson({ id: 'small', email: 'small@example.com', deliveries: 1_000, activities: 10 })
@@ -49,7 +59,9 @@ test('100,000 deliveries: exported completely, with a peak RSS close to a 1,000-
   }
   assert.equal(seen, 100_000)
   const growthMiB = (big.peakKiB - small.peakKiB) / 1024
-  t.diagnostic(`peak RSS: 1,000 deliveries ${Math.round(small.peakKiB / 1024)} MiB, 100,000 deliveries ${Math.round(big.peakKiB / 1024)} MiB; export file ${Math.round(bytes / 1048576)} MiB`)
+  t.diagnostic(
+    `peak RSS: 1,000 deliveries ${Math.round(small.peakKiB / 1024)} MiB, 100,000 deliveries ${Math.round(big.peakKiB / 1024)} MiB; export file ${Math.round(bytes / 1048576)} MiB`,
+  )
   // Holding the deliveries would need well over 100 MiB of objects (and would not fit the 24 MB heap).
   assert.ok(growthMiB < 40, `peak RSS grew by ${growthMiB.toFixed(1)} MiB for 99,000 more deliveries`)
 })

@@ -60,8 +60,20 @@ test('each record holds what an erasure record needs, the subject only as a keye
   await writeLog(path, 1)
   const written = JSON.parse(lines(path)[0])
   assert.deepEqual(Object.keys(written), [
-    'seq', 'prev', 'key_id', 'request_id', 'subject', 'jurisdiction', 'received_at', 'completed_at',
-    'actions', 'outcome', 'reason', 'actor', 'policy_version', 'mac',
+    'seq',
+    'prev',
+    'key_id',
+    'request_id',
+    'subject',
+    'jurisdiction',
+    'received_at',
+    'completed_at',
+    'actions',
+    'outcome',
+    'reason',
+    'actor',
+    'policy_version',
+    'mac',
   ])
   assert.equal(written.seq, 1)
   assert.equal(written.prev, '0'.repeat(64))
@@ -100,7 +112,11 @@ test('a deleted record is named as OUT_OF_SEQUENCE where the gap is', async (t) 
   const list = lines(path)
   list.splice(1, 1)
   rewrite(path, list)
-  assert.deepEqual(pick(verifyAuditLog(path, { key: KEY })), { valid: false, reason: 'OUT_OF_SEQUENCE', firstBadRecord: 2 })
+  assert.deepEqual(pick(verifyAuditLog(path, { key: KEY })), {
+    valid: false,
+    reason: 'OUT_OF_SEQUENCE',
+    firstBadRecord: 2,
+  })
 })
 
 test('reordered records are named as OUT_OF_SEQUENCE', async (t) => {
@@ -109,7 +125,11 @@ test('reordered records are named as OUT_OF_SEQUENCE', async (t) => {
   const list = lines(path)
   ;[list[3], list[4]] = [list[4], list[3]]
   rewrite(path, list)
-  assert.deepEqual(pick(verifyAuditLog(path, { key: KEY })), { valid: false, reason: 'OUT_OF_SEQUENCE', firstBadRecord: 4 })
+  assert.deepEqual(pick(verifyAuditLog(path, { key: KEY })), {
+    valid: false,
+    reason: 'OUT_OF_SEQUENCE',
+    firstBadRecord: 4,
+  })
 })
 
 test('truncation passes alone but is caught against the saved head', async (t) => {
@@ -141,7 +161,14 @@ test('a log rewritten from scratch with the key mismatches the saved head', asyn
 test('a record forged without the key is BAD_MAC', async (t) => {
   const path = tempLog(t)
   const head = await writeLog(path, 2)
-  const forgedBody = JSON.stringify({ seq: 3, prev: head.mac, key_id: 'k2026', request_id: 'forged', subject: 'x', outcome: 'done' })
+  const forgedBody = JSON.stringify({
+    seq: 3,
+    prev: head.mac,
+    key_id: 'k2026',
+    request_id: 'forged',
+    subject: 'x',
+    outcome: 'done',
+  })
   const forgedMac = createHmac('sha256', 'a guessed key').update(forgedBody).digest('hex')
   appendFileSync(path, forgedBody.slice(0, -1) + `,"mac":"${forgedMac}"}\n`)
   assert.deepEqual(pick(verifyAuditLog(path, { key: KEY })), { valid: false, reason: 'BAD_MAC', firstBadRecord: 3 })
@@ -150,7 +177,11 @@ test('a record forged without the key is BAD_MAC', async (t) => {
 test('the wrong key fails at the first record', async (t) => {
   const path = tempLog(t)
   await writeLog(path, 2)
-  assert.deepEqual(pick(verifyAuditLog(path, { key: 'not the key' })), { valid: false, reason: 'BAD_MAC', firstBadRecord: 1 })
+  assert.deepEqual(pick(verifyAuditLog(path, { key: 'not the key' })), {
+    valid: false,
+    reason: 'BAD_MAC',
+    firstBadRecord: 1,
+  })
 })
 
 test('concurrent appends from one process are whole, in call order and chained', async (t) => {
@@ -158,9 +189,15 @@ test('concurrent appends from one process are whole, in call order and chained',
   const log = openAuditLog(path, { key: KEY })
   const heads = await Promise.all(Array.from({ length: 300 }, (_, i) => log.append(record(i + 1))))
   await log.close()
-  assert.deepEqual(heads.map((h) => h.seq), Array.from({ length: 300 }, (_, i) => i + 1))
+  assert.deepEqual(
+    heads.map((h) => h.seq),
+    Array.from({ length: 300 }, (_, i) => i + 1),
+  )
   const written = lines(path).map((line) => JSON.parse(line))
-  assert.deepEqual(written.map((r) => r.request_id), Array.from({ length: 300 }, (_, i) => `req-${i + 1}`))
+  assert.deepEqual(
+    written.map((r) => r.request_id),
+    Array.from({ length: 300 }, (_, i) => `req-${i + 1}`),
+  )
   assert.deepEqual(verifyAuditLog(path, { key: KEY, expectedHead: heads.at(-1) }).valid, true)
 })
 
@@ -203,11 +240,14 @@ test('misuse is refused with a code, and nothing shows the key', async (t) => {
   await log.close()
   await log.close() // a second close is harmless
   assert.throws(() => verifyAuditLog(path, { key: KEY, expectedHead: 'nonsense' }), { code: 'ERR_INVALID_HEAD' })
-  assert.throws(() => verifyAuditLog(path + '.missing', { key: KEY }), (error) => {
-    assert.equal(error.code, 'ERR_AUDIT_LOG_UNREADABLE')
-    assert.ok(!error.message.includes(KEY))
-    return true
-  })
+  assert.throws(
+    () => verifyAuditLog(path + '.missing', { key: KEY }),
+    (error) => {
+      assert.equal(error.code, 'ERR_AUDIT_LOG_UNREADABLE')
+      assert.ok(!error.message.includes(KEY))
+      return true
+    },
+  )
 })
 
 function pick(result) {

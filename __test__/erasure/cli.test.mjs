@@ -40,7 +40,12 @@ async function setup(t, ids = makeIds(5)) {
   const dir = await tempDir(t)
   const files = paths(dir)
   writeFileSync(files.ids, `${ids.join('\n')}\n`)
-  return { dir, files, ids, args: ['erase', '--ids', files.ids, '--journal', files.journal, '--audit', files.audit, '--rate', 'off'] }
+  return {
+    dir,
+    files,
+    ids,
+    args: ['erase', '--ids', files.ids, '--journal', files.journal, '--audit', files.audit, '--rate', 'off'],
+  }
 }
 
 describe('erase: refused before anything is sent', () => {
@@ -82,13 +87,22 @@ describe('erase: refused before anything is sent', () => {
       [{ CUSTOMERIO_SITE_ID: undefined }, /CUSTOMERIO_SITE_ID is not set/],
       [{ CUSTOMERIO_TRACK_API_KEY: '' }, /CUSTOMERIO_TRACK_API_KEY is not set/],
       [{ CUSTOMERIO_AUDIT_KEY: undefined }, /CUSTOMERIO_AUDIT_KEY is not set/],
-      [{ CUSTOMERIO_TRACK_API_KEY: `${api.apiKey}x` }, /ERR_INVALID_CREDENTIAL: CUSTOMERIO_TRACK_API_KEY must be 20 hex characters/],
-      [{ CUSTOMERIO_SITE_ID: 'x', CUSTOMERIO_TRACK_API_KEY: 'y' }, /CUSTOMERIO_SITE_ID must be 20 hex.*; CUSTOMERIO_TRACK_API_KEY must be 20 hex/],
+      [
+        { CUSTOMERIO_TRACK_API_KEY: `${api.apiKey}x` },
+        /ERR_INVALID_CREDENTIAL: CUSTOMERIO_TRACK_API_KEY must be 20 hex characters/,
+      ],
+      [
+        { CUSTOMERIO_SITE_ID: 'x', CUSTOMERIO_TRACK_API_KEY: 'y' },
+        /CUSTOMERIO_SITE_ID must be 20 hex.*; CUSTOMERIO_TRACK_API_KEY must be 20 hex/,
+      ],
       [{ CUSTOMERIO_REGION: 'mars' }, /CUSTOMERIO_REGION must be 'us' or 'eu'/],
       [{ CUSTOMERIO_TRACK_URL: 'http://track-proxy.example.net/api/v1' }, /CUSTOMERIO_TRACK_URL must be https/],
       [{ CUSTOMERIO_AUDIT_KEY: ` ${AUDIT_KEY}` }, /CUSTOMERIO_AUDIT_KEY has leading or trailing whitespace/],
       [{ CUSTOMERIO_TRACK_URL: `not a url ${api.apiKey}` }, /CUSTOMERIO_TRACK_URL is not a URL/],
-      [{ CUSTOMERIO_TRACK_URL: `http://${api.siteId}:${api.apiKey}@127.0.0.1:${api.port}/api/v1` }, /CUSTOMERIO_TRACK_URL must not contain a user or password/],
+      [
+        { CUSTOMERIO_TRACK_URL: `http://${api.siteId}:${api.apiKey}@127.0.0.1:${api.port}/api/v1` },
+        /CUSTOMERIO_TRACK_URL must not contain a user or password/,
+      ],
       [{ CUSTOMERIO_TRACK_URL: `${api.url}/api/v2` }, /CUSTOMERIO_TRACK_URL must end with \/api\/v1/],
     ]
     for (const [overrides, message] of cases) {
@@ -185,7 +199,8 @@ describe('erase: runs against the fake Track API', { skip: SKIP_NODE20 }, () => 
 
   test('some failed: exit 1, listed by line number and subject hash, never by value', async (t) => {
     const { args, ids } = await setup(t, makeIds(12))
-    for (const i of [3, 9]) api.fault({ path: `/api/v1/customers/${encodeURIComponent(ids[i])}/suppress`, status: 400, times: Infinity })
+    for (const i of [3, 9])
+      api.fault({ path: `/api/v1/customers/${encodeURIComponent(ids[i])}/suppress`, status: 400, times: Infinity })
     const result = await runCli([...args, '--max-attempts', '2'], { env: env() })
     assert.equal(result.code, 1)
     assert.match(result.stdout, /10 done, 2 failed/)
@@ -200,7 +215,9 @@ describe('erase: runs against the fake Track API', { skip: SKIP_NODE20 }, () => 
 
   test('--batch and --mode suppress-and-destroy reach the fake as batch operations', async (t) => {
     const { args, ids } = await setup(t, makeIds(30))
-    const result = await runCli([...args, '--batch', '--batch-size', '10', '--mode', 'suppress-and-destroy'], { env: env() })
+    const result = await runCli([...args, '--batch', '--batch-size', '10', '--mode', 'suppress-and-destroy'], {
+      env: env(),
+    })
     assert.equal(result.code, 0, result.stderr)
     assert.ok(api.requests.every((r) => r.path === '/api/v2/batch'))
     for (const id of ids) assert.ok(api.suppressed.has(id))
@@ -214,7 +231,13 @@ describe('audit-log verify and head', () => {
     const file = join(dir, 'audit.jsonl')
     const audit = openAuditLog(file, { key: AUDIT_KEY })
     for (let i = 0; i < records; i++) {
-      await audit.append({ requestId: `r${i}`, subject: `s~${i}`, receivedAt: 0, actions: [{ action: 'suppress', status: 200, attempts: 1 }], outcome: 'done' })
+      await audit.append({
+        requestId: `r${i}`,
+        subject: `s~${i}`,
+        receivedAt: 0,
+        actions: [{ action: 'suppress', status: 200, attempts: 1 }],
+        outcome: 'done',
+      })
     }
     const head = formatAuditHead(audit.head())
     await audit.close()
@@ -279,9 +302,14 @@ describe('audit-log verify and head', () => {
 
 test('erase reads the Track credentials as loadCredentials does: a trailing newline is trimmed with a warning', async (t) => {
   const { args, ids } = await setup(t, makeIds(2))
-  const result = await runCli(args, { env: env({ CUSTOMERIO_TRACK_API_KEY: `${api.apiKey}\n`, CUSTOMERIO_REGION: 'eu' }) })
+  const result = await runCli(args, {
+    env: env({ CUSTOMERIO_TRACK_API_KEY: `${api.apiKey}\n`, CUSTOMERIO_REGION: 'eu' }),
+  })
   assert.equal(result.code, 0, result.stderr)
-  assert.match(result.stderr, /warning: CUSTOMERIO_TRACK_API_KEY had surrounding whitespace or a trailing newline; it was trimmed/)
+  assert.match(
+    result.stderr,
+    /warning: CUSTOMERIO_TRACK_API_KEY had surrounding whitespace or a trailing newline; it was trimmed/,
+  )
   assert.ok(api.requests.length >= 2, 'the erasures were sent with the trimmed key')
   assertNothingLeaked(result, ids)
 })

@@ -16,7 +16,16 @@ import { join } from 'node:path'
 import { openAuditLog, verifyAuditLog } from '../../index.js'
 import { BIN, collect, tempDir } from '../helpers/cli.mjs'
 import { startFakeTrackApi } from '../helpers/fake-track-api.mjs'
-import { AUDIT_KEY, SKIP_NODE20, completeLines, journalDone, leakedIds, makeIds, paths, successfulSuppressions } from '../helpers/erasure.mjs'
+import {
+  AUDIT_KEY,
+  SKIP_NODE20,
+  completeLines,
+  journalDone,
+  leakedIds,
+  makeIds,
+  paths,
+  successfulSuppressions,
+} from '../helpers/erasure.mjs'
 
 const IDS = 200
 const KILLS = 5
@@ -55,7 +64,10 @@ const MODES = [
 ]
 
 for (const { name, extra, spread } of MODES) {
-  test(`erase (${name}) survives SIGKILL at random points: every id erased, none done resent, the audit log verifies`, { skip: SKIP_NODE20, timeout: 120_000 }, async (t) => {
+  test(`erase (${name}) survives SIGKILL at random points: every id erased, none done resent, the audit log verifies`, {
+    skip: SKIP_NODE20,
+    timeout: 120_000,
+  }, async (t) => {
     api.reset()
     const dir = await tempDir(t)
     const files = paths(dir)
@@ -71,7 +83,23 @@ for (const { name, extra, spread } of MODES) {
       CUSTOMERIO_AUDIT_KEY: AUDIT_KEY,
       CUSTOMERIO_TRACK_URL: api.trackUrl,
     }
-    const args = [BIN, 'erase', '--ids', files.ids, '--journal', files.journal, '--audit', files.audit, '--rate', 'off', '--concurrency', '8', '--max-attempts', '50', ...extra]
+    const args = [
+      BIN,
+      'erase',
+      '--ids',
+      files.ids,
+      '--journal',
+      files.journal,
+      '--audit',
+      files.audit,
+      '--rate',
+      'off',
+      '--concurrency',
+      '8',
+      '--max-attempts',
+      '50',
+      ...extra,
+    ]
     // Some transient faults along the way, so kills also land in retries.
     const route = extra.length === 0 ? '/api/v1/customers/{id}/suppress' : '/api/v2/batch'
     api.fault({ path: route, status: 429, retryAfter: 0, times: 3 })
@@ -83,10 +111,15 @@ for (const { name, extra, spread } of MODES) {
     const runs = []
     let exitCode = null
     for (let run = 0; run < MAX_RUNS && exitCode !== 0; run++) {
-      const doneBefore = existsSync(files.journal) ? new Set([...journalDone(files.journal)].map((hash) => idOf.get(hash))) : new Set()
+      const doneBefore = existsSync(files.journal)
+        ? new Set([...journalDone(files.journal)].map((hash) => idOf.get(hash)))
+        : new Set()
       const firstRequest = api.requests.length
       runs.push({ firstRequest, doneBefore })
-      const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+      const child = spawn(process.execPath, args, {
+        env: { ...process.env, ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
       const exited = collect(child)
       if (run < KILLS) {
         // Kill once the fake has seen this many requests of this run: somewhere mid-run, at a
@@ -119,13 +152,20 @@ for (const { name, extra, spread } of MODES) {
     // No id done (per the journal at the start of a run) was sent by that run or a later one.
     for (const { firstRequest, doneBefore } of runs) {
       const resent = api.requests.slice(firstRequest).filter((r) => idsOf(r).some((id) => doneBefore.has(id)))
-      assert.deepEqual(resent.map((r) => r.path), [])
+      assert.deepEqual(
+        resent.map((r) => r.path),
+        [],
+      )
     }
     // The journal ends with every id done; the audit log verifies with a done record for each.
     assert.equal(journalDone(files.journal).size, IDS)
     const verdict = verifyAuditLog(files.audit, { key: AUDIT_KEY })
     assert.equal(verdict.valid, true, verdict.reason)
-    const doneSubjects = new Set(completeLines(files.audit).filter((r) => r.outcome === 'done').map((r) => r.subject))
+    const doneSubjects = new Set(
+      completeLines(files.audit)
+        .filter((r) => r.outcome === 'done')
+        .map((r) => r.subject),
+    )
     for (const id of ids) assert.ok(doneSubjects.has(hasher.subjectHash(id)), 'an id has no done audit record')
     assert.deepEqual(leakedIds(files.audit, ids), [])
     assert.deepEqual(leakedIds(files.journal, ids), [])

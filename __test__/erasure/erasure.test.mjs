@@ -61,7 +61,10 @@ describe('erasure with customerio-node 5 against the fake Track API', { skip: SK
       const result = await erasePerson(trackClient(api), id, { mode: 'destroy' })
       assert.equal(result.status, 'done')
       assert.deepEqual(result.actions, [{ action: 'destroy', status: 200, attempts: 1 }])
-      assert.deepEqual(api.requests.map((r) => [r.method, r.status]), [['DELETE', 200]])
+      assert.deepEqual(
+        api.requests.map((r) => [r.method, r.status]),
+        [['DELETE', 200]],
+      )
       assert.equal(api.people.has(id), false)
       assert.equal(api.suppressed.has(id), false)
     })
@@ -70,7 +73,10 @@ describe('erasure with customerio-node 5 against the fake Track API', { skip: SK
       const [id] = makeIds(1)
       const result = await erasePerson(trackClient(api), id, { mode: 'suppress-and-destroy' })
       assert.equal(result.status, 'done')
-      assert.deepEqual(result.actions.map((a) => a.action), ['suppress', 'destroy'])
+      assert.deepEqual(
+        result.actions.map((a) => a.action),
+        ['suppress', 'destroy'],
+      )
       assert.deepEqual(
         api.requests.map((r) => [r.method, r.path.endsWith('/suppress') ? 'suppress' : 'customer', r.status]),
         [
@@ -101,7 +107,10 @@ describe('erasure with customerio-node 5 against the fake Track API', { skip: SK
       assert.equal(result.status, 'done')
       assert.deepEqual(result.actions, [{ action: 'suppress', status: 200, attempts: 5 }])
       // The fake saw the five attempts, the last one succeeding.
-      assert.deepEqual(requestsFor(api, 'POST', id, '/suppress').map((r) => r.status), [429, 429, 503, null, 200])
+      assert.deepEqual(
+        requestsFor(api, 'POST', id, '/suppress').map((r) => r.status),
+        [429, 429, 503, null, 200],
+      )
     })
 
     test('a slow answer is waited for, not retried', async () => {
@@ -118,7 +127,9 @@ describe('erasure with customerio-node 5 against the fake Track API', { skip: SK
       const result = await erasePerson(trackClient(api), id, { ...FAST, maxAttempts: 3 })
       assert.equal(result.status, 'failed')
       assert.equal(result.reason, 'suppress: http 500 after 3 attempts')
-      assert.deepEqual(result.actions, [{ action: 'suppress', status: 500, attempts: 3, error: 'http 500 after 3 attempts' }])
+      assert.deepEqual(result.actions, [
+        { action: 'suppress', status: 500, attempts: 3, error: 'http 500 after 3 attempts' },
+      ])
       assert.equal(requestsFor(api, 'POST', id, '/suppress').length, 3)
     })
 
@@ -138,7 +149,10 @@ describe('erasure with customerio-node 5 against the fake Track API', { skip: SK
     test('invalid ids are refused with ERR_INVALID_ID before anything is sent', async () => {
       const client = trackClient(api)
       for (const id of ['', '   ', '\t\n', 'x'.repeat(151), 'é'.repeat(76), undefined, null, 42, { id: 'a' }]) {
-        await assert.rejects(erasePerson(client, id), (error) => error instanceof TypeError && error.code === 'ERR_INVALID_ID')
+        await assert.rejects(
+          erasePerson(client, id),
+          (error) => error instanceof TypeError && error.code === 'ERR_INVALID_ID',
+        )
       }
       // 150 bytes exactly is allowed.
       assert.equal((await erasePerson(client, 'x'.repeat(150))).status, 'done')
@@ -150,7 +164,13 @@ describe('erasure with customerio-node 5 against the fake Track API', { skip: SK
       const audit = await auditIn(t, dir)
       const [ok, bad] = makeIds(2)
       api.fault({ path: `/api/v1/customers/${encodeURIComponent(bad)}/suppress`, status: 400 })
-      await erasePerson(trackClient(api), ok, { audit, jurisdiction: 'gdpr', actor: 'dpo', policyVersion: 'v3', requestId: 'req-1' })
+      await erasePerson(trackClient(api), ok, {
+        audit,
+        jurisdiction: 'gdpr',
+        actor: 'dpo',
+        policyVersion: 'v3',
+        requestId: 'req-1',
+      })
       await erasePerson(trackClient(api), bad, { audit })
       await audit.close()
       const verdict = verifyAuditLog(paths(dir).audit, { key: AUDIT_KEY })
@@ -174,7 +194,8 @@ describe('erasure with customerio-node 5 against the fake Track API', { skip: SK
       const audit = await auditIn(t, dir)
       const ids = makeIds(150)
       const permanent = [ids[17], ids[101]]
-      for (const id of permanent) api.fault({ path: `/api/v1/customers/${encodeURIComponent(id)}/suppress`, status: 422, times: Infinity })
+      for (const id of permanent)
+        api.fault({ path: `/api/v1/customers/${encodeURIComponent(id)}/suppress`, status: 422, times: Infinity })
       const route = '/api/v1/customers/{id}/suppress'
       api.fault({ path: route, status: 429, retryAfter: 0, times: 6 })
       api.fault({ path: route, status: 500, times: 8 })
@@ -198,10 +219,7 @@ describe('erasure with customerio-node 5 against the fake Track API', { skip: SK
       assert.equal(summary.failed, 2)
       assert.equal(summary.skipped, 0)
       assert.equal(summary.duplicates, 4)
-      assert.deepEqual(
-        summary.deadLetters.map((d) => d.id).sort(),
-        [...permanent].sort(),
-      )
+      assert.deepEqual(summary.deadLetters.map((d) => d.id).sort(), [...permanent].sort())
       for (const letter of summary.deadLetters) {
         assert.equal(letter.status, 422)
         assert.equal(letter.reason, 'suppress: http 422')
@@ -227,7 +245,8 @@ describe('erasure with customerio-node 5 against the fake Track API', { skip: SK
       assert.deepEqual(leakedIds(paths(dir).audit, ids), [])
       assert.deepEqual(leakedIds(paths(dir).journal, ids), [])
       const outcomes = new Map(completeLines(paths(dir).audit).map((r) => [r.subject, r.outcome]))
-      for (const id of ids) assert.equal(outcomes.get(audit.subjectHash(id)), permanent.includes(id) ? 'failed' : 'done')
+      for (const id of ids)
+        assert.equal(outcomes.get(audit.subjectHash(id)), permanent.includes(id) ? 'failed' : 'done')
     })
 
     test('modes: destroy and suppress-and-destroy send their calls for every id', async (t) => {
@@ -236,10 +255,18 @@ describe('erasure with customerio-node 5 against the fake Track API', { skip: SK
         const dir = await tempDir(t)
         const audit = await auditIn(t, dir)
         const ids = makeIds(20, mode)
-        const summary = await eraseMany(trackClient(api), ids, { journal: paths(dir).journal, audit, mode, ratePerSecond: Infinity })
+        const summary = await eraseMany(trackClient(api), ids, {
+          journal: paths(dir).journal,
+          audit,
+          mode,
+          ratePerSecond: Infinity,
+        })
         assert.equal(summary.done, 20)
         for (const id of ids) {
-          assert.deepEqual(requestsFor(api, 'DELETE', id).map((r) => r.status), [200])
+          assert.deepEqual(
+            requestsFor(api, 'DELETE', id).map((r) => r.status),
+            [200],
+          )
           assert.equal(successfulSuppressions(api, id), mode === 'destroy' ? 0 : 1)
         }
       }
@@ -285,11 +312,19 @@ describe('erasure with customerio-node 5 against the fake Track API', { skip: SK
       appendFileSync(journal, `{"s":"${audit.subjectHash(ids[25])}"}\n{"d":"${audit.subjectHash(ids[26]).slice(0, 20)}`)
       api.reset()
       const second = await eraseMany(trackClient(api), ids, { journal, audit, ratePerSecond: Infinity })
-      assert.deepEqual({ ...second, deadLetters: second.deadLetters.length }, { done: 10, failed: 0, skipped: 20, duplicates: 0, deadLetters: 0 })
+      assert.deepEqual(
+        { ...second, deadLetters: second.deadLetters.length },
+        { done: 10, failed: 0, skipped: 20, duplicates: 0, deadLetters: 0 },
+      )
       for (const id of ids.slice(0, 20)) assert.equal(api.requests.filter((r) => r.params.id === id).length, 0)
       for (const id of ids.slice(20)) assert.equal(successfulSuppressions(api, id), 1)
       // The torn fragment was cut off: every line of the journal parses.
-      assert.doesNotThrow(() => readFileSync(journal, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line)))
+      assert.doesNotThrow(() =>
+        readFileSync(journal, 'utf8')
+          .trimEnd()
+          .split('\n')
+          .map((line) => JSON.parse(line)),
+      )
     })
 
     test('ids that failed in an earlier run are tried again', async (t) => {
@@ -323,14 +358,24 @@ describe('erasure with customerio-node 5 against the fake Track API', { skip: SK
       cases.push([notJournal, 'ERR_JOURNAL_CORRUPT'])
       const otherKey = join(dir, 'other-key.jsonl')
       const otherAudit = openAuditLog(join(dir, 'other-audit.jsonl'), { key: 'another-audit-key' })
-      await eraseMany(trackClient(api), ids.slice(0, 1), { journal: otherKey, audit: otherAudit, ratePerSecond: Infinity })
+      await eraseMany(trackClient(api), ids.slice(0, 1), {
+        journal: otherKey,
+        audit: otherAudit,
+        ratePerSecond: Infinity,
+      })
       await otherAudit.close()
       cases.push([otherKey, 'ERR_JOURNAL_MISMATCH'])
       api.reset()
       for (const [journal, code] of cases) {
-        await assert.rejects(eraseMany(trackClient(api), ids, { journal, audit }), (error) => error.code === code, journal)
+        await assert.rejects(
+          eraseMany(trackClient(api), ids, { journal, audit }),
+          (error) => error.code === code,
+          journal,
+        )
       }
-      await assert.rejects(eraseMany(trackClient(api), ids, { journal: damaged, audit, mode: 'destroy' }), { code: 'ERR_JOURNAL_CORRUPT' })
+      await assert.rejects(eraseMany(trackClient(api), ids, { journal: damaged, audit, mode: 'destroy' }), {
+        code: 'ERR_JOURNAL_CORRUPT',
+      })
       assert.equal(api.requests.length, 0)
       // The file that was not a journal is untouched.
       assert.equal(readFileSync(notJournal, 'utf8'), `${ids.join('\n')}\n`)
@@ -342,7 +387,9 @@ describe('erasure with customerio-node 5 against the fake Track API', { skip: SK
       const { journal } = paths(dir)
       await eraseMany(trackClient(api), makeIds(1), { journal, audit })
       api.reset()
-      await assert.rejects(eraseMany(trackClient(api), makeIds(2), { journal, audit, mode: 'destroy' }), { code: 'ERR_JOURNAL_MISMATCH' })
+      await assert.rejects(eraseMany(trackClient(api), makeIds(2), { journal, audit, mode: 'destroy' }), {
+        code: 'ERR_JOURNAL_MISMATCH',
+      })
       assert.equal(api.requests.length, 0)
     })
 
@@ -350,10 +397,16 @@ describe('erasure with customerio-node 5 against the fake Track API', { skip: SK
       const dir = await tempDir(t)
       const audit = await auditIn(t, dir)
       const ids = makeIds(3)
-      const summary = await eraseMany(trackClient(api), [ids[0], '', 'y'.repeat(151), ids[1], 7, ids[2]], { journal: paths(dir).journal, audit })
+      const summary = await eraseMany(trackClient(api), [ids[0], '', 'y'.repeat(151), ids[1], 7, ids[2]], {
+        journal: paths(dir).journal,
+        audit,
+      })
       assert.equal(summary.done, 3)
       assert.equal(summary.failed, 3)
-      assert.deepEqual(summary.deadLetters.map((d) => d.status), [null, null, null])
+      assert.deepEqual(
+        summary.deadLetters.map((d) => d.status),
+        [null, null, null],
+      )
       assert.equal(api.requests.length, 3)
     })
 
@@ -378,7 +431,10 @@ describe('erasure with customerio-node 5 against the fake Track API', { skip: SK
         [{ suppress() {} }, makeIds(1), { journal, audit, useBatchApi: true }],
       ]
       for (const [c, ids, options] of bad) {
-        await assert.rejects(eraseMany(c, ids, options), (error) => error instanceof TypeError && /^ERR_INVALID_/.test(error.code))
+        await assert.rejects(
+          eraseMany(c, ids, options),
+          (error) => error instanceof TypeError && /^ERR_INVALID_/.test(error.code),
+        )
       }
       assert.throws(() => readFileSync(journal), { code: 'ENOENT' })
       assert.equal(api.requests.length, 0)
@@ -444,10 +500,21 @@ describe('erasure with customerio-node 5 against the fake Track API', { skip: SK
       const dir = await tempDir(t)
       const audit = await auditIn(t, dir)
       const ids = makeIds(10)
-      api.failBatchItems((operation) => (operation.identifiers.id === ids[4] && operation.action === 'suppress' ? { reason: 'invalid' } : null))
-      const summary = await eraseMany(trackClient(api), ids, { journal: paths(dir).journal, audit, useBatchApi: true, mode: 'suppress-and-destroy', concurrency: 1 })
+      api.failBatchItems((operation) =>
+        operation.identifiers.id === ids[4] && operation.action === 'suppress' ? { reason: 'invalid' } : null,
+      )
+      const summary = await eraseMany(trackClient(api), ids, {
+        journal: paths(dir).journal,
+        audit,
+        useBatchApi: true,
+        mode: 'suppress-and-destroy',
+        concurrency: 1,
+      })
       assert.equal(summary.done, 9)
-      assert.deepEqual(summary.deadLetters.map((d) => d.id), [ids[4]])
+      assert.deepEqual(
+        summary.deadLetters.map((d) => d.id),
+        [ids[4]],
+      )
       const actions = api.requests.map((r) => [...new Set(r.json.batch.map((op) => op.action))].join())
       assert.deepEqual(actions, ['suppress', 'delete'])
       assert.equal(api.requests[1].json.batch.length, 9)

@@ -29,14 +29,24 @@ describe('fake Track API', () => {
       body: '{}',
     })
     assert.equal(wrong.status, 401)
-    assert.deepEqual(api.requests.map((r) => [r.authorized, r.status]), [[false, 401], [false, 401]])
+    assert.deepEqual(
+      api.requests.map((r) => [r.authorized, r.status]),
+      [
+        [false, 401],
+        [false, 401],
+      ],
+    )
     assert.equal(api.people.size, 0)
   })
 
   test('identify, events, suppress and delete follow the spec and update its people', async () => {
     assert.equal((await call('PUT', '/api/v1/customers/a%40b.c', { plan: 'a' })).status, 200)
     assert.deepEqual(api.people.get('a@b.c'), { attributes: { plan: 'a' } })
-    assert.equal((await call('POST', '/api/v1/customers/a%40b.c/events', { data: {} })).status, 400, 'an event needs a name')
+    assert.equal(
+      (await call('POST', '/api/v1/customers/a%40b.c/events', { data: {} })).status,
+      400,
+      'an event needs a name',
+    )
     assert.equal((await call('POST', '/api/v1/events', { name: 'x', anonymous_id: 'n' })).status, 200)
     assert.equal((await call('POST', '/api/v1/customers/a%40b.c/suppress')).status, 200)
     assert.equal(api.people.has('a@b.c'), false)
@@ -57,7 +67,9 @@ describe('fake Track API', () => {
   })
 
   test('batch answers 207 with the per-item errors asked for and applies the other items', async () => {
-    api.failBatchItems((op) => (op.identifiers.id === 'bad' ? { reason: 'invalid', field: 'attributes', message: 'no' } : null))
+    api.failBatchItems((op) =>
+      op.identifiers.id === 'bad' ? { reason: 'invalid', field: 'attributes', message: 'no' } : null,
+    )
     const res = await call('POST', '/api/v2/batch', {
       batch: [
         { type: 'person', identifiers: { id: 'ok' }, action: 'identify', attributes: { plan: 'a' } },
@@ -67,7 +79,13 @@ describe('fake Track API', () => {
     })
     assert.equal(res.status, 207)
     const { errors } = await res.json()
-    assert.deepEqual(errors.map((e) => [e.batch_index, e.reason]), [[1, 'invalid'], [2, 'too_large']])
+    assert.deepEqual(
+      errors.map((e) => [e.batch_index, e.reason]),
+      [
+        [1, 'invalid'],
+        [2, 'too_large'],
+      ],
+    )
     assert.deepEqual([...api.people.keys()], ['ok'])
     assert.equal((await call('POST', '/api/v2/batch', { batch: 'no' })).status, 400)
   })
@@ -80,8 +98,15 @@ describe('fake Track API', () => {
     assert.equal((await call('PUT', '/api/v1/customers/2', {})).status, 429)
     assert.equal((await call('PUT', '/api/v1/customers/3', {})).status, 200)
     assert.equal((await call('POST', '/api/v1/customers/3/suppress')).status, 200, 'another route is not affected')
-    assert.deepEqual([...api.people.keys()], [], 'the third identify was then suppressed; the faulted ones never stored')
-    assert.deepEqual(api.requests.map((r) => r.status), [429, 429, 200, 200])
+    assert.deepEqual(
+      [...api.people.keys()],
+      [],
+      'the third identify was then suppressed; the faulted ones never stored',
+    )
+    assert.deepEqual(
+      api.requests.map((r) => r.status),
+      [429, 429, 200, 200],
+    )
   })
 
   test('a dropped connection fails the request on the client side; a delayed one answers normally', async () => {

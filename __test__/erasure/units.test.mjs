@@ -20,28 +20,67 @@ test('Retry-After: delay-seconds and HTTP dates; anything else is ignored', () =
   assert.equal(retryAfterMs(' 0 ', now), 0)
   assert.equal(retryAfterMs('Tue, 01 Jan 2030 00:00:07 GMT', now), 7000)
   assert.equal(retryAfterMs('Mon, 31 Dec 2029 23:59:00 GMT', now), 0, 'a date in the past means now')
-  for (const bad of [undefined, null, '', 'soon', '-1', '1.5e3x']) assert.equal(retryAfterMs(bad, now), null, String(bad))
+  for (const bad of [undefined, null, '', 'soon', '-1', '1.5e3x'])
+    assert.equal(retryAfterMs(bad, now), null, String(bad))
 })
 
 test('backoff: full jitter under an exponential ceiling, capped; Retry-After wins, capped too', () => {
   const none = { retryAfterMs: null }
-  assert.equal(backoffDelay(1, none, POLICY, () => 0), 0)
-  assert.equal(backoffDelay(1, none, POLICY, () => 0.999), 99)
-  assert.equal(backoffDelay(3, none, POLICY, () => 0.5), 200)
-  assert.equal(backoffDelay(10, none, POLICY, () => 0.999), 999, 'capped at maxDelayMs')
-  assert.equal(backoffDelay(1, { retryAfterMs: 2500 }, POLICY, () => 0), 2500)
-  assert.equal(backoffDelay(1, { retryAfterMs: 60_000 }, POLICY, () => 0), 5000)
+  assert.equal(
+    backoffDelay(1, none, POLICY, () => 0),
+    0,
+  )
+  assert.equal(
+    backoffDelay(1, none, POLICY, () => 0.999),
+    99,
+  )
+  assert.equal(
+    backoffDelay(3, none, POLICY, () => 0.5),
+    200,
+  )
+  assert.equal(
+    backoffDelay(10, none, POLICY, () => 0.999),
+    999,
+    'capped at maxDelayMs',
+  )
+  assert.equal(
+    backoffDelay(1, { retryAfterMs: 2500 }, POLICY, () => 0),
+    2500,
+  )
+  assert.equal(
+    backoffDelay(1, { retryAfterMs: 60_000 }, POLICY, () => 0),
+    5000,
+  )
 })
 
 test('classify: 408, 429 and 5xx retry; other 4xx do not; network errors retry; reasons hold no message', () => {
-  const http = (statusCode, headers = {}) => Object.assign(new Error(`secret body ${statusCode}`), { statusCode, response: { headers } })
-  assert.deepEqual(classify(http(429, { 'retry-after': '2' })), { status: 429, retryable: true, retryAfterMs: 2000, reason: 'http 429' })
+  const http = (statusCode, headers = {}) =>
+    Object.assign(new Error(`secret body ${statusCode}`), { statusCode, response: { headers } })
+  assert.deepEqual(classify(http(429, { 'retry-after': '2' })), {
+    status: 429,
+    retryable: true,
+    retryAfterMs: 2000,
+    reason: 'http 429',
+  })
   for (const status of [408, 500, 502, 503, 504]) assert.equal(classify(http(status)).retryable, true, String(status))
-  for (const status of [400, 401, 403, 404, 409, 422]) assert.equal(classify(http(status)).retryable, false, String(status))
-  const dropped = new TypeError('fetch failed', { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) })
-  assert.deepEqual(classify(dropped), { status: null, retryable: true, retryAfterMs: null, reason: 'network error (UND_ERR_SOCKET)' })
+  for (const status of [400, 401, 403, 404, 409, 422])
+    assert.equal(classify(http(status)).retryable, false, String(status))
+  const dropped = new TypeError('fetch failed', {
+    cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }),
+  })
+  assert.deepEqual(classify(dropped), {
+    status: null,
+    retryable: true,
+    retryAfterMs: null,
+    reason: 'network error (UND_ERR_SOCKET)',
+  })
   assert.equal(classify(new DOMException('timed out', 'TimeoutError')).retryable, true)
-  assert.deepEqual(classify(new Error('Unable to parse JSON')), { status: null, retryable: false, retryAfterMs: null, reason: 'client error (Error)' })
+  assert.deepEqual(classify(new Error('Unable to parse JSON')), {
+    status: null,
+    retryable: false,
+    retryAfterMs: null,
+    reason: 'client error (Error)',
+  })
   for (const error of [http(500), dropped]) assert.doesNotMatch(classify(error).reason, /secret|closed/)
 })
 
@@ -90,13 +129,25 @@ test('group commit: a failed write rejects its appends and every later one', asy
   }
   const writer = new GroupCommitFile(failing, 'journal')
   const results = await Promise.allSettled([writer.append('a\n'), writer.append('b\n')])
-  assert.deepEqual(results.map((r) => r.reason?.code), ['ERR_JOURNAL_WRITE', 'ERR_JOURNAL_WRITE'])
+  assert.deepEqual(
+    results.map((r) => r.reason?.code),
+    ['ERR_JOURNAL_WRITE', 'ERR_JOURNAL_WRITE'],
+  )
   await assert.rejects(writer.append('c\n'), { code: 'ERR_JOURNAL_WRITE' })
 })
 
 test('progress text: a bar on a terminal, a plain line otherwise, duplicates counted as finished', () => {
   const report = { done: 40, failed: 2, skipped: 6, duplicates: 2, inFlight: 3, total: 100 }
-  assert.equal(formatEraseProgress(report, 1000, true), 'erase [############------------] 50/100: 40 done, 2 failed, 6 skipped, 3 in flight, 42/s')
-  assert.equal(formatEraseProgress(report, 1000, false), 'erase: 50/100 (50%): 40 done, 2 failed, 6 skipped, 3 in flight, 42/s')
-  assert.equal(formatEraseProgress({ ...report, total: undefined }, 0, false), 'erase: 50 ids: 40 done, 2 failed, 6 skipped, 3 in flight, 42000/s')
+  assert.equal(
+    formatEraseProgress(report, 1000, true),
+    'erase [############------------] 50/100: 40 done, 2 failed, 6 skipped, 3 in flight, 42/s',
+  )
+  assert.equal(
+    formatEraseProgress(report, 1000, false),
+    'erase: 50/100 (50%): 40 done, 2 failed, 6 skipped, 3 in flight, 42/s',
+  )
+  assert.equal(
+    formatEraseProgress({ ...report, total: undefined }, 0, false),
+    'erase: 50 ids: 40 done, 2 failed, 6 skipped, 3 in flight, 42000/s',
+  )
 })

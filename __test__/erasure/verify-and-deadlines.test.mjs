@@ -15,7 +15,11 @@ const require = createRequire(import.meta.url)
 const { eraseMany, erasePerson, openAuditLog, recordRequest, requestStatus, verifyAuditLog } = require('../../index.js')
 const { deadlineOf } = require('../../lib/dsr/deadlines.js')
 
-const records = (path) => readFileSync(path, 'utf8').trim().split('\n').map((line) => JSON.parse(line))
+const records = (path) =>
+  readFileSync(path, 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line))
 
 /** The Track API erases; the App API stops finding the person after `lookups` attribute calls. */
 async function setup(t, ids, lookups = 1) {
@@ -29,13 +33,18 @@ async function setup(t, ids, lookups = 1) {
   return { track, app }
 }
 
-test('erasePerson with verify: gone at once is verified true, with the time, in the result and the audit record', { skip: SKIP_NODE20 }, async (t) => {
+test('erasePerson with verify: gone at once is verified true, with the time, in the result and the audit record', {
+  skip: SKIP_NODE20,
+}, async (t) => {
   const { track, app } = await setup(t, ['gone~1'], 0)
   app.remove('gone~1')
   const dir = await tempDir(t)
   const audit = openAuditLog(join(dir, 'audit.jsonl'), { key: AUDIT_KEY })
   const before = Date.now()
-  const result = await erasePerson(trackClient(track), 'gone~1', { audit, verify: { client: appClient(app), waitMs: 0 } })
+  const result = await erasePerson(trackClient(track), 'gone~1', {
+    audit,
+    verify: { client: appClient(app), waitMs: 0 },
+  })
   await audit.close()
   assert.equal(result.status, 'done')
   assert.equal(result.verified, true)
@@ -43,10 +52,15 @@ test('erasePerson with verify: gone at once is verified true, with the time, in 
   assert.equal(record.kind, 'erasure')
   assert.equal(record.verified, true)
   assert.ok(Date.parse(record.verified_at) >= before - 1000)
-  assert.deepEqual(app.requests.map((r) => [r.path, r.status]), [['/v1/customers/gone~1/attributes', 404]])
+  assert.deepEqual(
+    app.requests.map((r) => [r.path, r.status]),
+    [['/v1/customers/gone~1/attributes', 404]],
+  )
 })
 
-test('a person deleted late is asked about again until gone; one still found after the wait is a failure', { skip: SKIP_NODE20 }, async (t) => {
+test('a person deleted late is asked about again until gone; one still found after the wait is a failure', {
+  skip: SKIP_NODE20,
+}, async (t) => {
   const { track, app } = await setup(t, ['late~1', 'stuck~1'], 3)
   app.removeAfter('stuck~1', Infinity)
   const dir = await tempDir(t)
@@ -57,7 +71,10 @@ test('a person deleted late is asked about again until gone; one still found aft
   await audit.close()
   assert.equal(late.verified, true)
   assert.equal(late.status, 'done')
-  assert.deepEqual(app.requests.filter((r) => r.path.includes('late')).map((r) => r.status), [200, 200, 200, 404])
+  assert.deepEqual(
+    app.requests.filter((r) => r.path.includes('late')).map((r) => r.status),
+    [200, 200, 200, 404],
+  )
   assert.equal(stuck.verified, false)
   assert.equal(stuck.status, 'failed')
   assert.match(stuck.reason, /still found by the App API after/)
@@ -67,7 +84,9 @@ test('a person deleted late is asked about again until gone; one still found aft
   assert.ok(!readFileSync(join(dir, 'audit.jsonl'), 'utf8').includes('stuck~1'))
 })
 
-test('eraseMany with verify: a person still found is a dead letter like the others, and the next run retries it', { skip: SKIP_NODE20 }, async (t) => {
+test('eraseMany with verify: a person still found is a dead letter like the others, and the next run retries it', {
+  skip: SKIP_NODE20,
+}, async (t) => {
   const ids = ['m~1', 'm~2', 'm~3']
   const { track, app } = await setup(t, ids, 1)
   app.removeAfter('m~2', Infinity)
@@ -78,7 +97,10 @@ test('eraseMany with verify: a person still found is a dead letter like the othe
   const summary = await eraseMany(trackClient(track), ids, { journal, audit, verify, concurrency: 2 })
   assert.equal(summary.done, 2)
   assert.equal(summary.failed, 1)
-  assert.deepEqual(summary.deadLetters.map((d) => [d.id, d.status]), [['m~2', null]])
+  assert.deepEqual(
+    summary.deadLetters.map((d) => [d.id, d.status]),
+    [['m~2', null]],
+  )
   assert.match(summary.deadLetters[0].reason, /still found/)
   app.remove('m~2')
   const again = await eraseMany(trackClient(track), ids, { journal, audit, verify })
@@ -89,10 +111,14 @@ test('eraseMany with verify: a person still found is a dead letter like the othe
   assert.equal(verdicts.filter((v) => v === false).length, 1)
 })
 
-test('the App API failing during verification is an unproven erasure (verified false), not a crash', { skip: SKIP_NODE20 }, async (t) => {
+test('the App API failing during verification is an unproven erasure (verified false), not a crash', {
+  skip: SKIP_NODE20,
+}, async (t) => {
   const { track, app } = await setup(t, ['f~1'], 1)
   app.fault({ path: /attributes$/, status: 500, times: Infinity })
-  const result = await erasePerson(trackClient(track), 'f~1', { verify: { client: appClient(app), waitMs: 0, maxAttempts: 2 } })
+  const result = await erasePerson(trackClient(track), 'f~1', {
+    verify: { client: appClient(app), waitMs: 0, maxAttempts: 2 },
+  })
   assert.equal(result.verified, false)
   assert.equal(result.status, 'failed')
   assert.match(result.reason, /could not be asked \(http 500\)/)
@@ -117,29 +143,102 @@ test('requestStatus: open and answered requests with deadlines, overdue first, s
   const path = join(dir, 'audit.jsonl')
   const audit = openAuditLog(path, { key: AUDIT_KEY })
   // A record as written before requests were tracked: no kind.
-  await audit.append({ requestId: 'old-1', subject: 'old~person', receivedAt: '2026-01-02T00:00:00Z', completedAt: '2026-01-02T00:01:00Z', actions: [], outcome: 'done', jurisdiction: 'gdpr' })
-  await recordRequest(audit, { requestId: 'acc-1', kind: 'access', subject: 'ann~1', jurisdiction: 'gdpr', receivedAt: '2026-01-10T09:00:00Z' })
-  await recordRequest(audit, { requestId: 'era-1', kind: 'erasure', subject: 'bob~1', jurisdiction: 'ccpa', receivedAt: '2026-02-01T09:00:00Z' })
-  await recordRequest(audit, { requestId: 'era-2', kind: 'erasure', subject: 'cid~1', jurisdiction: 'ccpa', receivedAt: '2026-01-01T09:00:00Z' })
-  await recordRequest(audit, { requestId: 'era-2', kind: 'erasure', subject: 'cid~1', jurisdiction: 'ccpa', receivedAt: '2026-01-01T09:00:00Z', status: 'extended' })
-  await recordRequest(audit, { requestId: 'acc-2', kind: 'access', subject: 'dan~1', jurisdiction: 'gdpr', receivedAt: '2026-02-20T09:00:00Z' })
+  await audit.append({
+    requestId: 'old-1',
+    subject: 'old~person',
+    receivedAt: '2026-01-02T00:00:00Z',
+    completedAt: '2026-01-02T00:01:00Z',
+    actions: [],
+    outcome: 'done',
+    jurisdiction: 'gdpr',
+  })
+  await recordRequest(audit, {
+    requestId: 'acc-1',
+    kind: 'access',
+    subject: 'ann~1',
+    jurisdiction: 'gdpr',
+    receivedAt: '2026-01-10T09:00:00Z',
+  })
+  await recordRequest(audit, {
+    requestId: 'era-1',
+    kind: 'erasure',
+    subject: 'bob~1',
+    jurisdiction: 'ccpa',
+    receivedAt: '2026-02-01T09:00:00Z',
+  })
+  await recordRequest(audit, {
+    requestId: 'era-2',
+    kind: 'erasure',
+    subject: 'cid~1',
+    jurisdiction: 'ccpa',
+    receivedAt: '2026-01-01T09:00:00Z',
+  })
+  await recordRequest(audit, {
+    requestId: 'era-2',
+    kind: 'erasure',
+    subject: 'cid~1',
+    jurisdiction: 'ccpa',
+    receivedAt: '2026-01-01T09:00:00Z',
+    status: 'extended',
+  })
+  await recordRequest(audit, {
+    requestId: 'acc-2',
+    kind: 'access',
+    subject: 'dan~1',
+    jurisdiction: 'gdpr',
+    receivedAt: '2026-02-20T09:00:00Z',
+  })
   // An erasure run (its own request id) answers bob's open erasure request by subject;
   // dan's export answers acc-2 by id. An erasure of cid still found is no answer.
-  await audit.append({ requestId: 'run-x', subject: 'bob~1', kind: 'erasure', receivedAt: '2026-02-03T00:00:00Z', completedAt: '2026-02-03T00:00:05Z', actions: [], outcome: 'done', verified: true, verifiedAt: '2026-02-03T00:01:00Z' })
-  await audit.append({ requestId: 'run-y', subject: 'cid~1', kind: 'erasure', receivedAt: '2026-02-03T00:00:00Z', completedAt: '2026-02-03T00:00:05Z', actions: [], outcome: 'done', verified: false, verifiedAt: '2026-02-03T00:01:00Z', reason: 'verify: still found' })
-  await audit.append({ requestId: 'acc-2', subject: 'dan~1', kind: 'access', receivedAt: '2026-02-20T09:00:00Z', completedAt: '2026-02-21T00:00:00Z', actions: [], outcome: 'done' })
+  await audit.append({
+    requestId: 'run-x',
+    subject: 'bob~1',
+    kind: 'erasure',
+    receivedAt: '2026-02-03T00:00:00Z',
+    completedAt: '2026-02-03T00:00:05Z',
+    actions: [],
+    outcome: 'done',
+    verified: true,
+    verifiedAt: '2026-02-03T00:01:00Z',
+  })
+  await audit.append({
+    requestId: 'run-y',
+    subject: 'cid~1',
+    kind: 'erasure',
+    receivedAt: '2026-02-03T00:00:00Z',
+    completedAt: '2026-02-03T00:00:05Z',
+    actions: [],
+    outcome: 'done',
+    verified: false,
+    verifiedAt: '2026-02-03T00:01:00Z',
+    reason: 'verify: still found',
+  })
+  await audit.append({
+    requestId: 'acc-2',
+    subject: 'dan~1',
+    kind: 'access',
+    receivedAt: '2026-02-20T09:00:00Z',
+    completedAt: '2026-02-21T00:00:00Z',
+    actions: [],
+    outcome: 'done',
+  })
   await audit.close()
   assert.equal(verifyAuditLog(path, { key: AUDIT_KEY }).valid, true)
 
   const { requests, overdue } = requestStatus(path, { key: AUDIT_KEY, now: '2026-03-01T00:00:00Z' })
   const brief = requests.map((r) => [r.requestId, r.kind, r.state, r.overdue, r.deadline.slice(0, 10)])
-  assert.deepEqual(brief, [
-    ['acc-1', 'access', 'open', true, '2026-02-10'],
-    ['era-2', 'erasure', 'open', false, '2026-04-01'],
-    ['old-1', 'erasure', 'answered', false, '2026-02-02'],
-    ['acc-2', 'access', 'answered', false, '2026-03-20'],
-    ['era-1', 'erasure', 'answered', false, '2026-03-18'],
-  ].sort((a, b) => (a[3] === b[3] ? (a[2] === b[2] ? a[4].localeCompare(b[4]) : a[2] === 'open' ? -1 : 1) : a[3] ? -1 : 1)))
+  assert.deepEqual(
+    brief,
+    [
+      ['acc-1', 'access', 'open', true, '2026-02-10'],
+      ['era-2', 'erasure', 'open', false, '2026-04-01'],
+      ['old-1', 'erasure', 'answered', false, '2026-02-02'],
+      ['acc-2', 'access', 'answered', false, '2026-03-20'],
+      ['era-1', 'erasure', 'answered', false, '2026-03-18'],
+    ].sort((a, b) =>
+      a[3] === b[3] ? (a[2] === b[2] ? a[4].localeCompare(b[4]) : a[2] === 'open' ? -1 : 1) : a[3] ? -1 : 1,
+    ),
+  )
   assert.equal(overdue, 1)
   const cid = requests.find((r) => r.requestId === 'era-2')
   assert.equal(cid.extended, true)

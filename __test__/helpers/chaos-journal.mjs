@@ -46,7 +46,9 @@ export function tail(path) {
 }
 
 export function readLines(path) {
-  return readFileSync(path, 'utf8').split('\n').filter((line) => line !== '')
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((line) => line !== '')
 }
 
 const ok = (status) => status >= 200 && status < 300

@@ -34,7 +34,12 @@ export function successfulSuppressions(api, id, refused = new WeakSet()) {
   let count = 0
   for (const request of api.requests) {
     if (request.status !== 200 && request.status !== 207) continue
-    if (request.method === 'POST' && request.path === `/api/v1/customers/${encodeURIComponent(id)}/suppress` && request.status === 200) count++
+    if (
+      request.method === 'POST' &&
+      request.path === `/api/v1/customers/${encodeURIComponent(id)}/suppress` &&
+      request.status === 200
+    )
+      count++
     if (request.path === '/api/v2/batch' && Array.isArray(request.json?.batch)) {
       // An item the fake refused is listed in its 207 answer; the fake applied every other one.
       request.json.batch.forEach((op) => {
@@ -63,7 +68,11 @@ export function completeLines(file) {
 
 /** The subject hashes the journal records as done. */
 export function journalDone(file) {
-  return new Set(completeLines(file).filter((r) => typeof r.d === 'string').map((r) => r.d))
+  return new Set(
+    completeLines(file)
+      .filter((r) => typeof r.d === 'string')
+      .map((r) => r.d),
+  )
 }
 
 /** The ids among `ids` whose text occurs anywhere in `file`. */

@@ -7,5 +7,9 @@ const { APIClient } = require('customerio-node')
 const { exportPerson } = require('../../index.js')
 
 const client = new APIClient(process.env.APP_KEY, { url: process.env.BASE_URL, retry: { maxRetries: 0 } })
-const result = await exportPerson(client, { id: process.env.PERSON_ID }, { out: process.env.OUT_DIR, ratePerSecond: Infinity, requestId: 'mem' })
+const result = await exportPerson(
+  client,
+  { id: process.env.PERSON_ID },
+  { out: process.env.OUT_DIR, ratePerSecond: Infinity, requestId: 'mem' },
+)
 process.stdout.write(JSON.stringify(result.manifest.counts))

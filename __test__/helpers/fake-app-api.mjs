@@ -84,7 +84,9 @@ class FakeAppApi {
   }
 
   receivedText() {
-    return this.requests.map((r) => [r.method, r.path, r.query, ...Object.values(r.headers).flat()].join('\n')).join('\n')
+    return this.requests
+      .map((r) => [r.method, r.path, r.query, ...Object.values(r.headers).flat()].join('\n'))
+      .join('\n')
   }
 
   close() {
@@ -99,20 +101,45 @@ class FakeAppApi {
   async handle(host, req, res) {
     for await (const _ of req);
     const url = new URL(req.url, 'http://fake')
-    const record = { host, method: req.method, path: url.pathname, query: url.search, headers: { ...req.headers }, status: null, at: performance.now() }
+    const record = {
+      host,
+      method: req.method,
+      path: url.pathname,
+      query: url.search,
+      headers: { ...req.headers },
+      status: null,
+      at: performance.now(),
+    }
     this.requests.push(record)
-    const fault = this.faults.find((f) => f.left > 0 && (f.path === undefined || (typeof f.path === 'string' ? f.path === url.pathname : f.path.test(url.pathname))))
+    const fault = this.faults.find(
+      (f) =>
+        f.left > 0 &&
+        (f.path === undefined || (typeof f.path === 'string' ? f.path === url.pathname : f.path.test(url.pathname))),
+    )
     if (fault !== undefined) {
       fault.left--
       if (fault.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs))
       if (fault.drop) return void req.socket.destroy()
       if (fault.status !== undefined) {
-        return answer(res, record, fault.status, { meta: { error: `fault ${fault.status}` } }, fault.retryAfter === undefined ? {} : { 'retry-after': String(fault.retryAfter) })
+        return answer(
+          res,
+          record,
+          fault.status,
+          { meta: { error: `fault ${fault.status}` } },
+          fault.retryAfter === undefined ? {} : { 'retry-after': String(fault.retryAfter) },
+        )
       }
     }
     if (this.rate !== Infinity) {
       const recent = this.requests.filter((r) => r.status !== 429 && r !== record && record.at - r.at < 1000).length
-      if (recent >= this.rate) return answer(res, record, 429, { meta: { error: `rate limited to ${this.rate} requests per 1s` } }, { 'retry-after': '1' })
+      if (recent >= this.rate)
+        return answer(
+          res,
+          record,
+          429,
+          { meta: { error: `rate limited to ${this.rate} requests per 1s` } },
+          { 'retry-after': '1' },
+        )
     }
     if (req.headers.authorization !== `Bearer ${this.key}` || host !== this.region) {
       return answer(res, record, 401, { meta: { error: 'Unauthorized request' } })
@@ -126,7 +153,9 @@ class FakeAppApi {
     if (url.pathname === '/v1/customers') {
       const email = url.searchParams.get('email')
       if (email === null) return [400, { meta: { error: 'email is required' } }]
-      const results = this.people.filter((p) => p.email === email).map(({ id, email, cio_id }) => ({ id, email, cio_id }))
+      const results = this.people
+        .filter((p) => p.email === email)
+        .map(({ id, email, cio_id }) => ({ id, email, cio_id }))
       return [200, { results }]
     }
     const match = /^\/v1\/customers\/([^/]+)\/(attributes|segments|messages|activities)$/.exec(url.pathname)
@@ -144,12 +173,26 @@ class FakeAppApi {
         this.removals.set(id, left - 1)
       }
       const identifiers = { id: person.id, email: person.email, cio_id: person.cio_id }
-      return [200, { customer: { id: person.id, email: person.email, identifiers, attributes: person.attributes, timestamps: {}, unsubscribed: false, devices: [] } }]
+      return [
+        200,
+        {
+          customer: {
+            id: person.id,
+            email: person.email,
+            identifiers,
+            attributes: person.attributes,
+            timestamps: {},
+            unsubscribed: false,
+            devices: [],
+          },
+        },
+      ]
     }
     if (what === 'segments') return [200, { segments: person.segments }]
     const limitText = url.searchParams.get('limit') ?? '50'
     const limit = Number(limitText)
-    if (!/^\d+$/.test(limitText) || limit < 1 || limit > 100) return [400, { meta: { error: 'limit must be between 1 and 100' } }]
+    if (!/^\d+$/.test(limitText) || limit < 1 || limit > 100)
+      return [400, { meta: { error: 'limit must be between 1 and 100' } }]
     const list = what === 'messages' ? person.deliveries : person.activities
     const total = typeof list === 'number' ? list : list.length
     const start = url.searchParams.get('start')
@@ -181,7 +224,14 @@ function generated(what, person, i) {
       metrics: { sent: created + 1, delivered: created + 5 },
     }
   }
-  return { id: `act${i}`, customer_id: person.id, type: 'event', name: `viewed_page_${i % 7}`, timestamp: created, data: { page: `/p/${i}` } }
+  return {
+    id: `act${i}`,
+    customer_id: person.id,
+    type: 'event',
+    name: `viewed_page_${i % 7}`,
+    timestamp: created,
+    data: { page: `/p/${i}` },
+  }
 }
 
 function answer(res, record, status, body, headers = {}) {

@@ -43,7 +43,9 @@ class CredentialsApi {
   }
 
   accept(accounts) {
-    this.accounts = new Map(accounts.map((a) => ['Basic ' + Buffer.from(`${a.siteId}:${a.apiKey}`).toString('base64'), a]))
+    this.accounts = new Map(
+      accounts.map((a) => ['Basic ' + Buffer.from(`${a.siteId}:${a.apiKey}`).toString('base64'), a]),
+    )
   }
 
   async handle(req, res) {
@@ -55,9 +57,16 @@ class CredentialsApi {
     if (this.delayMs > 0) await this.sleep(this.delayMs)
     if (match === null) return this.answer(res, record, 401, { meta: { error: 'Unauthorized request' } })
     if (req.method === 'GET' && req.url === '/api/v1/accounts/region') {
-      return this.answer(res, record, 200, { url: PUBLIC_URL[match.region], region: match.region, environment_id: match.environmentId })
+      return this.answer(res, record, 200, {
+        url: PUBLIC_URL[match.region],
+        region: match.region,
+        environment_id: match.environmentId,
+      })
     }
-    if ((req.method === 'PUT' && /^\/api\/v1\/customers\/[^/]+$/.test(req.url)) || (req.method === 'POST' && /^\/api\/v1\/customers\/[^/]+\/events$/.test(req.url))) {
+    if (
+      (req.method === 'PUT' && /^\/api\/v1\/customers\/[^/]+$/.test(req.url)) ||
+      (req.method === 'POST' && /^\/api\/v1\/customers\/[^/]+\/events$/.test(req.url))
+    ) {
       return this.answer(res, record, 200, {})
     }
     this.answer(res, record, 404, { meta: { error: 'Not found' } })

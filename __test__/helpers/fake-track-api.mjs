@@ -38,7 +38,11 @@ const OPERATION_LIMIT = 32 * 1024
 
 /** The routes of the spec the fake serves: method, route, handler(api, request) -> [status, body]. */
 const ROUTES = [
-  ['GET', '/api/v1/accounts/region', () => [200, { url: 'https://track.customer.io', region: 'us', environment_id: 1 }]],
+  [
+    'GET',
+    '/api/v1/accounts/region',
+    () => [200, { url: 'https://track.customer.io', region: 'us', environment_id: 1 }],
+  ],
   ['PUT', '/api/v1/customers/{id}', identify],
   ['DELETE', '/api/v1/customers/{id}', (api, req) => (api.people.delete(req.params.id), OK)],
   ['POST', '/api/v1/customers/{id}/suppress', (api, req) => (suppress(api, req.params.id), OK)],

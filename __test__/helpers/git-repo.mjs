@@ -33,7 +33,8 @@ export async function tempTree(t) {
 /** A fresh repository on branch main with a local identity. */
 export async function tempRepo(t) {
   const tree = await tempTree(t)
-  const git = async (...args) => (await run('git', args, { cwd: tree.dir, env: { ...process.env, ...GIT_ENV } })).stdout.trim()
+  const git = async (...args) =>
+    (await run('git', args, { cwd: tree.dir, env: { ...process.env, ...GIT_ENV } })).stdout.trim()
   await git('init', '-q', '-b', 'main')
   await git('config', 'user.email', 'audit-test@example.com')
   await git('config', 'user.name', 'Audit Test')

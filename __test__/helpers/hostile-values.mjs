@@ -90,11 +90,15 @@ export const binary = fc.oneof(
     new Uint8Array(shared).set(u)
     return view ? new Uint8Array(shared) : shared
   }),
-  fc.constantFrom('array-buffer', 'uint8', 'data-view').map((kind) =>
-    lazy(`detached ${kind}`, () =>
-      detached((buffer) => (kind === 'uint8' ? new Uint8Array(buffer) : kind === 'data-view' ? new DataView(buffer) : buffer)),
+  fc
+    .constantFrom('array-buffer', 'uint8', 'data-view')
+    .map((kind) =>
+      lazy(`detached ${kind}`, () =>
+        detached((buffer) =>
+          kind === 'uint8' ? new Uint8Array(buffer) : kind === 'data-view' ? new DataView(buffer) : buffer,
+        ),
+      ),
     ),
-  ),
 )
 
 /** Strings a header or body could hold, and some no header could. */
@@ -137,9 +141,14 @@ export const exotic = fc.oneof(
       return Object(made) === made ? new Proxy(made, {}) : made
     }),
   ),
-  fc.constantFrom('object', 'array', 'buffer').map((kind) =>
-    lazy(`${kind} Proxy with throwing traps`, () => new Proxy(kind === 'array' ? [] : kind === 'buffer' ? Buffer.from('{}') : {}, throwingHandler)),
-  ),
+  fc
+    .constantFrom('object', 'array', 'buffer')
+    .map((kind) =>
+      lazy(
+        `${kind} Proxy with throwing traps`,
+        () => new Proxy(kind === 'array' ? [] : kind === 'buffer' ? Buffer.from('{}') : {}, throwingHandler),
+      ),
+    ),
   fc.constantFrom('object', 'array', 'buffer').map((kind) =>
     lazy(`revoked ${kind} Proxy`, () => {
       const { proxy, revoke } = Proxy.revocable(kind === 'array' ? [] : kind === 'buffer' ? Buffer.from('x') : {}, {})
@@ -147,12 +156,26 @@ export const exotic = fc.oneof(
       return proxy
     }),
   ),
-  fc.dictionary(fc.string({ maxLength: 6 }), plain, { maxKeys: 3 }).map((object) =>
-    lazy('object with a throwing getter', () => Object.defineProperty({ ...object }, 'email', { get: throwCaller, enumerable: true })),
+  fc
+    .dictionary(fc.string({ maxLength: 6 }), plain, { maxKeys: 3 })
+    .map((object) =>
+      lazy('object with a throwing getter', () =>
+        Object.defineProperty({ ...object }, 'email', { get: throwCaller, enumerable: true }),
+      ),
+    ),
+  fc.constant(
+    lazy('array with a throwing element getter', () =>
+      Object.defineProperty([1, 2], 1, { get: throwCaller, enumerable: true }),
+    ),
   ),
-  fc.constant(lazy('array with a throwing element getter', () => Object.defineProperty([1, 2], 1, { get: throwCaller, enumerable: true }))),
   fc.constant(lazy('throwing toJSON', () => ({ toJSON: throwCaller }))),
-  fc.constant(lazy('throwing conversions', () => ({ [Symbol.toPrimitive]: throwCaller, toString: throwCaller, valueOf: throwCaller }))),
+  fc.constant(
+    lazy('throwing conversions', () => ({
+      [Symbol.toPrimitive]: throwCaller,
+      toString: throwCaller,
+      valueOf: throwCaller,
+    })),
+  ),
 )
 
 /** Anything at all. */
@@ -170,10 +193,14 @@ export function optionsOf(fields) {
       fc.boolean(),
     )
     .map(([options, throwingKey, proxied]) =>
-      lazy(`options ${JSON.stringify(Object.keys(options))}${throwingKey ? `, ${throwingKey} throws` : ''}${proxied ? ', in a Proxy' : ''}`, () => {
-        const made = { ...materialize(options) }
-        if (throwingKey !== undefined) Object.defineProperty(made, throwingKey, { get: throwCaller, enumerable: true })
-        return proxied ? new Proxy(made, {}) : made
-      }),
+      lazy(
+        `options ${JSON.stringify(Object.keys(options))}${throwingKey ? `, ${throwingKey} throws` : ''}${proxied ? ', in a Proxy' : ''}`,
+        () => {
+          const made = { ...materialize(options) }
+          if (throwingKey !== undefined)
+            Object.defineProperty(made, throwingKey, { get: throwCaller, enumerable: true })
+          return proxied ? new Proxy(made, {}) : made
+        },
+      ),
     )
 }

@@ -130,9 +130,13 @@ async function launch(binary, port, dir, args) {
     dir === undefined
       ? ['--dir', scratch, '--save', '', '--appendonly', 'no']
       : ['--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always']
-  const child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', ...persistence, '--loglevel', 'notice', ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+  const child = spawn(
+    binary,
+    ['--port', String(port), '--bind', '127.0.0.1', ...persistence, '--loglevel', 'notice', ...args],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
   const exited = once(child, 'exit')
   const watchdog = guard(child.pid)
   let output = ''

@@ -14,9 +14,27 @@ const body = JSON.stringify({ event_id: '01HRUNTIME', object_type: 'email', metr
 const headers = signWebhook(body, SECRET, { timestamp: NOW })
 
 const verify = {
-  signed: verifyWebhook({ body, signature: headers['x-cio-signature'], timestamp: headers['x-cio-timestamp'], secret: SECRET, now: NOW }),
-  forged: verifyWebhook({ body: `${body} `, signature: headers['x-cio-signature'], timestamp: headers['x-cio-timestamp'], secret: SECRET, now: NOW }),
-  stale: verifyWebhook({ body, signature: headers['x-cio-signature'], timestamp: headers['x-cio-timestamp'], secret: SECRET, now: NOW + 3600 }),
+  signed: verifyWebhook({
+    body,
+    signature: headers['x-cio-signature'],
+    timestamp: headers['x-cio-timestamp'],
+    secret: SECRET,
+    now: NOW,
+  }),
+  forged: verifyWebhook({
+    body: `${body} `,
+    signature: headers['x-cio-signature'],
+    timestamp: headers['x-cio-timestamp'],
+    secret: SECRET,
+    now: NOW,
+  }),
+  stale: verifyWebhook({
+    body,
+    signature: headers['x-cio-signature'],
+    timestamp: headers['x-cio-timestamp'],
+    secret: SECRET,
+    now: NOW + 3600,
+  }),
 }
 
 const sanitize = sanitizeAttributes({
@@ -40,7 +58,11 @@ async function serveExpress() {
   try {
     const url = `http://127.0.0.1:${server.address().port}/webhooks/customerio`
     const send = async (payload, sent) => {
-      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...sent }, body: payload })
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...sent },
+        body: payload,
+      })
       return { status: response.status, body: await response.json() }
     }
     return {

@@ -13,22 +13,76 @@ export const HASH_CANARY = 'HASHRAW'
 export const CANARY_NUMBERS = [15550123, 16505551212, 987654321, 44207946095, 3141592653]
 
 export const NEVER_SEND_KEYS = [
-  'ssn', 'SSN', 'userSSN', 'user_ssn', 'Ssn',
-  'social_security', 'socialSecurity', 'Social-Security', 'social security', 'social_security_number',
-  'tax_id', 'taxId', 'TAX-ID',
-  'credit_card', 'creditCard', 'CreditCard', 'credit-card', 'CREDIT_CARD', 'credit_card_number',
-  'card_number', 'cardNumber', 'Card Number', 'billing_card_number', 'billingCardNumber',
-  'cvv', 'CVV', 'cvc', 'card_cvv',
-  'password', 'Password', 'passwordHash', 'password_hash', 'user_password',
-  'bank_account', 'bankAccount', 'bank_account_number', 'routing_number', 'RoutingNumber',
+  'ssn',
+  'SSN',
+  'userSSN',
+  'user_ssn',
+  'Ssn',
+  'social_security',
+  'socialSecurity',
+  'Social-Security',
+  'social security',
+  'social_security_number',
+  'tax_id',
+  'taxId',
+  'TAX-ID',
+  'credit_card',
+  'creditCard',
+  'CreditCard',
+  'credit-card',
+  'CREDIT_CARD',
+  'credit_card_number',
+  'card_number',
+  'cardNumber',
+  'Card Number',
+  'billing_card_number',
+  'billingCardNumber',
+  'cvv',
+  'CVV',
+  'cvc',
+  'card_cvv',
+  'password',
+  'Password',
+  'passwordHash',
+  'password_hash',
+  'user_password',
+  'bank_account',
+  'bankAccount',
+  'bank_account_number',
+  'routing_number',
+  'RoutingNumber',
 ]
 
 export const HASH_KEYS = [
-  'phone', 'Phone', 'PHONE', 'phoneNumber', 'Phone-Number', 'phone number', 'PHONE_NUMBER', 'phone_number',
-  'home_phone', 'homePhone', 'mobile_phone', 'mobilePhone', 'userPhone',
-  'ip', 'IP', 'clientIp', 'client_ip', 'ip_address', 'ipAddress', 'IPAddress', 'IP-Address',
-  'address', 'Address', 'street_address', 'streetAddress', 'home_address', 'billing_address',
-  'shipping_address', 'mailingAddress',
+  'phone',
+  'Phone',
+  'PHONE',
+  'phoneNumber',
+  'Phone-Number',
+  'phone number',
+  'PHONE_NUMBER',
+  'phone_number',
+  'home_phone',
+  'homePhone',
+  'mobile_phone',
+  'mobilePhone',
+  'userPhone',
+  'ip',
+  'IP',
+  'clientIp',
+  'client_ip',
+  'ip_address',
+  'ipAddress',
+  'IPAddress',
+  'IP-Address',
+  'address',
+  'Address',
+  'street_address',
+  'streetAddress',
+  'home_address',
+  'billing_address',
+  'shipping_address',
+  'mailingAddress',
 ]
 
 /** Containers and plain fields no rule names (so their contents are walked). */
@@ -38,7 +92,12 @@ const suffix = fc.oneof(fc.nat(), fc.string({ unit: 'binary', maxLength: 8 }))
 const neverString = suffix.map((s) => `${NEVER_CANARY}${s}`)
 const hashString = suffix.map((s) => `${HASH_CANARY}${s}`)
 const canaryNumber = fc.constantFrom(...CANARY_NUMBERS)
-const benign = fc.oneof(fc.constantFrom('ok', 'Jane', '', 'pro'), fc.integer({ min: 0, max: 99 }), fc.boolean(), fc.constant(null))
+const benign = fc.oneof(
+  fc.constantFrom('ok', 'Jane', '', 'pro'),
+  fc.integer({ min: 0, max: 99 }),
+  fc.boolean(),
+  fc.constant(null),
+)
 
 /** Anything holding canaries: scalars, arrays, objects (under any keys), nested a little. */
 function canaryValue(scalar) {

@@ -40,16 +40,20 @@ export const luhnCard = fc
   .map(([lead, rest]) => lead + rest)
   .map((body) => body + luhnCheckDigit(body))
 
-const cardLayout = fc.tuple(luhnCard, fc.constantFrom('', ' ', '-')).map(([card, sep]) => (sep ? grouped(card, sep) : card))
+const cardLayout = fc
+  .tuple(luhnCard, fc.constantFrom('', ' ', '-'))
+  .map(([card, sep]) => (sep ? grouped(card, sep) : card))
 
 /** A valid card, or one digit changed (Luhn then fails), in any layout. */
 export const cardShape = fc.oneof(
   cardLayout,
-  fc.tuple(luhnCard, fc.nat(), fc.integer({ min: 1, max: 9 }), fc.constantFrom('', ' ', '-')).map(([card, at, plus, sep]) => {
-    const i = at % card.length
-    const changed = card.slice(0, i) + String((Number(card[i]) + plus) % 10) + card.slice(i + 1)
-    return sep ? grouped(changed, sep) : changed
-  }),
+  fc
+    .tuple(luhnCard, fc.nat(), fc.integer({ min: 1, max: 9 }), fc.constantFrom('', ' ', '-'))
+    .map(([card, at, plus, sep]) => {
+      const i = at % card.length
+      const changed = card.slice(0, i) + String((Number(card[i]) + plus) % 10) + card.slice(i + 1)
+      return sep ? grouped(changed, sep) : changed
+    }),
 )
 
 /** AAA-GG-SSSS or AAA GG SSSS, inside and outside the SSA's issued ranges, or bare digits. */
@@ -58,7 +62,10 @@ export const ssnShape = fc
   .map(([a, g, s, sep]) => `${a}${sep}${g}${sep}${s}`)
 
 const IBAN_LENGTHS = { DE: 22, GB: 22, FR: 27, NL: 18, NO: 15, BE: 16, ES: 24, IT: 27, CH: 21, XK: 20, QQ: 16 }
-const bbanChar = fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...'0123456789') }, fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZ'))
+const bbanChar = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom(...'0123456789') },
+  fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZ'),
+)
 
 /** A mod-97-valid IBAN (compact or paper), sometimes with a changed character or wrong length. */
 export const ibanShape = fc
@@ -82,7 +89,9 @@ export const ibanShape = fc
 /** Each digit in a Unicode digit set (fullwidth, Arabic-Indic, Devanagari, mathematical) or as is. */
 const DIGIT_ZEROS = [0x30, 0xff10, 0x660, 0x6f0, 0x966, 0x1d7ce]
 const unicodeDigits = (text, zeros) =>
-  [...text].map((c, i) => (c >= '0' && c <= '9' ? String.fromCodePoint(zeros[i % zeros.length] + Number(c)) : c)).join('')
+  [...text]
+    .map((c, i) => (c >= '0' && c <= '9' ? String.fromCodePoint(zeros[i % zeros.length] + Number(c)) : c))
+    .join('')
 
 /** A card or SSN shape with Unicode digits and separators swapped in. */
 const unicodeShape = fc
@@ -94,15 +103,42 @@ const unicodeShape = fc
   .map(([shape, zeros, sep]) => unicodeDigits(shape.replace(/[ -]/g, sep), zeros))
 
 /** What encodings leave before a value, and look-alikes that are not. */
-const residue = fc.constantFrom('\\n', '\\t', '\\u00a0', '%20', '%2', '%u00A0', '\\x20', '+', '&nbsp;', 'n', 'x', '0', '\\', '')
+const residue = fc.constantFrom(
+  '\\n',
+  '\\t',
+  '\\u00a0',
+  '%20',
+  '%2',
+  '%u00A0',
+  '\\x20',
+  '+',
+  '&nbsp;',
+  'n',
+  'x',
+  '0',
+  '\\',
+  '',
+)
 
-const b64url = (min, max) => fc.string({ unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'), minLength: min, maxLength: max })
+const b64url = (min, max) =>
+  fc.string({
+    unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'),
+    minLength: min,
+    maxLength: max,
+  })
 const b64 = (value) => Buffer.from(value).toString('base64url')
 
 /** JWT-like strings: real headers, JSON headers without alg, random segments. */
 const jwtShape = fc
   .tuple(
-    fc.constantFrom(b64('{"alg":"HS256","typ":"JWT"}'), b64('{"alg":"none"}'), b64('{"typ":"JWT"}'), b64('{"alg":"dir","enc":"A128GCM"}'), 'eyJ', 'eyJhbGciOi'),
+    fc.constantFrom(
+      b64('{"alg":"HS256","typ":"JWT"}'),
+      b64('{"alg":"none"}'),
+      b64('{"typ":"JWT"}'),
+      b64('{"alg":"dir","enc":"A128GCM"}'),
+      'eyJ',
+      'eyJhbGciOi',
+    ),
     fc.array(b64url(0, 12), { minLength: 0, maxLength: 5 }),
   )
   .map(([header, segments]) => [header, ...segments].join('.'))
@@ -118,15 +154,26 @@ const pemShape = fc
   .map((parts) => parts.join(''))
 
 const awsShape = fc
-  .tuple(fc.constantFrom('AKIA', 'ASIA', 'AIDA', 'akia'), fc.string({ unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZ2345678'), minLength: 15, maxLength: 17 }))
+  .tuple(
+    fc.constantFrom('AKIA', 'ASIA', 'AIDA', 'akia'),
+    fc.string({ unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZ2345678'), minLength: 15, maxLength: 17 }),
+  )
   .map(([prefix, rest]) => prefix + rest)
 
 const bearerShape = fc
-  .tuple(fc.constantFrom('Bearer', 'bearer', 'BEARER', 'bEaReR', 'Bearer:'), fc.constantFrom(' ', '  ', '\t', '\u00a0', ''), b64url(10, 30))
+  .tuple(
+    fc.constantFrom('Bearer', 'bearer', 'BEARER', 'bEaReR', 'Bearer:'),
+    fc.constantFrom(' ', '  ', '\t', '\u00a0', ''),
+    b64url(10, 30),
+  )
   .map((parts) => parts.join(''))
 
 const emailShape = fc
-  .tuple(b64url(0, 8), fc.constantFrom('@', '.@', '@@'), fc.constantFrom('example.com', 'a.co', 'localhost', 'x.c', 'mail.example.org1'))
+  .tuple(
+    b64url(0, 8),
+    fc.constantFrom('@', '.@', '@@'),
+    fc.constantFrom('example.com', 'a.co', 'localhost', 'x.c', 'mail.example.org1'),
+  )
   .map((parts) => parts.join(''))
 
 const phoneShape = fc
@@ -140,7 +187,10 @@ const phoneShape = fc
 /** Numbers written as strings: exponent forms of cards and of near misses. */
 const numericShape = fc
   .tuple(luhnCard, fc.integer({ min: 1, max: 3 }), fc.constantFrom('e', 'E', 'e+'), fc.boolean())
-  .map(([card, point, e, negative]) => `${negative ? '-' : ''}${card.slice(0, point)}.${card.slice(point)}${e}${card.length - point}`)
+  .map(
+    ([card, point, e, negative]) =>
+      `${negative ? '-' : ''}${card.slice(0, point)}.${card.slice(point)}${e}${card.length - point}`,
+  )
 
 /** Any shape a detector looks for, lowercase IBANs included. */
 const anyShape = fc.oneof(

@@ -15,7 +15,8 @@ import { Readable } from 'node:stream'
 
 function toRequest(incoming, port, mode) {
   const pairs = []
-  for (let i = 0; i < incoming.rawHeaders.length; i += 2) pairs.push([incoming.rawHeaders[i], incoming.rawHeaders[i + 1]])
+  for (let i = 0; i < incoming.rawHeaders.length; i += 2)
+    pairs.push([incoming.rawHeaders[i], incoming.rawHeaders[i + 1]])
   const init = { method: incoming.method, headers: new Headers(pairs) }
   if (incoming.method !== 'GET' && incoming.method !== 'HEAD' && mode === 'toWeb') {
     init.body = Readable.toWeb(incoming)

@@ -11,7 +11,6 @@ import assert from 'node:assert/strict'
 import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { types } from 'node:util'
 
 import fc from 'fast-check'
 
@@ -25,7 +24,17 @@ import {
   verifyAuditLog,
   verifyWebhook,
 } from '../../index.js'
-import { CallerError, binary, deep, exotic, hostile, materialize, optionsOf, plain, strings } from '../helpers/hostile-values.mjs'
+import {
+  CallerError,
+  binary,
+  deep,
+  exotic,
+  hostile,
+  materialize,
+  optionsOf,
+  plain,
+  strings,
+} from '../helpers/hostile-values.mjs'
 
 const SEED = 20260617
 const RUNS = 300
@@ -106,7 +115,13 @@ test('WebhookVerifier: any options, then any delivery, give a verdict or a coded
 
 test('signWebhook: any input gives headers or a coded error, and what it signs verifies', () => {
   const bodies = fc.oneof(strings, binary, hostile)
-  const options = fc.oneof(optionsOf({ timestamp: fc.oneof(fc.constant(NOW), fc.integer(), hostile), scheme: fc.oneof(fc.constantFrom('v0', 'body'), hostile) }), hostile)
+  const options = fc.oneof(
+    optionsOf({
+      timestamp: fc.oneof(fc.constant(NOW), fc.integer(), hostile),
+      scheme: fc.oneof(fc.constantFrom('v0', 'body'), hostile),
+    }),
+    hostile,
+  )
   fc.assert(
     fc.property(bodies, secrets, options, (...generated) => {
       const [body, secret, signOptions] = generated.map((v) => materialize(v))
@@ -135,7 +150,9 @@ const jsonTexts = fc.oneof(
   fc.json({ maxDepth: 4 }),
   fc.json({ maxDepth: 4 }).chain((text) => fc.nat(text.length).map((cut) => text.slice(0, cut))),
   fc.jsonValue({ maxDepth: 3 }).map((value) => Buffer.from(JSON.stringify({ ssn: '123-45-6789', value }))),
-  fc.tuple(fc.integer({ min: 1, max: 100_000 }), fc.constantFrom(['[', ']'], ['{"a":', '}'])).map(([levels, [open, close]]) => open.repeat(levels) + close.repeat(levels)),
+  fc
+    .tuple(fc.integer({ min: 1, max: 100_000 }), fc.constantFrom(['[', ']'], ['{"a":', '}']))
+    .map(([levels, [open, close]]) => open.repeat(levels) + close.repeat(levels)),
   strings,
   binary,
   hostile,
@@ -152,38 +169,79 @@ function assertJsonOut(input, output) {
   }
 }
 
-test('sanitizeAttributes: any value gives JSON-safe attributes or a coded error (never the caller\'s)', () => {
+test("sanitizeAttributes: any value gives JSON-safe attributes or a coded error (never the caller's)", () => {
   fc.assert(
-    fc.property(fc.oneof(hostile, fc.dictionary(fc.string({ maxLength: 12 }), hostile, { maxKeys: 6 })), (generated) => {
-      const input = materialize(generated)
-      const { value } = call(() => sanitizeAttributes(input), { callerErrors: false })
-      if (value !== undefined) {
-        assert.equal(typeof value, 'object')
-        JSON.stringify(value)
-      }
-    }),
+    fc.property(
+      fc.oneof(hostile, fc.dictionary(fc.string({ maxLength: 12 }), hostile, { maxKeys: 6 })),
+      (generated) => {
+        const input = materialize(generated)
+        const { value } = call(() => sanitizeAttributes(input), { callerErrors: false })
+        if (value !== undefined) {
+          assert.equal(typeof value, 'object')
+          JSON.stringify(value)
+        }
+      },
+    ),
     { seed: SEED, numRuns: RUNS, includeErrorInReport: true },
   )
 })
 
 const actions = fc.oneof(
-  fc.constantFrom('drop', 'keep', 'hash', 'hmac', 'mask', 'e164', 'email-match', 'phone-match-google', 'phone-match-meta', 'nope'),
-  fc.record({ action: fc.oneof(fc.constantFrom('hash', 'mask', 'hmac'), hostile), length: fc.oneof(fc.integer(), hostile), keepLast: fc.oneof(fc.integer(), hostile) }, { requiredKeys: [] }),
+  fc.constantFrom(
+    'drop',
+    'keep',
+    'hash',
+    'hmac',
+    'mask',
+    'e164',
+    'email-match',
+    'phone-match-google',
+    'phone-match-meta',
+    'nope',
+  ),
+  fc.record(
+    {
+      action: fc.oneof(fc.constantFrom('hash', 'mask', 'hmac'), hostile),
+      length: fc.oneof(fc.integer(), hostile),
+      keepLast: fc.oneof(fc.integer(), hostile),
+    },
+    { requiredKeys: [] },
+  ),
   hostile,
 )
-const names = fc.oneof(fc.constantFrom('ssn', 'phone', 'email', 'id', 'creditCard', '__proto__'), fc.string({ maxLength: 10 }))
+const names = fc.oneof(
+  fc.constantFrom('ssn', 'phone', 'email', 'id', 'creditCard', '__proto__'),
+  fc.string({ maxLength: 10 }),
+)
 const policies = optionsOf({
   preset: fc.oneof(fc.constantFrom('default', 'customerio'), hostile),
   fields: fc.oneof(fc.dictionary(names, actions, { maxKeys: 4 }), hostile),
   remove: fc.oneof(fc.array(names, { maxLength: 3 }), hostile),
   allow: fc.oneof(fc.array(names, { maxLength: 3 }), hostile),
-  pseudonym: fc.oneof(fc.constantFrom('sha256', 'hmac'), fc.record({ algorithm: fc.constantFrom('sha256', 'hmac'), length: fc.integer() }), hostile),
+  pseudonym: fc.oneof(
+    fc.constantFrom('sha256', 'hmac'),
+    fc.record({ algorithm: fc.constantFrom('sha256', 'hmac'), length: fc.integer() }),
+    hostile,
+  ),
   sms: fc.oneof(fc.boolean(), hostile),
-  detectors: fc.oneof(fc.boolean(), fc.dictionary(fc.constantFrom('cardNumber', 'usSsn', 'iban', 'other'), fc.oneof(fc.constantFrom('redact', 'drop', 'off'), hostile)), hostile),
+  detectors: fc.oneof(
+    fc.boolean(),
+    fc.dictionary(
+      fc.constantFrom('cardNumber', 'usSsn', 'iban', 'other'),
+      fc.oneof(fc.constantFrom('redact', 'drop', 'off'), hostile),
+    ),
+    hostile,
+  ),
   limits: fc.oneof(fc.constantFrom('report', 'error', 'off'), hostile),
   maxDepth: fc.oneof(fc.integer({ min: -1, max: 600 }), hostile),
   defaultCountryCode: fc.oneof(fc.constantFrom('1', '44', '999', ''), hostile),
-  pepper: fc.oneof(optionsOf({ key: fc.oneof(fc.string({ minLength: 1, maxLength: 40 }), hostile), keyId: fc.oneof(fc.constantFrom('k1', '2026-11'), hostile) }), hostile),
+  pepper: fc.oneof(
+    optionsOf({
+      key: fc.oneof(fc.string({ minLength: 1, maxLength: 40 }), hostile),
+      keyId: fc.oneof(fc.constantFrom('k1', '2026-11'), hostile),
+    }),
+    hostile,
+  ),
 })
 
 test('createSanitizer: any policy gives a sanitizer or a coded error; its methods honour their contracts', () => {
@@ -224,7 +282,13 @@ async function sealedLog(dir) {
   const file = path.join(dir, 'sealed.jsonl')
   const log = openAuditLog(file, { key: KEY })
   for (let i = 0; i < 3; i++) {
-    await log.append({ requestId: `r${i}`, subject: `user-${i}`, receivedAt: new Date(), outcome: 'done', actions: [{ action: 'suppress', status: 200, attempts: 1 }] })
+    await log.append({
+      requestId: `r${i}`,
+      subject: `user-${i}`,
+      receivedAt: new Date(),
+      outcome: 'done',
+      actions: [{ action: 'suppress', status: 200, attempts: 1 }],
+    })
   }
   await log.close()
   return readFileSync(file)
@@ -239,7 +303,9 @@ const mutations = (sealed) =>
       return copy
     }),
     fc.nat(sealed.length).map((cut) => sealed.subarray(0, cut)),
-    fc.tuple(fc.nat(sealed.length), fc.uint8Array({ maxLength: 40 })).map(([at, junk]) => Buffer.concat([sealed.subarray(0, at), junk, sealed.subarray(at)])),
+    fc
+      .tuple(fc.nat(sealed.length), fc.uint8Array({ maxLength: 40 }))
+      .map(([at, junk]) => Buffer.concat([sealed.subarray(0, at), junk, sealed.subarray(at)])),
     fc.string({ unit: 'binary', maxLength: 200 }).map((s) => Buffer.from(s)),
   )
 
@@ -249,7 +315,13 @@ test('verifyAuditLog and openAuditLog: any file content gives a verdict or a cod
   const sealed = await sealedLog(dir)
   const file = path.join(dir, 'log.jsonl')
   const keys = fc.oneof(fc.constant(KEY), fc.constant(KEY), hostile)
-  const heads = fc.oneof(fc.constant(undefined), fc.constant(undefined), fc.stringMatching(/^[0-9]{1,3}:[0-9a-f]{64}$/), fc.record({ seq: fc.integer(), mac: fc.string() }), hostile)
+  const heads = fc.oneof(
+    fc.constant(undefined),
+    fc.constant(undefined),
+    fc.stringMatching(/^[0-9]{1,3}:[0-9a-f]{64}$/),
+    fc.record({ seq: fc.integer(), mac: fc.string() }),
+    hostile,
+  )
   await fc.assert(
     fc.asyncProperty(mutations(sealed), keys, heads, async (...generated) => {
       const [content, key, expectedHead] = generated.map((v) => materialize(v))
@@ -279,8 +351,18 @@ test('openAuditLog and verifyAuditLog: any path and options give a log, a verdic
   t.after(() => rmSync(dir, { recursive: true, force: true }))
   const file = path.join(dir, 'log.jsonl')
   // No random strings as paths: they would create files wherever the test runs.
-  const paths = fc.oneof(fc.constant(file), fc.oneof(plain, binary, exotic, deep).filter((v) => typeof v !== 'string'))
-  const options = fc.oneof(optionsOf({ key: fc.oneof(fc.constant(KEY), hostile), keyId: fc.oneof(fc.constantFrom('k1', 'bad id'), hostile), expectedHead: hostile }), hostile)
+  const paths = fc.oneof(
+    fc.constant(file),
+    fc.oneof(plain, binary, exotic, deep).filter((v) => typeof v !== 'string'),
+  )
+  const options = fc.oneof(
+    optionsOf({
+      key: fc.oneof(fc.constant(KEY), hostile),
+      keyId: fc.oneof(fc.constantFrom('k1', 'bad id'), hostile),
+      expectedHead: hostile,
+    }),
+    hostile,
+  )
   await fc.assert(
     fc.asyncProperty(paths, options, async (...generated) => {
       const [where, opts] = generated.map((v) => materialize(v))
@@ -301,7 +383,14 @@ function assertCode(fn, code) {
 test('sanitizeJson refuses a Proxy as its text with ERR_INVALID_JSON_INPUT', () => {
   const sanitizer = createSanitizer()
   assertCode(() => sanitizer.sanitizeJson(new Proxy(Buffer.from('{}'), {})), 'ERR_INVALID_JSON_INPUT')
-  const throwing = new Proxy({}, { getPrototypeOf() { throw new CallerError('trap') } })
+  const throwing = new Proxy(
+    {},
+    {
+      getPrototypeOf() {
+        throw new CallerError('trap')
+      },
+    },
+  )
   assertCode(() => sanitizer.sanitizeJson(throwing), 'ERR_INVALID_JSON_INPUT')
 })
 
@@ -310,7 +399,10 @@ test('a Proxy of a Buffer as the audit key is ERR_MISSING_AUDIT_KEY', () => {
 })
 
 test('a Proxy of a Buffer as the pepper key is ERR_INVALID_PEPPER', () => {
-  assertCode(() => createSanitizer({ pseudonym: 'hmac', pepper: { key: new Proxy(Buffer.alloc(32, 1), {}), keyId: 'k1' } }), 'ERR_INVALID_PEPPER')
+  assertCode(
+    () => createSanitizer({ pseudonym: 'hmac', pepper: { key: new Proxy(Buffer.alloc(32, 1), {}), keyId: 'k1' } }),
+    'ERR_INVALID_PEPPER',
+  )
 })
 
 test('verifyAuditLog takes a path, not a file descriptor', () => {
@@ -329,8 +421,22 @@ test('an audit record whose actor or reason is "mac" can be appended', async (t)
   t.after(() => rmSync(dir, { recursive: true, force: true }))
   const log = openAuditLog(path.join(dir, 'log.jsonl'), { key: KEY })
   try {
-    await log.append({ requestId: 'r1', subject: 'user-1', receivedAt: new Date(), outcome: 'done', actions: [], actor: 'mac' })
-    await log.append({ requestId: 'r2', subject: 'user-2', receivedAt: new Date(), outcome: 'failed', actions: [], reason: 'bad "mac' })
+    await log.append({
+      requestId: 'r1',
+      subject: 'user-1',
+      receivedAt: new Date(),
+      outcome: 'done',
+      actions: [],
+      actor: 'mac',
+    })
+    await log.append({
+      requestId: 'r2',
+      subject: 'user-2',
+      receivedAt: new Date(),
+      outcome: 'failed',
+      actions: [],
+      reason: 'bad "mac',
+    })
   } finally {
     await log.close()
   }

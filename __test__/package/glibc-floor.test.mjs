@@ -13,7 +13,10 @@ import { compareVersions, glibcVersion, isElf, requiredVersions } from '../helpe
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const FLOOR = [2, 17]
 const ADDONS = ['customerio-security.linux-x64-gnu.node', 'customerio-security.linux-arm64-gnu.node']
-const builtHere = process.platform === 'linux' && process.arch === 'x64' && typeof process.report.getReport().header.glibcVersionRuntime === 'string'
+const builtHere =
+  process.platform === 'linux' &&
+  process.arch === 'x64' &&
+  typeof process.report.getReport().header.glibcVersionRuntime === 'string'
 
 function glibcAbove(path, floor) {
   return requiredVersions(path)
@@ -38,23 +41,34 @@ for (const name of ADDONS) {
   const path = `${ROOT}${name}`
   const present = existsSync(path)
   const mustExist = builtHere && name.includes('x64')
-  test(
-    `${name} needs no glibc symbol version above GLIBC_${FLOOR.join('.')}`,
-    { skip: !present && !mustExist && `${name} is not built here` },
-    () => {
-      assert.ok(present, `${name} is missing: run npm run build`)
-      const versions = requiredVersions(path)
-      assert.ok(versions.some(({ version }) => glibcVersion(version) !== null), 'the addon requires no GLIBC_ version at all: the reader is broken')
-      assert.deepEqual(glibcAbove(path, FLOOR), [], `${name} requires newer glibc than ${FLOOR.join('.')}: it was linked against the build machine's glibc (CUSTOMERIO_SECURITY_BUILD_HOST_LIBC?)`)
-    },
-  )
+  test(`${name} needs no glibc symbol version above GLIBC_${FLOOR.join('.')}`, {
+    skip: !present && !mustExist && `${name} is not built here`,
+  }, () => {
+    assert.ok(present, `${name} is missing: run npm run build`)
+    const versions = requiredVersions(path)
+    assert.ok(
+      versions.some(({ version }) => glibcVersion(version) !== null),
+      'the addon requires no GLIBC_ version at all: the reader is broken',
+    )
+    assert.deepEqual(
+      glibcAbove(path, FLOOR),
+      [],
+      `${name} requires newer glibc than ${FLOOR.join('.')}: it was linked against the build machine's glibc (CUSTOMERIO_SECURITY_BUILD_HOST_LIBC?)`,
+    )
+  })
 }
 
 test('the ELF reader agrees with objdump on the addon and on node itself', (t) => {
   const files = [`${ROOT}${ADDONS[0]}`, process.execPath].filter((path) => existsSync(path) && isElf(path))
   if (files.length === 0 || objdumpReferences(files[0]) === null) return t.skip('no ELF file or no objdump here')
   for (const path of files) {
-    assert.deepEqual(requiredVersions(path).map(({ version }) => version).sort(), objdumpReferences(path), path)
+    assert.deepEqual(
+      requiredVersions(path)
+        .map(({ version }) => version)
+        .sort(),
+      objdumpReferences(path),
+      path,
+    )
   }
 })
 

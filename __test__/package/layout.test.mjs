@@ -63,6 +63,9 @@ test('tests live in product folders, none directly in __test__', () => {
     .map((entry) => entry.name)
   assert.deepEqual(loose, [])
   for (const folder of PRODUCT_FOLDERS) {
-    assert.ok(filesIn(new URL(`./${folder}/`, dir)).some((entry) => entry.name.endsWith('.test.mjs')), folder)
+    assert.ok(
+      filesIn(new URL(`./${folder}/`, dir)).some((entry) => entry.name.endsWith('.test.mjs')),
+      folder,
+    )
   }
 })

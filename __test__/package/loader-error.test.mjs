@@ -84,14 +84,24 @@ test('a package without its addon throws one error that names the platform and t
   assertSaysWhatToDo(report)
   // napi's own error and every attempt it made are kept as the cause chain.
   assert.match(report.causes[0], /^Cannot find native binding/)
-  assert.ok(report.causes.some((cause) => cause.includes(`Cannot find module './customerio-security.${HERE}.node'`)), report.causes.join('\n'))
-  assert.ok(report.causes.some((cause) => cause.includes(`Cannot find module 'customerio-security-${HERE}'`)), report.causes.join('\n'))
+  assert.ok(
+    report.causes.some((cause) => cause.includes(`Cannot find module './customerio-security.${HERE}.node'`)),
+    report.causes.join('\n'),
+  )
+  assert.ok(
+    report.causes.some((cause) => cause.includes(`Cannot find module 'customerio-security-${HERE}'`)),
+    report.causes.join('\n'),
+  )
 })
 
 test('an ES module import gets the same error', (t) => {
   const { dir } = packageWithoutAddon(t)
   // Uncaught, as an application's static import meets it: Node prints it and exits with 1.
-  const run = spawnSync(process.execPath, ['--input-type=module', '-e', "import 'customerio-security'"], { cwd: dir, env: childEnv({}), encoding: 'utf8' })
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', "import 'customerio-security'"], {
+    cwd: dir,
+    env: childEnv({}),
+    encoding: 'utf8',
+  })
   assert.equal(run.status, 1)
   assert.match(run.stderr, /CustomerioSecurityError: customerio-security: no native addon loaded for /)
   assert.match(run.stderr, /code: 'ERR_NATIVE_ADDON_NOT_FOUND'/)
@@ -104,17 +114,22 @@ test('the build-from-source fix the message gives works: NAPI_RS_NATIVE_LIBRARY_
   assert.deepEqual(report, { loaded: true, valid: true })
 })
 
-test('an installed platform package whose addon does not load is named, with the loader\'s reason', (t) => {
+test("an installed platform package whose addon does not load is named, with the loader's reason", (t) => {
   const { dir } = packageWithoutAddon(t)
   // The platform package as npm would install it, holding a file that is not a shared object.
   const platformPkg = join(dir, 'node_modules', `customerio-security-${HERE}`)
   mkdirSync(platformPkg)
   const file = `customerio-security.${HERE}.node`
-  writeFileSync(join(platformPkg, 'package.json'), JSON.stringify({ name: `customerio-security-${HERE}`, version: manifest.version, main: file }))
+  writeFileSync(
+    join(platformPkg, 'package.json'),
+    JSON.stringify({ name: `customerio-security-${HERE}`, version: manifest.version, main: file }),
+  )
   writeFileSync(join(platformPkg, file), 'not a shared object\n')
   const report = load(dir)
   assert.equal(report.code, 'ERR_NATIVE_ADDON_NOT_FOUND')
-  const line = report.message.split('\n').find((text) => text.includes(`The addon for ${HERE} is there but did not load: `))
+  const line = report.message
+    .split('\n')
+    .find((text) => text.includes(`The addon for ${HERE} is there but did not load: `))
   assert.ok(line, report.message)
   // The dynamic loader's own words (glibc: "invalid ELF header"; others: their equivalent).
   const dlopen = report.causes.find((cause) => cause.includes(platformPkg) && !cause.startsWith('Cannot find module'))
@@ -122,12 +137,14 @@ test('an installed platform package whose addon does not load is named, with the
   assert.ok(line.endsWith(dlopen.split('\n')[0]), `${line}\n${dlopen}`)
 })
 
-test('an addon file beside the loader that does not load (older glibc, other arch) gets the loader\'s reason', (t) => {
+test("an addon file beside the loader that does not load (older glibc, other arch) gets the loader's reason", (t) => {
   const { dir, pkg } = packageWithoutAddon(t)
   writeFileSync(join(pkg, `customerio-security.${HERE}.node`), Buffer.from('\x7fELF truncated'))
   const report = load(dir)
   assert.equal(report.code, 'ERR_NATIVE_ADDON_NOT_FOUND')
-  const line = report.message.split('\n').find((text) => text.includes(`The addon for ${HERE} is there but did not load: `))
+  const line = report.message
+    .split('\n')
+    .find((text) => text.includes(`The addon for ${HERE} is there but did not load: `))
   assert.ok(line, report.message)
   assert.ok(line.includes(join(pkg, `customerio-security.${HERE}.node`)), line)
   assert.doesNotMatch(report.message, /which is not installed/)
@@ -145,20 +162,40 @@ test('a platform without a prebuilt addon is told to build from source', () => {
 
 test('musl and glibc Linux are told apart (Alpine gets the musl package)', () => {
   // Alpine's Node: no glibc in the report, /usr/bin/ldd is musl's.
-  const musl = detectLibc('linux', () => ({ header: {} }), () => 'exec /lib/ld-musl-x86_64.so.1 --list "$@"\n')
+  const musl = detectLibc(
+    'linux',
+    () => ({ header: {} }),
+    () => 'exec /lib/ld-musl-x86_64.so.1 --list "$@"\n',
+  )
   assert.deepEqual(musl, { family: 'musl', description: 'musl' })
   // Deno on glibc: its report has no glibc field (and needs --allow-sys); ldd is glibc's script.
   const denoReport = () => {
     throw new Error('Requires sys access')
   }
-  assert.equal(detectLibc('linux', denoReport, () => 'ldd (GNU libc)\n# The GNU C Library is free software').family, 'glibc')
-  assert.equal(detectLibc('linux', denoReport, () => { throw new Error('ENOENT') }).family, 'unknown')
+  assert.equal(
+    detectLibc('linux', denoReport, () => 'ldd (GNU libc)\n# The GNU C Library is free software').family,
+    'glibc',
+  )
+  assert.equal(
+    detectLibc('linux', denoReport, () => {
+      throw new Error('ENOENT')
+    }).family,
+    'unknown',
+  )
   assert.equal(platformName('linux', 'arm64', musl), 'linux-arm64-musl')
   const glibc = detectLibc('linux', () => ({ header: { glibcVersionRuntime: '2.17' } }))
   assert.equal(glibc.description, 'glibc 2.17')
   assert.equal(platformName('linux', 'x64', glibc), 'linux-x64-gnu')
   const targets = ['x86_64-unknown-linux-gnu', 'x86_64-unknown-linux-musl']
-  const error = nativeLoadError(new Error('x'), { platform: 'linux', arch: 'x64', libc: musl, targets, installed: () => false, node: '20.0.0', napi: '9' })
+  const error = nativeLoadError(new Error('x'), {
+    platform: 'linux',
+    arch: 'x64',
+    libc: musl,
+    targets,
+    installed: () => false,
+    node: '20.0.0',
+    napi: '9',
+  })
   assert.match(error.message, /optional dependency customerio-security-linux-x64-musl@/)
   assert.equal(platformName('win32', 'arm64', detectLibc('win32')), 'win32-arm64-msvc')
   assert.equal(platformName('darwin', 'arm64', detectLibc('darwin')), 'darwin-arm64')

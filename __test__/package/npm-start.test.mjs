@@ -15,7 +15,12 @@ test('npm start serves the receiver, prints a dev secret and a send line that wo
   const env = { ...process.env, PORT: '0' }
   delete env.CUSTOMERIO_WEBHOOK_SECRET
   // Its own process group: npm runs node as a child, and both must go at the end.
-  const child = spawn('npm', ['start', '--silent'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn('npm', ['start', '--silent'], {
+    cwd: ROOT,
+    env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   t.after(async () => {
     if (child.exitCode !== null || child.signalCode !== null) return
     const exited = once(child, 'exit')
@@ -38,7 +43,11 @@ test('npm start serves the receiver, prints a dev secret and a send line that wo
   assert.match(line.url, /^http:\/\/127\.0\.0\.1:\d+\/webhooks\/customerio$/)
 
   // The line as printed, run by a shell from the repository root.
-  const { stdout } = await promisify(execFile)('sh', ['-c', line.command.replace('npm run send', 'npm run --silent send')], { cwd: ROOT, env: process.env })
+  const { stdout } = await promisify(execFile)(
+    'sh',
+    ['-c', line.command.replace('npm run send', 'npm run --silent send')],
+    { cwd: ROOT, env: process.env },
+  )
   assert.match(stdout, /^signed event: 200 \{"received":true\}$/m)
   assert.match(stdout, /^same delivery again: 200 \{"duplicate":true\}$/m)
   assert.match(stdout, /^forged event: 401 \{"error":"SIGNATURE_MISMATCH"\}$/m)
@@ -51,12 +60,17 @@ test('npm start serves the receiver, prints a dev secret and a send line that wo
 test('the README quick start shows npm start, and customerio-node 5 needs Node 22 as it says', async () => {
   const { readFileSync } = await import('node:fs')
   const readme = readFileSync(new URL('README.md', `file://${ROOT}`), 'utf8')
-  const quick = readme.slice(readme.indexOf('## Quick start'), readme.indexOf('\n## ', readme.indexOf('## Quick start') + 5))
+  const quick = readme.slice(
+    readme.indexOf('## Quick start'),
+    readme.indexOf('\n## ', readme.indexOf('## Quick start') + 5),
+  )
   assert.match(quick, /^npm start /m)
   assert.match(quick, /npm run send -- http:\/\/127\.0\.0\.1:3000\/webhooks\/customerio/)
   const pkg = JSON.parse(readFileSync(new URL('package.json', `file://${ROOT}`), 'utf8'))
   assert.equal(pkg.scripts.start, 'node examples/express-receiver/server.mjs')
-  const cioNode = JSON.parse(readFileSync(new URL('node_modules/customerio-node/package.json', `file://${ROOT}`), 'utf8'))
+  const cioNode = JSON.parse(
+    readFileSync(new URL('node_modules/customerio-node/package.json', `file://${ROOT}`), 'utf8'),
+  )
   const major = Number(/(\d+)/.exec(cioNode.engines.node)[1])
   assert.match(quick, new RegExp(`customerio-node\` 5, which needs Node >= ${major}`))
 })

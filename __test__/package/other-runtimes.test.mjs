@@ -17,7 +17,10 @@ const BIN = `${ROOT}node_modules/.bin/`
 // the environment, and loopback for the Express test.
 const RUNTIMES = {
   bun: { command: `${BIN}bun`, args: [SMOKE] },
-  deno: { command: `${BIN}deno`, args: ['run', '--allow-read', '--allow-env', '--allow-ffi', '--allow-net=127.0.0.1', SMOKE] },
+  deno: {
+    command: `${BIN}deno`,
+    args: ['run', '--allow-read', '--allow-env', '--allow-ffi', '--allow-net=127.0.0.1', SMOKE],
+  },
 }
 const ENV = { ...process.env, DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' }
 

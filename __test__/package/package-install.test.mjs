@@ -14,7 +14,9 @@ const TIME_LIMIT_SECONDS = 900
 
 function runScript() {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [SCRIPT, '--time-limit', String(TIME_LIMIT_SECONDS)], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [SCRIPT, '--time-limit', String(TIME_LIMIT_SECONDS)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let output = ''
     child.stdout.on('data', (chunk) => (output += chunk))
     child.stderr.on('data', (chunk) => (output += chunk))
@@ -23,25 +25,27 @@ function runScript() {
   })
 }
 
-test(
-  'the packed package installs and works from CommonJS, ESM and strict TypeScript on Node 20, 22 and 24',
-  {
-    skip: MAJOR !== 20 && `scripts/pack-test.mjs drives Node 20, 22 and 24 itself, so it runs once, in the Node 20 suite (this is Node ${MAJOR})`,
-    timeout: (TIME_LIMIT_SECONDS + 60) * 1000,
-  },
-  async (t) => {
-    const { code, output } = await runScript()
-    assert.equal(code, 0, `scripts/pack-test.mjs failed:\n${output}`)
-    // Exit 0 must mean every consumer really ran on every Node, not that steps were left out.
-    for (const major of [20, 22, 24]) {
-      for (const format of ['cjs', 'esm', 'ts-cjs', 'ts-esm']) {
-        assert.match(output, new RegExp(`^\\[node ${major}\\] ok +${format}: .*signed 200, forged 401`, 'm'), `no passing ${format} consumer on Node ${major}:\n${output}`)
-      }
-      assert.match(output, new RegExp(`^\\[node ${major}\\] ok +npx customerio-security --version`, 'm'), output)
+test('the packed package installs and works from CommonJS, ESM and strict TypeScript on Node 20, 22 and 24', {
+  skip:
+    MAJOR !== 20 &&
+    `scripts/pack-test.mjs drives Node 20, 22 and 24 itself, so it runs once, in the Node 20 suite (this is Node ${MAJOR})`,
+  timeout: (TIME_LIMIT_SECONDS + 60) * 1000,
+}, async (t) => {
+  const { code, output } = await runScript()
+  assert.equal(code, 0, `scripts/pack-test.mjs failed:\n${output}`)
+  // Exit 0 must mean every consumer really ran on every Node, not that steps were left out.
+  for (const major of [20, 22, 24]) {
+    for (const format of ['cjs', 'esm', 'ts-cjs', 'ts-esm']) {
+      assert.match(
+        output,
+        new RegExp(`^\\[node ${major}\\] ok +${format}: .*signed 200, forged 401`, 'm'),
+        `no passing ${format} consumer on Node ${major}:\n${output}`,
+      )
     }
-    assert.match(output, /^\[pack\] ok +holds nothing that should stay in the repository/m, output)
-    const verdict = output.trim().split('\n').at(-1)
-    assert.match(verdict, /^pack-test: all \d+ checks passed/, output)
-    t.diagnostic(verdict)
-  },
-)
+    assert.match(output, new RegExp(`^\\[node ${major}\\] ok +npx customerio-security --version`, 'm'), output)
+  }
+  assert.match(output, /^\[pack\] ok +holds nothing that should stay in the repository/m, output)
+  const verdict = output.trim().split('\n').at(-1)
+  assert.match(verdict, /^pack-test: all \d+ checks passed/, output)
+  t.diagnostic(verdict)
+})

@@ -18,7 +18,7 @@ const binding = require('../../binding.js')
 const TODO =
   typeof binding.__panicForTests === 'function'
     ? false
-    : 'needs the internal native export __panicForTests() with #[napi(catch_unwind)] in src/ (see the lead\'s notes)'
+    : "needs the internal native export __panicForTests() with #[napi(catch_unwind)] in src/ (see the lead's notes)"
 const SECRET = 'panic-test-signing-key'
 const PANICS = 50
 
@@ -62,6 +62,11 @@ test('after panics, the same process still verifies and serves webhooks', { todo
   const forged = await fetch(url, { method: 'POST', headers: { ...headers, 'x-cio-signature': 'f'.repeat(64) }, body })
   assert.equal(forged.status, 401)
 
-  const verdict = verifyWebhook({ body, secret: SECRET, signature: headers['x-cio-signature'], timestamp: headers['x-cio-timestamp'] })
+  const verdict = verifyWebhook({
+    body,
+    secret: SECRET,
+    signature: headers['x-cio-signature'],
+    timestamp: headers['x-cio-timestamp'],
+  })
   assert.equal(verdict.valid, true)
 })

@@ -94,7 +94,11 @@ test('every JS/TS snippet of the README compiles under strict against the packed
   const tsc = run(process.execPath, [TSC, '-p', 'tsconfig.json', '--pretty', 'false', '--listFiles'], { cwd: app })
   const output = `${tsc.stdout}${tsc.stderr}`
   const errors = output.split('\n').filter((line) => /error TS\d+/.test(line))
-  assert.deepEqual(errors, [], `README snippets that do not compile (file names give the README line):\n${errors.join('\n')}`)
+  assert.deepEqual(
+    errors,
+    [],
+    `README snippets that do not compile (file names give the README line):\n${errors.join('\n')}`,
+  )
   assert.equal(tsc.status, 0, output)
   // The typings checked were the packed ones, not the repository's.
   assert.ok(output.includes(join('node_modules', 'customerio-security', 'index.d.ts')), output.slice(0, 2000))

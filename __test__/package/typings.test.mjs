@@ -33,22 +33,19 @@ test('a strict consumer of every export compiles, and every @ts-expect-error is 
   }
 })
 
-test(
-  'the events namespace is typed as type-only, as it has no runtime value',
-  () => {
-    const { status, output } = tsc([
-      '--strict',
-      '--noEmit',
-      '--target',
-      'es2022',
-      '--module',
-      'nodenext',
-      '--moduleResolution',
-      'nodenext',
-      '--types',
-      'node',
-      join(FIXTURES, 'consumer-events-value.ts'),
-    ])
-    assert.equal(status, 0, `tsc --strict --noEmit failed:\n${output}`)
-  },
-)
+test('the events namespace is typed as type-only, as it has no runtime value', () => {
+  const { status, output } = tsc([
+    '--strict',
+    '--noEmit',
+    '--target',
+    'es2022',
+    '--module',
+    'nodenext',
+    '--moduleResolution',
+    'nodenext',
+    '--types',
+    'node',
+    join(FIXTURES, 'consumer-events-value.ts'),
+  ])
+  assert.equal(status, 0, `tsc --strict --noEmit failed:\n${output}`)
+})

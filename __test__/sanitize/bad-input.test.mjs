@@ -4,7 +4,12 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 
-import { createSanitizer, sanitizeAttributes, CustomerioSecurityError, CustomerioSecurityTypeError } from '../../index.js'
+import {
+  createSanitizer,
+  sanitizeAttributes,
+  CustomerioSecurityError,
+  CustomerioSecurityTypeError,
+} from '../../index.js'
 import { sha256Hex } from '../helpers/sanitize-reference.mjs'
 import { assertCoded, both } from '../helpers/sanitize-both.mjs'
 
@@ -43,7 +48,10 @@ test('cycles: ERR_CYCLE for an object that holds itself, directly or through oth
   const viaArray = { list: [] }
   viaArray.list.push({ owner: viaArray })
   for (const input of [direct, a, viaArray]) {
-    const error = assertCoded(() => sanitizer.sanitize(input), 'ERR_CYCLE', { Class: CustomerioSecurityError, secrets: [CANARY] })
+    const error = assertCoded(() => sanitizer.sanitize(input), 'ERR_CYCLE', {
+      Class: CustomerioSecurityError,
+      secrets: [CANARY],
+    })
     assert.ok(!error.message.includes('[object'), error.message)
   }
 })
@@ -150,9 +158,9 @@ test('__proto__, constructor and prototype keys are dropped and pollute nothing'
   try {
     // The merge sink does pollute when fed the raw payload: the test would notice a leak.
     naiveMerge({}, JSON.parse(POLLUTING_JSON[1]))
-    assert.equal(({}).polluted, 'yes')
+    assert.equal({}.polluted, 'yes')
     delete Object.prototype.polluted
-    assert.equal(({}).polluted, undefined)
+    assert.equal({}.polluted, undefined)
 
     for (const json of POLLUTING_JSON) {
       const viaObject = sanitizer.sanitizeWithReport(JSON.parse(json))
@@ -162,7 +170,7 @@ test('__proto__, constructor and prototype keys are dropped and pollute nothing'
         assert.equal(Object.getPrototypeOf(output), Object.prototype)
         naiveMerge({}, output)
         Object.assign({}, output)
-        assert.equal(({}).polluted, undefined, json)
+        assert.equal({}.polluted, undefined, json)
       }
       assert.ok(viaObject.report.changes.every((c) => c.action === 'dropped' && c.rule === 'prototype_key'))
       assert.equal(viaObject.report.changes.length, 1)
@@ -174,20 +182,27 @@ test('__proto__, constructor and prototype keys are dropped and pollute nothing'
 
 test('an own __proto__ made with Object.defineProperty is dropped too', () => {
   const input = { plan: 'pro' }
-  Object.defineProperty(input, '__proto__', { value: { polluted: 'yes' }, enumerable: true, writable: true, configurable: true })
+  Object.defineProperty(input, '__proto__', {
+    value: { polluted: 'yes' },
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  })
   assert.ok(Object.keys(input).includes('__proto__'))
   const { attributes, report } = sanitizer.sanitizeWithReport(input)
   assert.deepEqual(attributes, { plan: 'pro' })
   assert.ok(!Object.hasOwn(attributes, '__proto__'))
   assert.deepEqual(report.changes, [{ path: '__proto__', action: 'dropped', rule: 'prototype_key' }])
-  assert.equal(({}).polluted, undefined)
+  assert.equal({}.polluted, undefined)
 })
 
 test('prototype keys stay forbidden even when a policy names or allows them', () => {
   const policy = createSanitizer({ fields: { constructor: 'keep' }, allow: ['__proto__', 'plan'] })
-  const input = JSON.parse('{"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}},"plan":"pro"}')
+  const input = JSON.parse(
+    '{"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}},"plan":"pro"}',
+  )
   assert.deepEqual(both(policy, input).attributes, { plan: 'pro' })
-  assert.equal(({}).polluted, undefined)
+  assert.equal({}.polluted, undefined)
 })
 
 // --- Value types -----------------------------------------------------------------------------
@@ -235,6 +250,7 @@ test('BigInts become their decimal text, then follow the rules for strings', () 
 
 test('class instances are walked as plain objects: own enumerable fields only, plain output', () => {
   class Customer {
+    // biome-ignore lint/correctness/noUnusedPrivateClassMembers: a private field the walk must not see
     #hidden = CANARY
     constructor() {
       this.name = 'Jo'
@@ -300,15 +316,38 @@ test('a getter that throws: ERR_READ_FAILED naming the path, not the value; noth
 })
 
 test('a toJSON that throws: ERR_READ_FAILED', () => {
-  const input = { when: { toJSON: () => { throw new Error(CANARY) } } }
+  const input = {
+    when: {
+      toJSON: () => {
+        throw new Error(CANARY)
+      },
+    },
+  }
   assertCoded(() => sanitizer.sanitize(input), 'ERR_READ_FAILED', { secrets: [CANARY], mentions: ['when'] })
 })
 
 test('a Proxy whose ownKeys throws: a coded error, at any depth', () => {
-  const hostile = new Proxy({}, { ownKeys: () => { throw new Error(CANARY) } })
-  assertCoded(() => sanitizer.sanitize({ nested: { hostile } }), 'ERR_READ_FAILED', { secrets: [CANARY], mentions: ['nested.hostile'] })
+  const hostile = new Proxy(
+    {},
+    {
+      ownKeys: () => {
+        throw new Error(CANARY)
+      },
+    },
+  )
+  assertCoded(() => sanitizer.sanitize({ nested: { hostile } }), 'ERR_READ_FAILED', {
+    secrets: [CANARY],
+    mentions: ['nested.hostile'],
+  })
   assertCoded(() => sanitizer.sanitize(hostile), 'ERR_READ_FAILED', { secrets: [CANARY] })
-  const getter = new Proxy({ a: 1 }, { get: () => { throw new Error(CANARY) } })
+  const getter = new Proxy(
+    { a: 1 },
+    {
+      get: () => {
+        throw new Error(CANARY)
+      },
+    },
+  )
   assertCoded(() => sanitizer.sanitize({ getter }), 'ERR_READ_FAILED', { secrets: [CANARY] })
 })
 
@@ -318,15 +357,12 @@ test('a revoked Proxy nested inside the attributes: ERR_READ_FAILED', () => {
   assertCoded(() => sanitizer.sanitize({ proxy }), 'ERR_READ_FAILED')
 })
 
-test(
-  'a revoked Proxy as the attributes themselves: a coded error',
-  () => {
-    const { proxy, revoke } = Proxy.revocable({}, {})
-    revoke()
-    const error = assertCoded(() => sanitizer.sanitize(proxy), 'ERR_READ_FAILED')
-    assert.ok(error instanceof CustomerioSecurityError)
-  },
-)
+test('a revoked Proxy as the attributes themselves: a coded error', () => {
+  const { proxy, revoke } = Proxy.revocable({}, {})
+  revoke()
+  const error = assertCoded(() => sanitizer.sanitize(proxy), 'ERR_READ_FAILED')
+  assert.ok(error instanceof CustomerioSecurityError)
+})
 
 test('the input is never modified', () => {
   const input = {
@@ -364,7 +400,10 @@ test('sanitizeJson: invalid JSON throws ERR_INVALID_JSON without echoing the tex
     'nul',
   ]
   for (const text of bad) {
-    assertCoded(() => sanitizer.sanitizeJson(text), 'ERR_INVALID_JSON', { Class: CustomerioSecurityError, secrets: [CANARY] })
+    assertCoded(() => sanitizer.sanitizeJson(text), 'ERR_INVALID_JSON', {
+      Class: CustomerioSecurityError,
+      secrets: [CANARY],
+    })
     assertCoded(() => sanitizer.sanitizeJson(Buffer.from(text)), 'ERR_INVALID_JSON', { secrets: [CANARY] })
   }
 })
@@ -397,7 +436,9 @@ test('sanitizeJson: a top-level number, string or array is sanitized by the same
 })
 
 test('sanitizeJson: duplicate keys are each sanitized, none passes raw', () => {
-  const out = sanitizer.sanitizeJson(`{"phone":"${CANARY}-1","phone":"${CANARY}-2","ssn":"${CANARY}","SSN":"${CANARY}"}`)
+  const out = sanitizer.sanitizeJson(
+    `{"phone":"${CANARY}-1","phone":"${CANARY}-2","ssn":"${CANARY}","SSN":"${CANARY}"}`,
+  )
   assert.equal(out, `{"phone_hash":"${sha256Hex(`${CANARY}-1`, 16)}","phone_hash":"${sha256Hex(`${CANARY}-2`, 16)}"}`)
   const twice = sanitizer.sanitizeJson('{"__proto__":{"a":1},"__proto__":{"polluted":"yes"},"plan":"pro"}')
   assert.equal(twice, '{"plan":"pro"}')

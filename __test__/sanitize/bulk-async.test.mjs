@@ -77,8 +77,20 @@ test('the event loop keeps turning while a large export is sanitized', async () 
 
 test('bad arguments are coded TypeErrors (rejections)', async () => {
   await assert.rejects(sanitizeNdjson({}), { code: 'ERR_INVALID_JSON_INPUT' })
-  for (const options of [{ jobs: 0 }, { jobs: 1.5 }, { onError: 'ignore' }, { format: 'csv' }, { gzip: 'yes' }, { bogus: 1 }, 'x']) {
-    await assert.rejects(sanitizeNdjson('{}', options), { name: 'CustomerioSecurityTypeError', code: 'ERR_INVALID_OPTION' }, JSON.stringify(options))
+  for (const options of [
+    { jobs: 0 },
+    { jobs: 1.5 },
+    { onError: 'ignore' },
+    { format: 'csv' },
+    { gzip: 'yes' },
+    { bogus: 1 },
+    'x',
+  ]) {
+    await assert.rejects(
+      sanitizeNdjson('{}', options),
+      { name: 'CustomerioSecurityTypeError', code: 'ERR_INVALID_OPTION' },
+      JSON.stringify(options),
+    )
   }
   assert.throws(() => createSanitizeStream({ format: 'tsv' }), { code: 'ERR_INVALID_OPTION' })
   await assert.rejects(sanitizeNdjson('{}', { policy: { maxDepth: -1 } }), { code: 'ERR_INVALID_POLICY' })
@@ -164,7 +176,10 @@ test('the stream honours backpressure: a stalled reader stops the source', async
   // Let everything that can flow, flow (many turns of the loop and of the thread pool).
   for (let i = 0; i < 50; i++) await new Promise((resolve) => setTimeout(resolve, 5))
   const producedWhileStalled = produced
-  assert.ok(producedWhileStalled < 16 * 1024 * 1024, `the source ran on to ${producedWhileStalled} bytes with the reader stalled`)
+  assert.ok(
+    producedWhileStalled < 16 * 1024 * 1024,
+    `the source ran on to ${producedWhileStalled} bytes with the reader stalled`,
+  )
   release()
   await done
   assert.ok(produced >= total)

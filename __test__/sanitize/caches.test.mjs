@@ -52,7 +52,10 @@ test(`${KEYS} distinct ${KEY_CHARS / 1024} KiB attribute names leave the heap as
   const grown = heapAfterGc() - before
   // One key is 512 KiB; keeping them would be 100 MiB in the decision cache alone.
   const bound = 8 * KEY_CHARS
-  assert.ok(grown < bound, `the heap grew by ${(grown / 2 ** 20).toFixed(1)} MiB over ${KEYS} calls (bound ${bound / 2 ** 20} MiB)`)
+  assert.ok(
+    grown < bound,
+    `the heap grew by ${(grown / 2 ** 20).toFixed(1)} MiB over ${KEYS} calls (bound ${bound / 2 ** 20} MiB)`,
+  )
 })
 
 test('a shape of many long names is sanitized the same on every call (walked, never compiled)', () => {

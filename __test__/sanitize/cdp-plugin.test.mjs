@@ -10,7 +10,16 @@ import { createRequire } from 'node:module'
 
 import { Analytics } from '@customerio/cdp-analytics-node'
 import { createSanitizer, customerioCdpPlugin } from '../../index.js'
-import { HASHED, NEVER, assertSanitizedProfile, cyclic, hash16, leaks, profile, throwingGetter } from '../helpers/integration-canaries.mjs'
+import {
+  HASHED,
+  NEVER,
+  assertSanitizedProfile,
+  cyclic,
+  hash16,
+  leaks,
+  profile,
+  throwingGetter,
+} from '../helpers/integration-canaries.mjs'
 
 const require = createRequire(import.meta.url)
 const { version } = require('../../package.json')
@@ -50,7 +59,13 @@ describe('customerioCdpPlugin with @customerio/cdp-analytics-node', () => {
 
   /** A client sending each event at once (batches of one), no retries, with `plugin` registered. */
   async function client(plugin = customerioCdpPlugin()) {
-    analytics = new Analytics({ writeKey: 'test-write-key', host: server.url, path: '/v1/batch', maxEventsInBatch: 1, maxRetries: 0 })
+    analytics = new Analytics({
+      writeKey: 'test-write-key',
+      host: server.url,
+      path: '/v1/batch',
+      maxEventsInBatch: 1,
+      maxRetries: 0,
+    })
     await analytics.register(plugin)
     return analytics
   }
@@ -73,7 +88,8 @@ describe('customerioCdpPlugin with @customerio/cdp-analytics-node', () => {
     assert.equal(plugin.type, 'before')
     assert.equal(plugin.version, version)
     assert.equal(plugin.isLoaded(), true)
-    for (const hook of ['identify', 'group', 'track', 'page', 'screen', 'alias']) assert.equal(typeof plugin[hook], 'function')
+    for (const hook of ['identify', 'group', 'track', 'page', 'screen', 'alias'])
+      assert.equal(typeof plugin[hook], 'function')
   })
 
   test('identify and group traits, track/page/screen properties and context.traits are sanitized', async () => {
@@ -94,7 +110,10 @@ describe('customerioCdpPlugin with @customerio/cdp-analytics-node', () => {
     assert.deepEqual(errors, [])
 
     const events = server.events()
-    assert.deepEqual(events.map((e) => e.type), ['identify', 'group', 'track', 'page', 'screen', 'alias'])
+    assert.deepEqual(
+      events.map((e) => e.type),
+      ['identify', 'group', 'track', 'page', 'screen', 'alias'],
+    )
     const [identify, group, track, page, screen, alias] = events
     assertSanitizedProfile(identify.traits)
     assertSanitizedProfile(group.traits)
@@ -113,7 +132,12 @@ describe('customerioCdpPlugin with @customerio/cdp-analytics-node', () => {
   describe('fails closed: an event that cannot be sanitized is cancelled, nothing is sent for it', () => {
     const cases = [
       ['identify traits with a cycle', 'identify', { userId: 'bad', traits: cyclic() }, 'ERR_CYCLE'],
-      ['track properties with a throwing getter', 'track', { userId: 'bad', event: 'E', properties: throwingGetter() }, 'ERR_READ_FAILED'],
+      [
+        'track properties with a throwing getter',
+        'track',
+        { userId: 'bad', event: 'E', properties: throwingGetter() },
+        'ERR_READ_FAILED',
+      ],
       ['context.traits with a cycle', 'page', { userId: 'bad', name: 'P', context: { traits: cyclic() } }, 'ERR_CYCLE'],
     ]
     for (const [name, method, params, code] of cases) {
@@ -126,9 +150,15 @@ describe('customerioCdpPlugin with @customerio/cdp-analytics-node', () => {
         // The client keeps working: the next event goes out.
         analytics.track({ userId: 'good', event: 'Next', properties: { plan: 'pro' } })
         await drained()
-        assert.deepEqual(server.events().map((e) => e.userId), ['good'])
+        assert.deepEqual(
+          server.events().map((e) => e.userId),
+          ['good'],
+        )
         assert.deepEqual(leaks(server.text()), [])
-        assert.deepEqual(errors.map((e) => [e.code, e.reason.code]), [['delivery_failure', code]])
+        assert.deepEqual(
+          errors.map((e) => [e.code, e.reason.code]),
+          [['delivery_failure', code]],
+        )
       })
     }
   })

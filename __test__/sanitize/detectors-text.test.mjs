@@ -23,12 +23,33 @@ function scan(value, s = sanitizer) {
 
 // Published test numbers: Stripe's, Braintree's and Adyen's documentation list them for testing.
 const TEST_CARDS = [
-  '4242424242424242', '4000056655665556', '5555555555554444', '2223003122003222', '5200828282828210',
-  '5105105105105100', '378282246310005', '371449635398431', '6011111111111117', '6011000990139424',
-  '3056930009020004', '36227206271667', '3566002020360505', '6200000000000005', '4111111111111111',
-  '4005519200000004', '4009348888881881', '4012000033330026', '4012888888881881', '4217651111111119',
-  '4500600000000061', '6243030000000001', '4917610000000000003', '5101180000000007', '6703444444444449',
-  '4988438843884305', '4444333322221111',
+  '4242424242424242',
+  '4000056655665556',
+  '5555555555554444',
+  '2223003122003222',
+  '5200828282828210',
+  '5105105105105100',
+  '378282246310005',
+  '371449635398431',
+  '6011111111111117',
+  '6011000990139424',
+  '3056930009020004',
+  '36227206271667',
+  '3566002020360505',
+  '6200000000000005',
+  '4111111111111111',
+  '4005519200000004',
+  '4009348888881881',
+  '4012000033330026',
+  '4012888888881881',
+  '4217651111111119',
+  '4500600000000061',
+  '6243030000000001',
+  '4917610000000000003',
+  '5101180000000007',
+  '6703444444444449',
+  '4988438843884305',
+  '4444333322221111',
 ]
 
 /** The digits of `card` in another Unicode digit set, whose zero is `zero`. */
@@ -62,7 +83,11 @@ for (const [name, form] of Object.entries(FORMS)) {
   test(`cards written with ${name} are redacted on both paths`, () => {
     for (const card of TEST_CARDS) {
       const written = form(card)
-      assert.deepEqual(scan(written), { x: '[REDACTED:card_number]', rules: ['redacted detector:card_number'] }, written)
+      assert.deepEqual(
+        scan(written),
+        { x: '[REDACTED:card_number]', rules: ['redacted detector:card_number'] },
+        written,
+      )
       assert.deepEqual(scan(`paid with ${written}, thanks`).x, 'paid with [REDACTED:card_number], thanks', written)
     }
   })
@@ -202,7 +227,13 @@ test('JS numbers, BigInts and numeric strings are judged like JSON numbers', () 
   const big = sanitizer.sanitizeWithReport({ x: 4111111111111111n })
   assert.deepEqual(big.attributes, { x: '[REDACTED:card_number]' })
   // A number some code turned into a string.
-  for (const text of ['4.111111111111111e15', '4.111111111111111E+15', '4111111111111111.0', '-4.111111111111111e15', '4.2e15']) {
+  for (const text of [
+    '4.111111111111111e15',
+    '4.111111111111111E+15',
+    '4111111111111111.0',
+    '-4.111111111111111e15',
+    '4.2e15',
+  ]) {
     assert.deepEqual(scan(text), { x: '[REDACTED:card_number]', rules: ['redacted detector:card_number'] }, text)
   }
   for (const text of ['4.111111111111112e15', '1.7e15', '4.111111111111111e15 ', 'e15', '1e15x']) {
@@ -227,7 +258,11 @@ test('every country example IBAN is redacted, compact and in groups of 4, on bot
   assert.ok(REGISTRY.length > 90)
   for (const { iban } of REGISTRY) {
     for (const written of [iban, grouped(iban, ' '), grouped(iban, '\u00a0')]) {
-      assert.deepEqual(scan(`IBAN ${written}.`), { x: 'IBAN [REDACTED:iban].', rules: ['redacted detector:iban'] }, written)
+      assert.deepEqual(
+        scan(`IBAN ${written}.`),
+        { x: 'IBAN [REDACTED:iban].', rules: ['redacted detector:iban'] },
+        written,
+      )
     }
   }
 })
@@ -262,7 +297,10 @@ const RFC7519_UNSECURED =
 test('JWTs from RFC 7519 are redacted on both paths', () => {
   for (const jwt of [RFC7519_JWS, RFC7519_UNSECURED]) {
     assert.deepEqual(scan(jwt), { x: '[REDACTED:jwt]', rules: ['redacted detector:jwt'] })
-    assert.equal(scan(`https://app.example.com/cb?token=${jwt}&state=1`).x, 'https://app.example.com/cb?token=[REDACTED:jwt]&state=1')
+    assert.equal(
+      scan(`https://app.example.com/cb?token=${jwt}&state=1`).x,
+      'https://app.example.com/cb?token=[REDACTED:jwt]&state=1',
+    )
   }
   // After `Bearer`, the token is redacted as a bearer token (the word stays).
   assert.deepEqual(scan(`Authorization: Bearer ${RFC7519_JWS}`), {
@@ -291,19 +329,35 @@ test('PEM private key blocks are redacted whole, or to the end without an END li
   const body = 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj\nMzEfYyjiWA4R4/M2bS1GB4t7NXp98C3SC6dV'
   for (const label of ['', 'RSA ', 'EC ', 'ENCRYPTED ', 'OPENSSH ']) {
     const block = `-----BEGIN ${label}PRIVATE KEY-----\n${body}\n-----END ${label}PRIVATE KEY-----`
-    assert.deepEqual(scan(`key:\n${block}\nbye`), { x: 'key:\n[REDACTED:private_key]\nbye', rules: ['redacted detector:private_key'] })
+    assert.deepEqual(scan(`key:\n${block}\nbye`), {
+      x: 'key:\n[REDACTED:private_key]\nbye',
+      rules: ['redacted detector:private_key'],
+    })
   }
   assert.equal(scan(`-----BEGIN PRIVATE KEY-----\n${body.slice(0, 30)}`).x, '[REDACTED:private_key]')
   assert.equal(scan('see -----BEGIN RSA PRIVATE KEY----- (cut)').x, 'see [REDACTED:private_key]')
-  for (const text of ['-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----', '-----BEGIN PUBLIC KEY-----', 'BEGIN PRIVATE KEY']) {
+  for (const text of [
+    '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----',
+    '-----BEGIN PUBLIC KEY-----',
+    'BEGIN PRIVATE KEY',
+  ]) {
     assert.deepEqual(scan(text), { x: text, rules: [] }, text)
   }
 })
 
 test("AWS's example access key id is redacted; near misses are kept", () => {
-  assert.deepEqual(scan('AKIAIOSFODNN7EXAMPLE'), { x: '[REDACTED:aws_access_key_id]', rules: ['redacted detector:aws_access_key_id'] })
+  assert.deepEqual(scan('AKIAIOSFODNN7EXAMPLE'), {
+    x: '[REDACTED:aws_access_key_id]',
+    rules: ['redacted detector:aws_access_key_id'],
+  })
   assert.equal(scan('aws_access_key_id=ASIAIOSFODNN7EXAMPLE\n').x, 'aws_access_key_id=[REDACTED:aws_access_key_id]\n')
-  for (const text of ['AKIAIOSFODNN7EXAMPL', 'XAKIAIOSFODNN7EXAMPLE', 'AKIAIOSFODNN7EXAMPLE1', 'AKIAIOSFODNN1EXAMPLE', 'akiaiosfodnn7example']) {
+  for (const text of [
+    'AKIAIOSFODNN7EXAMPL',
+    'XAKIAIOSFODNN7EXAMPLE',
+    'AKIAIOSFODNN7EXAMPLE1',
+    'AKIAIOSFODNN1EXAMPLE',
+    'akiaiosfodnn7example',
+  ]) {
     assert.deepEqual(scan(text), { x: text, rules: [] }, text)
   }
 })
@@ -330,7 +384,10 @@ test('emails and phone numbers in free text: off by default, redacted when asked
   }
   // The customerio preset keeps the email and phone attributes themselves raw.
   const cio = createSanitizer({ preset: 'customerio', sms: true, detectors: { email: 'redact', phone: 'redact' } })
-  assert.deepEqual(cio.sanitize({ email: 'ada@example.com', phone: '+15550123456' }), { email: 'ada@example.com', phone: '+15550123456' })
+  assert.deepEqual(cio.sanitize({ email: 'ada@example.com', phone: '+15550123456' }), {
+    email: 'ada@example.com',
+    phone: '+15550123456',
+  })
 })
 
 test('the detectors option knows every detector and rejects the rest', () => {
@@ -338,11 +395,17 @@ test('the detectors option knows every detector and rejects the rest', () => {
   for (const name of names) {
     for (const action of ['redact', 'drop', 'off']) createSanitizer({ detectors: { [name]: action } })
   }
-  assert.throws(() => createSanitizer({ detectors: { creditCard: 'drop' } }), /unknown detector 'creditCard' \(cardNumber, usSsn, iban, jwt, privateKey, awsAccessKeyId, bearerToken, email, phone\)/)
+  assert.throws(
+    () => createSanitizer({ detectors: { creditCard: 'drop' } }),
+    /unknown detector 'creditCard' \(cardNumber, usSsn, iban, jwt, privateKey, awsAccessKeyId, bearerToken, email, phone\)/,
+  )
   // Off and drop per detector, on both paths.
   const custom = createSanitizer({ detectors: { jwt: 'off', awsAccessKeyId: 'drop' } })
   assert.deepEqual(scan(RFC7519_JWS, custom), { x: RFC7519_JWS, rules: [] })
-  assert.deepEqual(scan('AKIAIOSFODNN7EXAMPLE', custom), { x: undefined, rules: ['dropped detector:aws_access_key_id'] })
+  assert.deepEqual(scan('AKIAIOSFODNN7EXAMPLE', custom), {
+    x: undefined,
+    rules: ['dropped detector:aws_access_key_id'],
+  })
   // `true` is the default set: emails stay.
   assert.deepEqual(scan('ada@example.com', createSanitizer({ detectors: true })).rules, [])
 })

@@ -28,7 +28,18 @@ const POLICIES = {
   default: {},
   'email and phone on': { detectors: { email: 'redact', phone: 'redact' } },
   'secrets only': { detectors: { cardNumber: 'off', usSsn: 'off', iban: 'off' } },
-  'phone only': { detectors: { cardNumber: 'off', usSsn: 'off', iban: 'off', jwt: 'off', privateKey: 'off', awsAccessKeyId: 'off', bearerToken: 'off', phone: 'redact' } },
+  'phone only': {
+    detectors: {
+      cardNumber: 'off',
+      usSsn: 'off',
+      iban: 'off',
+      jwt: 'off',
+      privateKey: 'off',
+      awsAccessKeyId: 'off',
+      bearerToken: 'off',
+      phone: 'redact',
+    },
+  },
 }
 
 /** What the JSON entry point makes of `{"x": value}`: the parsed object and the report. */
@@ -46,7 +57,10 @@ for (const [name, sanitizer] of Object.entries(SANITIZERS)) {
         // In arrays and nested objects too.
         const nested = { list: [text], deep: { x: text } }
         const nestedJson = sanitizer.sanitizeJsonWithReport(JSON.stringify(nested))
-        assert.deepEqual(sanitizer.sanitizeWithReport(nested), { attributes: JSON.parse(nestedJson.json), report: nestedJson.report })
+        assert.deepEqual(sanitizer.sanitizeWithReport(nested), {
+          attributes: JSON.parse(nestedJson.json),
+          report: nestedJson.report,
+        })
       }),
       { seed: SEED, numRuns: 3000 },
     )
@@ -92,7 +106,12 @@ test('the pre-filter accepts the shortest matches at its bounds', () => {
 test('integers (safe range): the object API drops exactly what sanitizeJson drops', () => {
   const sanitizer = SANITIZERS.default
   const safeCards = luhnCard.map(Number).filter(Number.isSafeInteger)
-  const integers = fc.oneof(fc.maxSafeInteger(), safeCards, safeCards.map((n) => -n), fc.integer({ min: 1e8, max: 1e10 }))
+  const integers = fc.oneof(
+    fc.maxSafeInteger(),
+    safeCards,
+    safeCards.map((n) => -n),
+    fc.integer({ min: 1e8, max: 1e10 }),
+  )
   fc.assert(
     fc.property(integers, (n) => {
       assert.deepEqual(sanitizer.sanitizeWithReport({ x: n }), viaJson(sanitizer, n))
@@ -116,7 +135,11 @@ test('known test card numbers are redacted, contiguous, with spaces and with das
     for (const written of [card, grouped(card, ' '), grouped(card, '-')]) {
       const input = { note: `paid with ${written} today`, alone: written }
       const { attributes, report } = sanitizer.sanitizeWithReport(input)
-      assert.deepEqual(attributes, { note: 'paid with [REDACTED:card_number] today', alone: '[REDACTED:card_number]' }, written)
+      assert.deepEqual(
+        attributes,
+        { note: 'paid with [REDACTED:card_number] today', alone: '[REDACTED:card_number]' },
+        written,
+      )
       assert.deepEqual(report.changes, [
         { path: 'note', action: 'redacted', rule: 'detector:card_number' },
         { path: 'alone', action: 'redacted', rule: 'detector:card_number' },
@@ -136,7 +159,10 @@ test('Luhn-invalid numbers of card shape are kept', () => {
     const broken = card.slice(0, -1) + String((Number(card.at(-1)) + 1) % 10)
     assert.ok(!luhnValid(broken))
     for (const written of [broken, grouped(broken, ' '), grouped(broken, '-')]) {
-      assert.deepEqual(sanitizer.sanitizeWithReport({ x: written }), { attributes: { x: written }, report: { changes: [], omitted: 0 } })
+      assert.deepEqual(sanitizer.sanitizeWithReport({ x: written }), {
+        attributes: { x: written },
+        report: { changes: [], omitted: 0 },
+      })
       assert.deepEqual(viaJson(sanitizer, written).attributes, { x: written })
     }
   }
@@ -146,27 +172,33 @@ test('a card number as a JS number is dropped, never redacted into a string', ()
   const sanitizer = SANITIZERS.default
   // 4111111111111111 is above 2^53 and not exact as a double: 378282246310005 is.
   const input = { amount: 378282246310005, list: [378282246310005, 42], fine: 378282246310006 }
-  const expected = { attributes: { list: [42], fine: 378282246310006 }, report: { changes: [
-    { path: 'amount', action: 'dropped', rule: 'detector:card_number' },
-    { path: 'list[0]', action: 'dropped', rule: 'detector:card_number' },
-  ], omitted: 0 } }
+  const expected = {
+    attributes: { list: [42], fine: 378282246310006 },
+    report: {
+      changes: [
+        { path: 'amount', action: 'dropped', rule: 'detector:card_number' },
+        { path: 'list[0]', action: 'dropped', rule: 'detector:card_number' },
+      ],
+      omitted: 0,
+    },
+  }
   assert.deepEqual(sanitizer.sanitizeWithReport(input), expected)
   const fromJson = sanitizer.sanitizeJsonWithReport(JSON.stringify(input))
   assert.deepEqual({ attributes: JSON.parse(fromJson.json), report: fromJson.report }, expected)
 })
 
-test(
-  'a card number with a fraction is dropped by both entry points',
-  () => {
-    const sanitizer = SANITIZERS.default
-    const input = { x: 378282246310005.5 }
-    const expected = { attributes: {}, report: { changes: [{ path: 'x', action: 'dropped', rule: 'detector:card_number' }], omitted: 0 } }
-    assert.deepEqual(viaJson(sanitizer, input.x), expected)
-    assert.deepEqual(sanitizer.sanitizeWithReport(input), expected)
-  },
-)
+test('a card number with a fraction is dropped by both entry points', () => {
+  const sanitizer = SANITIZERS.default
+  const input = { x: 378282246310005.5 }
+  const expected = {
+    attributes: {},
+    report: { changes: [{ path: 'x', action: 'dropped', rule: 'detector:card_number' }], omitted: 0 },
+  }
+  assert.deepEqual(viaJson(sanitizer, input.x), expected)
+  assert.deepEqual(sanitizer.sanitizeWithReport(input), expected)
+})
 
-test("detectors: false keeps card numbers, as strings and as numbers", () => {
+test('detectors: false keeps card numbers, as strings and as numbers', () => {
   const off = createSanitizer({ detectors: false })
   const input = { a: '4111 1111 1111 1111', n: 378282246310005 }
   assert.deepEqual(off.sanitize(input), input)

@@ -17,7 +17,9 @@ const HEX16 = /^[0-9a-f]{16}$/
 /** Every key of the output, at every depth: no rule-named key survives; `<hash key>_hash` holds digests only. */
 function assertOnlyDigests(value, where = 'output') {
   if (Array.isArray(value)) {
-    value.forEach((item, i) => assertOnlyDigests(item, `${where}[${i}]`))
+    value.forEach((item, i) => {
+      assertOnlyDigests(item, `${where}[${i}]`)
+    })
     return
   }
   if (value === null || typeof value !== 'object') return
@@ -107,14 +109,11 @@ test('non-string values under hash keys are hashed from their text or dropped, n
   }
 })
 
-test(
-  'null under a hash key: the same output from sanitize() and sanitizeJson()',
-  () => {
-    const input = { Address: null, phone: [null] }
-    // null holds no data; what matters here is that both entry points agree on the key.
-    assert.deepEqual(JSON.parse(sanitizer.sanitizeJson(JSON.stringify(input))), sanitizer.sanitize(input))
-  },
-)
+test('null under a hash key: the same output from sanitize() and sanitizeJson()', () => {
+  const input = { Address: null, phone: [null] }
+  // null holds no data; what matters here is that both entry points agree on the key.
+  assert.deepEqual(JSON.parse(sanitizer.sanitizeJson(JSON.stringify(input))), sanitizer.sanitize(input))
+})
 
 test('billing.card_number and contacts[0].phone: rules apply at every depth', () => {
   const input = {
@@ -124,7 +123,10 @@ test('billing.card_number and contacts[0].phone: rules apply at every depth', ()
   const { attributes, report } = sanitizer.sanitizeWithReport(input)
   assert.deepEqual(attributes, {
     billing: { plan: 'pro' },
-    contacts: [{ phone_hash: sha256Hex('+15550100', 16), name: 'Jo' }, { Phone_Number_hash: sha256Hex('+15550101', 16) }],
+    contacts: [
+      { phone_hash: sha256Hex('+15550100', 16), name: 'Jo' },
+      { Phone_Number_hash: sha256Hex('+15550101', 16) },
+    ],
   })
   assert.deepEqual(report.changes, [
     { path: 'billing.card_number', action: 'dropped', rule: 'payment_card' },
@@ -159,12 +161,9 @@ test('the variants the reference leaks are caught by the default policy', () => 
   })
 })
 
-test(
-  'customerio preset: a kept field that holds an object does not carry never-send values out',
-  () => {
-    const preset = createSanitizer({ preset: 'customerio' })
-    const input = { id: 'u1', email: { password: 'NVRSEND-1', ssn: 'NVRSEND-2', address: 'HASHRAW-1' } }
-    assert.deepEqual(leaksIn(JSON.stringify(preset.sanitize(input))), [])
-    assert.deepEqual(leaksIn(preset.sanitizeJson(JSON.stringify(input))), [])
-  },
-)
+test('customerio preset: a kept field that holds an object does not carry never-send values out', () => {
+  const preset = createSanitizer({ preset: 'customerio' })
+  const input = { id: 'u1', email: { password: 'NVRSEND-1', ssn: 'NVRSEND-2', address: 'HASHRAW-1' } }
+  assert.deepEqual(leaksIn(JSON.stringify(preset.sanitize(input))), [])
+  assert.deepEqual(leaksIn(preset.sanitizeJson(JSON.stringify(input))), [])
+})

@@ -10,7 +10,12 @@ const { createSanitizer } = require('../../index.js')
 
 const record = fc.dictionary(
   fc.constantFrom('id', 'email', 'phone', 'ssn', 'note', 'billing', 'tags', 'Phone-Number'),
-  fc.oneof(fc.string(), fc.integer(), fc.constant('4111 1111 1111 1111'), fc.dictionary(fc.constantFrom('card_number', 'city'), fc.string())),
+  fc.oneof(
+    fc.string(),
+    fc.integer(),
+    fc.constant('4111 1111 1111 1111'),
+    fc.dictionary(fc.constantFrom('card_number', 'city'), fc.string()),
+  ),
 )
 
 test('each line equals sanitizeJson of that line, in order', () => {

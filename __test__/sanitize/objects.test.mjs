@@ -25,7 +25,9 @@ function plainData(value) {
   if (typeof value === 'number') return true
   if (Array.isArray(value)) return Object.getPrototypeOf(value) === Array.prototype && value.every(plainData)
   if (typeof value !== 'object') return false
-  return Object.getPrototypeOf(value) === Object.prototype && !('toJSON' in value) && Object.values(value).every(plainData)
+  return (
+    Object.getPrototypeOf(value) === Object.prototype && !('toJSON' in value) && Object.values(value).every(plainData)
+  )
 }
 
 /** sanitizeAttributes, sanitize and sanitizeWithReport give one output, made of plain data only. */
@@ -89,7 +91,10 @@ test('a Date with its own toJSON: what that returns, sanitized (an object is wal
   figure.toJSON = () => CARD
   const input = { text, object, figure }
   const { attributes, report } = both(sanitizer, input)
-  assert.deepEqual(attributes, { text: '[REDACTED:us_ssn]', object: { plan: 'pro', note: 'card [REDACTED:card_number]' } })
+  assert.deepEqual(attributes, {
+    text: '[REDACTED:us_ssn]',
+    object: { plan: 'pro', note: 'card [REDACTED:card_number]' },
+  })
   assert.deepEqual(
     report.changes.map((c) => [c.path, c.rule]),
     [
@@ -140,7 +145,12 @@ test('toJSON is called once, with the key JSON.stringify passes (array indexes a
   expected.push(...calls.splice(0))
   assert.deepEqual(sanitizer.sanitize(input), { first: 'a', list: ['b', 'c'], nested: { inner: 'd' } })
   assert.deepEqual(calls, expected)
-  assert.deepEqual(calls, [['a', 'first'], ['b', '0'], ['c', '1'], ['d', 'inner']])
+  assert.deepEqual(calls, [
+    ['a', 'first'],
+    ['b', '0'],
+    ['c', '1'],
+    ['d', 'inner'],
+  ])
 })
 
 test("toJSON's result goes through the rules: strings scanned, objects walked, boxed values unboxed", () => {
@@ -201,7 +211,11 @@ test('a toJSON that throws: ERR_READ_FAILED naming the path, never the value; no
     [{ created: throwingDate }, 'created'],
   ]
   for (const [input, path] of cases) {
-    for (const run of [() => sanitizer.sanitize(input), () => sanitizer.sanitizeWithReport(input), () => sanitizeAttributes(input)]) {
+    for (const run of [
+      () => sanitizer.sanitize(input),
+      () => sanitizer.sanitizeWithReport(input),
+      () => sanitizeAttributes(input),
+    ]) {
       let returned
       const error = assertCoded(
         () => {
@@ -268,7 +282,10 @@ test('binary data keeps being dropped whatever its toJSON says (a Buffer would s
   map.toJSON = () => ({ kept: SSN })
   const { attributes, report } = sanitizer.sanitizeWithReport({ blob, map, plan: 'pro' })
   assert.deepEqual(attributes, { plan: 'pro' })
-  assert.deepEqual(report.changes.map((c) => c.rule), ['unsupported_type', 'unsupported_type'])
+  assert.deepEqual(
+    report.changes.map((c) => c.rule),
+    ['unsupported_type', 'unsupported_type'],
+  )
 })
 
 // --- Boxed primitives ------------------------------------------------------------------------
@@ -341,12 +358,12 @@ test('unboxing reads the internal value: patched valueOf/toString, a swapped pro
   assert.ok(!JSON.stringify(attributes).includes(String(CARD)))
   const nullProto = Object.setPrototypeOf(new String(SSN), null)
   assert.deepEqual(sanitizeAll({ nullProto }).attributes, { nullProto: '[REDACTED:us_ssn]' })
-  const { valueOf } = String.prototype
+  const { valueOf: originalValueOf } = String.prototype
   try {
     String.prototype.valueOf = () => 'fine'
     assert.deepEqual(sanitizeAll({ text: new String(SSN) }).attributes, { text: '[REDACTED:us_ssn]' })
   } finally {
-    String.prototype.valueOf = valueOf
+    String.prototype.valueOf = originalValueOf
   }
 })
 
@@ -374,7 +391,10 @@ test('under a transforming rule, a boxed value, a Date or a toJSON value is tran
     [{ toJSON: () => phone }, hashed],
     [new Number(15550100), sha256Hex('15550100', 16)],
     [new Date(ISO), sha256Hex(ISO, 16)],
-    [[new String(phone), { toJSON: () => phone }, 5], [hashed, hashed, sha256Hex('5', 16)]],
+    [
+      [new String(phone), { toJSON: () => phone }, 5],
+      [hashed, hashed, sha256Hex('5', 16)],
+    ],
     [{ toJSON: () => [phone, new String(phone)] }, [hashed, hashed]],
     [new Date(NaN), null],
   ]
@@ -391,7 +411,11 @@ test('under a transforming rule, a boxed value, a Date or a toJSON value is tran
 test('under a transforming rule, what is still an object after toJSON or unboxing is dropped as not_a_scalar', () => {
   const cases = [
     [{ phone: { toJSON: () => ({ number: '+15550100' }) } }, {}, ['phone']],
-    [{ phone: [{ toJSON: () => ({ number: '+15550100' }) }, '+15550100'] }, { phone_hash: [sha256Hex('+15550100', 16)] }, ['phone[0]']],
+    [
+      { phone: [{ toJSON: () => ({ number: '+15550100' }) }, '+15550100'] },
+      { phone_hash: [sha256Hex('+15550100', 16)] },
+      ['phone[0]'],
+    ],
     [{ phone: Object(Symbol('x')) }, {}, ['phone']],
   ]
   for (const [input, expected, dropped] of cases) {
@@ -416,7 +440,9 @@ test('mask, e164 and hmac rules take the unboxed or serialized scalar too', () =
     member: new String('m-1'),
   })
   assert.deepEqual(boxed, primitive)
-  assert.deepEqual(both(policy, { loyalty_id: new String('LOY-12345678') }).attributes, { loyalty_id: primitive.loyalty_id })
+  assert.deepEqual(both(policy, { loyalty_id: new String('LOY-12345678') }).attributes, {
+    loyalty_id: primitive.loyalty_id,
+  })
 })
 
 test('under keep, a boxed value or a Date is kept as its scalar, detectors skipped as for the primitive', () => {
@@ -485,7 +511,9 @@ describe('secureTrackClient (customerio-node 5, real HTTP to the fake Track API)
   }
 
   test('identify and track send what sanitizeAttributes returns: no SSN, no card, the Date as ISO text', async () => {
-    const cio = secureTrackClient(new TrackClient(api.siteId, api.apiKey, { url: api.trackUrl, retry: { maxRetries: 0 } }))
+    const cio = secureTrackClient(
+      new TrackClient(api.siteId, api.apiKey, { url: api.trackUrl, retry: { maxRetries: 0 } }),
+    )
     await cio.identify('42', attributes())
     await cio.track('42', { name: 'renewed', data: attributes() })
     const [identify, track] = api.requests
@@ -498,7 +526,9 @@ describe('secureTrackClient (customerio-node 5, real HTTP to the fake Track API)
   })
 
   test('a toJSON that throws rejects the call and nothing is sent', async () => {
-    const cio = secureTrackClient(new TrackClient(api.siteId, api.apiKey, { url: api.trackUrl, retry: { maxRetries: 0 } }))
+    const cio = secureTrackClient(
+      new TrackClient(api.siteId, api.apiKey, { url: api.trackUrl, retry: { maxRetries: 0 } }),
+    )
     const before = api.requests.length
     const when = {
       toJSON() {

@@ -40,11 +40,27 @@ test('keys that carry personal data are <redacted> in report paths, on both entr
 test('error messages and limit reports render such keys <redacted> too', () => {
   const cyclic = { [EMAIL]: {} }
   cyclic[EMAIL].self = cyclic[EMAIL]
-  assert.throws(() => sanitizeAttributes(cyclic), (error) => error.code === 'ERR_CYCLE' && /at <redacted>\.self$/.test(error.message) && !error.message.includes(EMAIL))
-  const throwing = { [EMAIL]: { get x() { throw new Error('boom') } } }
-  assert.throws(() => sanitizeAttributes(throwing), (error) => error.code === 'ERR_READ_FAILED' && !error.message.includes(EMAIL))
+  assert.throws(
+    () => sanitizeAttributes(cyclic),
+    (error) =>
+      error.code === 'ERR_CYCLE' && /at <redacted>\.self$/.test(error.message) && !error.message.includes(EMAIL),
+  )
+  const throwing = {
+    [EMAIL]: {
+      get x() {
+        throw new Error('boom')
+      },
+    },
+  }
+  assert.throws(
+    () => sanitizeAttributes(throwing),
+    (error) => error.code === 'ERR_READ_FAILED' && !error.message.includes(EMAIL),
+  )
   const long = { [EMAIL]: { notes: 'n'.repeat(1200) } }
   const { report } = createSanitizer({ limits: 'report' }).sanitizeJsonWithReport(JSON.stringify(long))
   assert.ok(report.changes.length > 0)
-  assert.ok(report.changes.every((change) => !change.path.includes(EMAIL)), JSON.stringify(report))
+  assert.ok(
+    report.changes.every((change) => !change.path.includes(EMAIL)),
+    JSON.stringify(report),
+  )
 })

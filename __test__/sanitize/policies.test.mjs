@@ -96,7 +96,11 @@ test('pepper rotation: a new key id prefixes a different digest; the old one is 
 
 test('mask: stars all but the last 4 by default, keepLast changes it', () => {
   const sanitizer = createSanitizer({
-    fields: { card_last4: 'mask', account_ref: { action: 'mask', keepLast: 2 }, pin_hint: { action: 'mask', keepLast: 0 } },
+    fields: {
+      card_last4: 'mask',
+      account_ref: { action: 'mask', keepLast: 2 },
+      pin_hint: { action: 'mask', keepLast: 0 },
+    },
   })
   const { attributes, report } = both(sanitizer, {
     card_last4: '4111111111111111',
@@ -113,7 +117,12 @@ test('mask: stars all but the last 4 by default, keepLast changes it', () => {
 
 test('custom fields: added names match in any spelling', () => {
   const sanitizer = createSanitizer({ fields: { date_of_birth: 'drop' } })
-  const { attributes } = both(sanitizer, { dateOfBirth: '1990-01-01', 'Date-Of-Birth': 'x', DATE_OF_BIRTH: 'y', plan: 'pro' })
+  const { attributes } = both(sanitizer, {
+    dateOfBirth: '1990-01-01',
+    'Date-Of-Birth': 'x',
+    DATE_OF_BIRTH: 'y',
+    plan: 'pro',
+  })
   assert.deepEqual(attributes, { plan: 'pro' })
 })
 
@@ -124,13 +133,10 @@ test('remove: a default rule taken away lets the field pass raw', () => {
   assert.deepEqual(report.changes, [change('phone', 'hashed', 'phone')])
 })
 
-test(
-  'remove: the field it frees is still scanned by the detectors (as index.d.ts says)',
-  () => {
-    const { attributes } = both(createSanitizer({ remove: ['phone'] }), { phone: 'card 4111 1111 1111 1111' })
-    assert.deepEqual(attributes, { phone: 'card [REDACTED:card_number]' })
-  },
-)
+test('remove: the field it frees is still scanned by the detectors (as index.d.ts says)', () => {
+  const { attributes } = both(createSanitizer({ remove: ['phone'] }), { phone: 'card 4111 1111 1111 1111' })
+  assert.deepEqual(attributes, { phone: 'card [REDACTED:card_number]' })
+})
 
 test('allow-list: only listed fields and fields with a rule pass; the rest are reported not_allowed', () => {
   const sanitizer = createSanitizer({ allow: ['email', 'plan'] })
@@ -256,7 +262,9 @@ test("phone-match-meta: Meta's published vector for 16505551212", () => {
 
 test('phone-match-google: SHA-256 of +E.164 (node:crypto)', () => {
   const sanitizer = createSanitizer({ fields: { phone: 'phone-match-google' } })
-  assert.deepEqual(both(sanitizer, { phone: '+1 (650) 555-1212' }).attributes, { phone_hash: sha256Hex('+16505551212') })
+  assert.deepEqual(both(sanitizer, { phone: '+1 (650) 555-1212' }).attributes, {
+    phone_hash: sha256Hex('+16505551212'),
+  })
 })
 
 test('phone match keys: defaultCountryCode for national numbers; no country code drops it', () => {
@@ -295,25 +303,19 @@ test('limits: a value over 1000 bytes is reported (bytes, not characters)', () =
   ])
 })
 
-test(
-  'limits: a value is measured the same way by both entry points (escaped characters)',
-  () => {
-    both(createSanitizer(), { quoted: '"'.repeat(600), lines: '\n'.repeat(600) })
-  },
-)
+test('limits: a value is measured the same way by both entry points (escaped characters)', () => {
+  both(createSanitizer(), { quoted: '"'.repeat(600), lines: '\n'.repeat(600) })
+})
 
-test(
-  'limits: an object or array value is measured whole by both entry points',
-  () => {
-    const { report } = both(createSanitizer(), { a: { b: 'x'.repeat(1200), c: 1 }, l: ['y'.repeat(1200), 1] })
-    assert.deepEqual(report.changes, [
-      change('a', 'limit', 'attribute_value_too_long'),
-      change('l', 'limit', 'attribute_value_too_long'),
-    ])
-    const strict = createSanitizer({ limits: 'error' })
-    assertCoded(() => strict.sanitizeJson(JSON.stringify({ a: { b: 'x'.repeat(1200), c: 1 } })), 'ERR_LIMIT_EXCEEDED')
-  },
-)
+test('limits: an object or array value is measured whole by both entry points', () => {
+  const { report } = both(createSanitizer(), { a: { b: 'x'.repeat(1200), c: 1 }, l: ['y'.repeat(1200), 1] })
+  assert.deepEqual(report.changes, [
+    change('a', 'limit', 'attribute_value_too_long'),
+    change('l', 'limit', 'attribute_value_too_long'),
+  ])
+  const strict = createSanitizer({ limits: 'error' })
+  assertCoded(() => strict.sanitizeJson(JSON.stringify({ a: { b: 'x'.repeat(1200), c: 1 } })), 'ERR_LIMIT_EXCEEDED')
+})
 
 test('limits: more than 300 attributes reported once, at the 301st', () => {
   const input = {}
@@ -342,7 +344,9 @@ test("limits: 'error' throws ERR_LIMIT_EXCEEDED from both entry points, nothing 
   for (let i = 0; i < 301; i++) many[`k${i}`] = i
   for (const input of [{ ['n'.repeat(151)]: 1 }, { v: 'x'.repeat(1001) }, many]) {
     assertCoded(() => sanitizer.sanitize(input), 'ERR_LIMIT_EXCEEDED', { Class: CustomerioSecurityError })
-    assertCoded(() => sanitizer.sanitizeJson(JSON.stringify(input)), 'ERR_LIMIT_EXCEEDED', { Class: CustomerioSecurityError })
+    assertCoded(() => sanitizer.sanitizeJson(JSON.stringify(input)), 'ERR_LIMIT_EXCEEDED', {
+      Class: CustomerioSecurityError,
+    })
   }
 })
 

@@ -41,7 +41,9 @@ test('long paths past the budget (the input size) are counted, not listed', () =
 
 test('a document whose output would outgrow 3x its size plus 1 MiB throws ERR_OUTPUT_TOO_LARGE', () => {
   // Each one-digit number under a hashed key becomes a 16-character digest.
-  const text = `{"ip":[${Array(1 << 20).fill(1).join(',')}]}`
+  const text = `{"ip":[${Array(1 << 20)
+    .fill(1)
+    .join(',')}]}`
   assert.throws(() => sanitizer.sanitizeJson(text), { name: 'CustomerioSecurityError', code: 'ERR_OUTPUT_TOO_LARGE' })
   // The same numbers in a smaller document stay within the slack.
   const small = `{"ip":[${Array(1000).fill(1).join(',')}]}`

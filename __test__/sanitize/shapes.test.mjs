@@ -12,7 +12,21 @@ import fc from 'fast-check'
 const require = createRequire(import.meta.url)
 const { createSanitizer } = require('../../index.js')
 
-const NAMES = ['email', 'phone', 'Phone', 'phone_hash', 'ssn', 'cardNumber', 'ip', 'note', 'id', 'plan', 'constructor', '0', '__proto__']
+const NAMES = [
+  'email',
+  'phone',
+  'Phone',
+  'phone_hash',
+  'ssn',
+  'cardNumber',
+  'ip',
+  'note',
+  'id',
+  'plan',
+  'constructor',
+  '0',
+  '__proto__',
+]
 const value = fc.oneof(
   fc.string(),
   fc.constantFrom('4111 1111 1111 1111', '123-45-6789', 'DE89 3704 0044 0532 0130 00', '+15550123456'),
@@ -36,7 +50,10 @@ for (const [name, policy] of [
   ['default policy', undefined],
   ['customerio preset with sms', { preset: 'customerio', sms: true }],
   ['detectors dropping', { detectors: { cardNumber: 'drop', usSsn: 'drop', iban: 'drop' } }],
-  ['hmac and mask rules', { fields: { phone: 'hmac', note: { action: 'mask', keepLast: 2 } }, pepper: { key: 'k', keyId: 'k1' } }],
+  [
+    'hmac and mask rules',
+    { fields: { phone: 'hmac', note: { action: 'mask', keepLast: 2 } }, pepper: { key: 'k', keyId: 'k1' } },
+  ],
 ]) {
   test(`compiled shapes give what the plain walk gives (${name})`, () => {
     fc.assert(

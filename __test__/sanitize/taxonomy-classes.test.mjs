@@ -21,26 +21,133 @@ function fateOf(name, s = sanitizer) {
 
 const LEAKED = {
   credential: [
-    'password_confirmation', 'passwordConfirm', 'password2', 'pwd', 'passwd', 'new_password', 'old_password',
-    'current_password', 'password_repeat', 'encrypted_password', 'password_digest', 'reset_password_token',
-    'passcode', 'passphrase', 'pin', 'card_pin', 'otp', 'mfa_code', '2fa_code', 'one-time-code', 'recovery_codes',
-    'security_answer', 'api_key', 'apiKey', 'access_token', 'refreshToken', 'auth_token', 'session_token',
-    'client_secret', 'private_key', 'USERPASSWORD', 'pass\u200Bword',
+    'password_confirmation',
+    'passwordConfirm',
+    'password2',
+    'pwd',
+    'passwd',
+    'new_password',
+    'old_password',
+    'current_password',
+    'password_repeat',
+    'encrypted_password',
+    'password_digest',
+    'reset_password_token',
+    'passcode',
+    'passphrase',
+    'pin',
+    'card_pin',
+    'otp',
+    'mfa_code',
+    '2fa_code',
+    'one-time-code',
+    'recovery_codes',
+    'security_answer',
+    'api_key',
+    'apiKey',
+    'access_token',
+    'refreshToken',
+    'auth_token',
+    'session_token',
+    'client_secret',
+    'private_key',
+    'USERPASSWORD',
+    'pass\u200Bword',
   ],
-  payment_card: ['cvv2', 'cvc2', 'cid', 'csc', 'security_code', 'card_verification_value', 'creditcardnumber', 'cc-number', 'cardNumber', 'pan'],
-  government_id: ['ssn_last4', 'ssnLast4', 'CUSTOMERSSN', '\uFF33\uFF33\uFF2E', 'social_security_number', 'national_id', 'tax_id', 'passport_number', 'drivers_license_number', 'sin'],
+  payment_card: [
+    'cvv2',
+    'cvc2',
+    'cid',
+    'csc',
+    'security_code',
+    'card_verification_value',
+    'creditcardnumber',
+    'cc-number',
+    'cardNumber',
+    'pan',
+  ],
+  government_id: [
+    'ssn_last4',
+    'ssnLast4',
+    'CUSTOMERSSN',
+    '\uFF33\uFF33\uFF2E',
+    'social_security_number',
+    'national_id',
+    'tax_id',
+    'passport_number',
+    'drivers_license_number',
+    'sin',
+  ],
   bank_account: ['iban', 'routing_number', 'account_number', 'sort_code', 'bank_account_number', 'bsb'],
-  phone: ['mobile', 'telephone', 'tel', 'phones', 'phoneNumbers', 'home_phone', 'work_phone', 'cell', 'fax', 'mobile_number'],
-  ip_address: ['ip', 'ip_addr', 'ipAddress', 'ipv4', 'ipv6', 'last_sign_in_ip', 'client_ip', 'remote_addr', 'x_forwarded_for'],
-  street_address: ['address', 'address_line1', 'addressLine2', 'address1', 'street', 'street_address', 'line1', 'billing_address'],
+  phone: [
+    'mobile',
+    'telephone',
+    'tel',
+    'phones',
+    'phoneNumbers',
+    'home_phone',
+    'work_phone',
+    'cell',
+    'fax',
+    'mobile_number',
+  ],
+  ip_address: [
+    'ip',
+    'ip_addr',
+    'ipAddress',
+    'ipv4',
+    'ipv6',
+    'last_sign_in_ip',
+    'client_ip',
+    'remote_addr',
+    'x_forwarded_for',
+  ],
+  street_address: [
+    'address',
+    'address_line1',
+    'addressLine2',
+    'address1',
+    'street',
+    'street_address',
+    'line1',
+    'billing_address',
+  ],
 }
 
 const KEPT = [
-  'card_last4', 'card_brand', 'card_exp_month', 'phone_verified', 'password_updated_at', 'ip_country',
-  'mobile_app_version', 'sms_opt_in', 'passenger_count', 'email', 'email_address', 'first_name', 'plan',
-  'created_at', 'cio_id', 'id', 'zip', 'postal_code', 'city', 'country', 'has_password', 'device_token',
-  'push_token', 'next_page_token', 'total_tokens', 'phone_hash', 'cvc_check', 'address_country', 'passport_expiry',
-  'mac_address', 'publishable_key', 'company', 'lifetime_value',
+  'card_last4',
+  'card_brand',
+  'card_exp_month',
+  'phone_verified',
+  'password_updated_at',
+  'ip_country',
+  'mobile_app_version',
+  'sms_opt_in',
+  'passenger_count',
+  'email',
+  'email_address',
+  'first_name',
+  'plan',
+  'created_at',
+  'cio_id',
+  'id',
+  'zip',
+  'postal_code',
+  'city',
+  'country',
+  'has_password',
+  'device_token',
+  'push_token',
+  'next_page_token',
+  'total_tokens',
+  'phone_hash',
+  'cvc_check',
+  'address_country',
+  'passport_expiry',
+  'mac_address',
+  'publishable_key',
+  'company',
+  'lifetime_value',
 ]
 
 for (const [cls, names] of Object.entries(LEAKED)) {
@@ -63,7 +170,10 @@ test('look-alike spellings: fullwidth, Cyrillic and Greek letters, accents, invi
 })
 
 test('classes apply at any depth and to arrays of values', () => {
-  const input = { profile: { contact: { phones: ['+15550100', '+15550101'], password2: 'x' } }, list: [{ ip_addr: '203.0.113.7' }] }
+  const input = {
+    profile: { contact: { phones: ['+15550100', '+15550101'], password2: 'x' } },
+    list: [{ ip_addr: '203.0.113.7' }],
+  }
   const { attributes } = both(sanitizer, input)
   assert.equal(attributes.profile.contact.phones, undefined)
   assert.equal(attributes.profile.contact.phones_hash.length, 2)
@@ -102,7 +212,12 @@ test('pseudonym hmac applies to every hash class', () => {
 
 test('allow-list: allowed names pass the name rules, not the detectors; keep skips both', () => {
   const s = createSanitizer({ allow: ['note', 'plan'], fields: { ref: 'keep' }, limits: 'off' })
-  const { attributes, report } = both(s, { note: 'card 4111 1111 1111 1111', plan: 'pro', ref: '4111 1111 1111 1111', other: 'x' })
+  const { attributes, report } = both(s, {
+    note: 'card 4111 1111 1111 1111',
+    plan: 'pro',
+    ref: '4111 1111 1111 1111',
+    other: 'x',
+  })
   assert.deepEqual(attributes, { note: 'card [REDACTED:card_number]', plan: 'pro', ref: '4111 1111 1111 1111' })
   assert.ok(report.changes.some((c) => c.path === 'other' && c.rule === 'not_allowed'))
   assert.ok(report.changes.some((c) => c.path === 'note' && c.rule === 'detector:card_number'))
@@ -111,7 +226,10 @@ test('allow-list: allowed names pass the name rules, not the detectors; keep ski
 test('a 1 MiB name made of words is classified by its last words, on both paths', () => {
   const drop = `${'a_'.repeat(512 * 1024)}ssn`
   const keep = `${'a_'.repeat(512 * 1024)}xsn`
-  for (const [name, expected] of [[drop, 0], [keep, 1]]) {
+  for (const [name, expected] of [
+    [drop, 0],
+    [keep, 1],
+  ]) {
     const { attributes } = both(sanitizer, { [name]: VALUE, plan: 'pro' })
     assert.equal(Object.keys(attributes).length, 1 + expected)
   }

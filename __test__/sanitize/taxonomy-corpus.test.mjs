@@ -23,7 +23,10 @@ test('the corpus is labelled with known classes, each name once, each with a sou
     seen.add(entry.name)
   }
   for (const cls of Object.keys(EXPECTED_ACTION)) {
-    assert.ok(corpus.some((entry) => entry.class === cls), `no ${cls} names`)
+    assert.ok(
+      corpus.some((entry) => entry.class === cls),
+      `no ${cls} names`,
+    )
   }
 })
 

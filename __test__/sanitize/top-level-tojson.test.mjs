@@ -19,14 +19,24 @@ test('a top-level toJSON decides what is sanitized, as JSON.stringify would send
   const input = new Profile()
   const sent = JSON.parse(JSON.stringify(input))
   assert.deepEqual(sent, { key: '', email: 'ada@example.com', password: 'hunter2', note: 'card 4111 1111 1111 1111' })
-  assert.deepEqual(sanitizeAttributes(input), { key: '', email: 'ada@example.com', note: 'card [REDACTED:card_number]' })
+  assert.deepEqual(sanitizeAttributes(input), {
+    key: '',
+    email: 'ada@example.com',
+    note: 'card [REDACTED:card_number]',
+  })
   const { attributes, report } = createSanitizer().sanitizeWithReport(input)
   assert.deepEqual(attributes, sanitizeAttributes(input))
-  assert.deepEqual(report.changes.map((change) => change.path), ['password', 'note'])
+  assert.deepEqual(
+    report.changes.map((change) => change.path),
+    ['password', 'note'],
+  )
 })
 
 test('a top-level toJSON that returns no object, itself, or throws is a coded error', () => {
-  assert.throws(() => sanitizeAttributes({ toJSON: () => 'text' }), { code: 'ERR_INVALID_ATTRIBUTES', name: 'CustomerioSecurityTypeError' })
+  assert.throws(() => sanitizeAttributes({ toJSON: () => 'text' }), {
+    code: 'ERR_INVALID_ATTRIBUTES',
+    name: 'CustomerioSecurityTypeError',
+  })
   assert.throws(() => sanitizeAttributes({ toJSON: () => [1, 2] }), { code: 'ERR_INVALID_ATTRIBUTES' })
   assert.throws(() => sanitizeAttributes({ toJSON: () => null }), { code: 'ERR_INVALID_ATTRIBUTES' })
   assert.throws(() => sanitizeAttributes(new Date(0)), { code: 'ERR_INVALID_ATTRIBUTES' })

@@ -66,7 +66,10 @@ describe('secureTrackClient with customerio-node 5', { skip }, () => {
     const relationships = {
       action: 'add_relationships',
       relationships: [
-        { identifiers: { object_type_id: '1', object_id: 'acme' }, relationship_attributes: { role: 'admin', ssn: NEVER.ssn } },
+        {
+          identifiers: { object_type_id: '1', object_id: 'acme' },
+          relationship_attributes: { role: 'admin', ssn: NEVER.ssn },
+        },
       ],
     }
     await cio.identify('42', { plan: 'pro', cio_relationships: relationships, _update: true })
@@ -75,7 +78,9 @@ describe('secureTrackClient with customerio-node 5', { skip }, () => {
       _update: true,
       cio_relationships: {
         action: 'add_relationships',
-        relationships: [{ identifiers: { object_type_id: '1', object_id: 'acme' }, relationship_attributes: { role: 'admin' } }],
+        relationships: [
+          { identifiers: { object_type_id: '1', object_id: 'acme' }, relationship_attributes: { role: 'admin' } },
+        ],
       },
     })
     assertNothingLeaked()
@@ -123,13 +128,26 @@ describe('secureTrackClient with customerio-node 5', { skip }, () => {
     const cio = secureTrackClient(realClient())
     await cio.batch([
       { type: 'person', identifiers: { id: '42' }, action: 'identify', attributes: profile() },
-      { type: 'person', identifiers: { email: 'jane@example.com' }, action: 'event', name: 'purchase', attributes: profile() },
-      { type: 'person', identifiers: { id: '42' }, action: 'add_device', device: { token: 'tok-1', platform: 'ios', attributes: { password: NEVER.password, app_version: '2.1' } } },
+      {
+        type: 'person',
+        identifiers: { email: 'jane@example.com' },
+        action: 'event',
+        name: 'purchase',
+        attributes: profile(),
+      },
+      {
+        type: 'person',
+        identifiers: { id: '42' },
+        action: 'add_device',
+        device: { token: 'tok-1', platform: 'ios', attributes: { password: NEVER.password, app_version: '2.1' } },
+      },
       {
         type: 'object',
         identifiers: { object_type_id: '1', object_id: 'acme' },
         action: 'add_relationships',
-        cio_relationships: [{ identifiers: { id: '42' }, relationship_attributes: { role: 'admin', card_number: NEVER.billingCard } }],
+        cio_relationships: [
+          { identifiers: { id: '42' }, relationship_attributes: { role: 'admin', card_number: NEVER.billingCard } },
+        ],
       },
       { type: 'person', identifiers: { id: '43' }, action: 'suppress' },
     ])
@@ -137,13 +155,18 @@ describe('secureTrackClient with customerio-node 5', { skip }, () => {
     assert.equal(req.path, '/api/v2/batch')
     assert.equal(req.status, 200)
     const [identify, event, device, relationship, suppress] = req.json.batch
-    assert.deepEqual({ ...identify, attributes: undefined }, { type: 'person', identifiers: { id: '42' }, action: 'identify', attributes: undefined })
+    assert.deepEqual(
+      { ...identify, attributes: undefined },
+      { type: 'person', identifiers: { id: '42' }, action: 'identify', attributes: undefined },
+    )
     assertSanitizedProfile(identify.attributes)
     assert.equal(event.name, 'purchase')
     assert.deepEqual(event.identifiers, { email: 'jane@example.com' })
     assertSanitizedProfile(event.attributes)
     assert.deepEqual(device.device, { token: 'tok-1', platform: 'ios', attributes: { app_version: '2.1' } })
-    assert.deepEqual(relationship.cio_relationships, [{ identifiers: { id: '42' }, relationship_attributes: { role: 'admin' } }])
+    assert.deepEqual(relationship.cio_relationships, [
+      { identifiers: { id: '42' }, relationship_attributes: { role: 'admin' } },
+    ])
     assert.deepEqual(suppress, { type: 'person', identifiers: { id: '43' }, action: 'suppress' })
     assertNothingLeaked()
     assert.ok(api.suppressed.has('43'))
@@ -151,13 +174,22 @@ describe('secureTrackClient with customerio-node 5', { skip }, () => {
 
   test('batch: a 207 with per-item errors reaches the caller, and the refused item was still sanitized', async () => {
     const cio = secureTrackClient(realClient())
-    api.failBatchItems((op, index) => (index === 1 ? { reason: 'invalid', field: 'identifiers', message: 'unknown person' } : null))
+    api.failBatchItems((op, index) =>
+      index === 1 ? { reason: 'invalid', field: 'identifiers', message: 'unknown person' } : null,
+    )
     const result = await cio.batch([
       { type: 'person', identifiers: { id: '1' }, action: 'identify', attributes: { ssn: NEVER.ssn, plan: 'a' } },
-      { type: 'person', identifiers: { id: '2' }, action: 'identify', attributes: { password: NEVER.password, plan: 'b' } },
+      {
+        type: 'person',
+        identifiers: { id: '2' },
+        action: 'identify',
+        attributes: { password: NEVER.password, plan: 'b' },
+      },
     ])
     assert.equal(api.requests[0].status, 207)
-    assert.deepEqual(result, { errors: [{ batch_index: 1, reason: 'invalid', field: 'identifiers', message: 'unknown person' }] })
+    assert.deepEqual(result, {
+      errors: [{ batch_index: 1, reason: 'invalid', field: 'identifiers', message: 'unknown person' }],
+    })
     assert.deepEqual(api.people.get('1').attributes, { plan: 'a' })
     assert.equal(api.people.has('2'), false)
     assertNothingLeaked()
@@ -192,8 +224,16 @@ describe('secureTrackClient with customerio-node 5', { skip }, () => {
           }),
         'ERR_READ_FAILED',
       ],
-      ['track with data that is not an object', (cio) => cio.track('42', { name: 'e', data: [NEVER.ssn] }), 'ERR_INVALID_ATTRIBUTES'],
-      ['trackAnonymous with a throwing getter', (cio) => cio.trackAnonymous('a', { name: 'e', data: throwingGetter() }), 'ERR_READ_FAILED'],
+      [
+        'track with data that is not an object',
+        (cio) => cio.track('42', { name: 'e', data: [NEVER.ssn] }),
+        'ERR_INVALID_ATTRIBUTES',
+      ],
+      [
+        'trackAnonymous with a throwing getter',
+        (cio) => cio.trackAnonymous('a', { name: 'e', data: throwingGetter() }),
+        'ERR_READ_FAILED',
+      ],
       [
         'batch with one bad operation among good ones',
         (cio) =>
@@ -204,7 +244,12 @@ describe('secureTrackClient with customerio-node 5', { skip }, () => {
         'ERR_CYCLE',
       ],
       ['batch with an operation that is not an object', (cio) => cio.batch([NEVER.ssn]), 'ERR_INVALID_ATTRIBUTES'],
-      ['identify deeper than maxDepth', (cio) => cio.identify('42', { a: { b: { c: { ssn: NEVER.ssn } } } }), 'ERR_MAX_DEPTH', { maxDepth: 2 }],
+      [
+        'identify deeper than maxDepth',
+        (cio) => cio.identify('42', { a: { b: { c: { ssn: NEVER.ssn } } } }),
+        'ERR_MAX_DEPTH',
+        { maxDepth: 2 },
+      ],
     ]
     for (const [name, call, code, policy] of cases) {
       test(name, async () => {
@@ -243,7 +288,11 @@ describe('secureTrackClient with customerio-node 5', { skip }, () => {
     await cio.unsuppress('7')
     await cio.destroy('8')
     await cio.mergeCustomers('id', '9', 'email', 'old@example.com')
-    assert.deepEqual(await cio.getAccountRegion(), { url: 'https://track.customer.io', region: 'us', environment_id: 1 })
+    assert.deepEqual(await cio.getAccountRegion(), {
+      url: 'https://track.customer.io',
+      region: 'us',
+      environment_id: 1,
+    })
     assert.deepEqual(
       api.requests.map((r) => `${r.method} ${r.path} ${r.status}`),
       [
@@ -277,7 +326,10 @@ describe('secureTrackClient with customerio-node 5', { skip }, () => {
     const cio = secureTrackClient(realClient({ retry: { maxRetries: 1 } }))
     api.fault({ method: 'PUT', path: '/api/v1/customers/{id}', status: 429, retryAfter: 0, times: 1 })
     await cio.identify('42', profile())
-    assert.deepEqual(api.requests.map((r) => r.status), [429, 200])
+    assert.deepEqual(
+      api.requests.map((r) => r.status),
+      [429, 200],
+    )
     assert.equal(api.requests[1].headers['x-retry-count'], '1')
     assertNothingLeaked()
   })
@@ -310,7 +362,12 @@ describe('secureTrackClient with customerio-node 5', { skip }, () => {
 
     test('inspecting or serializing the wrapper never shows the API key the client holds', () => {
       const cio = secureTrackClient(new TrackClient('site-canary-1', 'key-canary-1', { url: api.trackUrl }))
-      for (const shown of [inspect(cio), inspect(cio, { showHidden: true, depth: 5 }), JSON.stringify(cio), String(Object.keys(cio))]) {
+      for (const shown of [
+        inspect(cio),
+        inspect(cio, { showHidden: true, depth: 5 }),
+        JSON.stringify(cio),
+        String(Object.keys(cio)),
+      ]) {
         assert.ok(!shown.includes('key-canary-1'), shown)
       }
       assert.ok(cio instanceof TrackClient)

@@ -47,7 +47,9 @@ const SERVERS = {
     return { port: fastify.server.address().port, close: () => fastify.close() }
   },
   async nodeHttp(app) {
-    const listener = customerioNodeHandler({ secret: SECRET, dedupe: true, onError: () => {} }, (event) => app.handle(event))
+    const listener = customerioNodeHandler({ secret: SECRET, dedupe: true, onError: () => {} }, (event) =>
+      app.handle(event),
+    )
     const server = http.createServer(listener).listen(0, '127.0.0.1')
     await once(server, 'listening')
     return {

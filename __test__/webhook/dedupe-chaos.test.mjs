@@ -258,7 +258,8 @@ test(TITLE, { skip, timeout: 300_000 }, async (t) => {
   const byBehaviour = {}
   const kind = (id) => behaviour(SEED, id).kind
   const bump = (id, field) => {
-    const entry = (byBehaviour[kind(id)] ??= { events: 0, moreThanOnce: 0, unexplained: 0, overlapping: 0, never: 0 })
+    byBehaviour[kind(id)] ??= { events: 0, moreThanOnce: 0, unexplained: 0, overlapping: 0, never: 0 }
+    const entry = byBehaviour[kind(id)]
     entry[field]++
   }
   for (const id of ids) bump(id, 'events')

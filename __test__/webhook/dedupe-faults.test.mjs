@@ -137,17 +137,23 @@ describe('a store that fails', { timeout: 60_000 }, () => {
       },
     }
     const errors = []
-    await withApp({ dedupe: flaky, onDedupeError: (error, phase) => errors.push(phase) }, undefined, async ({ port, log }) => {
-      const body = eventBody()
-      assert.equal((await deliver(port, body)).status, 200)
-      assert.ok(await eventually(async () => await store.isDone(`event:${JSON.parse(body).event_id}`), 2000))
-      assert.equal((await deliver(port, body)).json.duplicate, true)
-      assert.deepEqual(errors, ['commit'])
-      assert.equal(log.length, 1)
-    })
+    await withApp(
+      { dedupe: flaky, onDedupeError: (error, phase) => errors.push(phase) },
+      undefined,
+      async ({ port, log }) => {
+        const body = eventBody()
+        assert.equal((await deliver(port, body)).status, 200)
+        assert.ok(await eventually(async () => await store.isDone(`event:${JSON.parse(body).event_id}`), 2000))
+        assert.equal((await deliver(port, body)).json.duplicate, true)
+        assert.deepEqual(errors, ['commit'])
+        assert.equal(log.length, 1)
+      },
+    )
   })
 
-  test('a claim whose answer timed out during a Redis stall is deleted by its token when Redis resumes', { ...redisPolicy }, async (t) => {
+  test('a claim whose answer timed out during a Redis stall is deleted by its token when Redis resumes', {
+    ...redisPolicy,
+  }, async (t) => {
     if (redisPolicy.missing) assert.fail(redisPolicy.missing)
     const server = await startRedisServer()
     const client = createClient({ url: server.url })
@@ -160,25 +166,29 @@ describe('a store that fails', { timeout: 60_000 }, () => {
     })
     const store = redisDedupeStore(client, { timeoutMs: 300, warnWithoutPersistence: false })
     const errors = []
-    await withApp({ dedupe: store, onDedupeError: (error, phase) => errors.push(phase) }, undefined, async ({ port, log }) => {
-      const body = eventBody()
-      server.pause()
-      const stalled = await deliver(port, body)
-      assert.equal(stalled.status, 503)
-      assert.deepEqual(stalled.json, { error: 'DEDUPE_UNAVAILABLE' })
-      await sleep(500)
-      server.resume()
-      // The SET NX sent during the stall is applied now; without the clean-up it would hold the
-      // key for the whole 60 s lease, and every copy would be refused until then.
-      const resumedAt = Date.now()
-      const accepted = await eventually(async () => (await deliver(port, body)).status === 200, 5000)
-      assert.ok(accepted, 'the next copy after the stall was accepted')
-      assert.ok(Date.now() - resumedAt < 3000, `accepted ${Date.now() - resumedAt} ms after the stall`)
-      assert.equal(log.length, 1)
-      assert.ok(errors.includes('claim'))
-      const key = `customerio-security:dedupe:event:${JSON.parse(body).event_id}`
-      assert.equal(await client.get(key), 'd')
-    })
+    await withApp(
+      { dedupe: store, onDedupeError: (error, phase) => errors.push(phase) },
+      undefined,
+      async ({ port, log }) => {
+        const body = eventBody()
+        server.pause()
+        const stalled = await deliver(port, body)
+        assert.equal(stalled.status, 503)
+        assert.deepEqual(stalled.json, { error: 'DEDUPE_UNAVAILABLE' })
+        await sleep(500)
+        server.resume()
+        // The SET NX sent during the stall is applied now; without the clean-up it would hold the
+        // key for the whole 60 s lease, and every copy would be refused until then.
+        const resumedAt = Date.now()
+        const accepted = await eventually(async () => (await deliver(port, body)).status === 200, 5000)
+        assert.ok(accepted, 'the next copy after the stall was accepted')
+        assert.ok(Date.now() - resumedAt < 3000, `accepted ${Date.now() - resumedAt} ms after the stall`)
+        assert.equal(log.length, 1)
+        assert.ok(errors.includes('claim'))
+        const key = `customerio-security:dedupe:event:${JSON.parse(body).event_id}`
+        assert.equal(await client.get(key), 'd')
+      },
+    )
   })
 })
 
@@ -220,7 +230,10 @@ describe('Redis persistence', { ...redisPolicy }, () => {
   })
 
   test('append-only or snapshots: read, and no warning', async (t) => {
-    for (const args of [['--appendonly', 'yes', '--appendfsync', 'always'], ['--save', '60 1']]) {
+    for (const args of [
+      ['--appendonly', 'yes', '--appendfsync', 'always'],
+      ['--save', '60 1'],
+    ]) {
       const client = await serverWith(t, args)
       let found
       const warnings = await warningsDuring(async () => {

@@ -65,10 +65,13 @@ test('the size never exceeds max: the oldest keys are evicted first', async () =
     assert.ok(store.size <= 3)
   }
   assert.equal(store.size, 3)
-  assert.deepEqual(
-    await Promise.all(['k1', 'k2', 'k3', 'k4', 'k5'].map((key) => store.isDone(key))),
-    [false, false, true, true, true],
-  )
+  assert.deepEqual(await Promise.all(['k1', 'k2', 'k3', 'k4', 'k5'].map((key) => store.isDone(key))), [
+    false,
+    false,
+    true,
+    true,
+    true,
+  ])
 })
 
 test('expired keys are swept as new ones arrive, so the size follows the traffic of one TTL', async () => {

@@ -38,7 +38,10 @@ async function postSettled(port, body, headers) {
 }
 
 function isRefusedCopy(res) {
-  return (res.status === 200 && res.json?.duplicate === true) || (res.status === 503 && res.json?.error === 'DELIVERY_IN_PROGRESS')
+  return (
+    (res.status === 200 && res.json?.duplicate === true) ||
+    (res.status === 503 && res.json?.error === 'DELIVERY_IN_PROGRESS')
+  )
 }
 
 describe('redisDedupeStore with node-redis against redis-server', { skip }, () => {
@@ -125,8 +128,14 @@ describe('two receiver processes sharing one Redis', { skip }, () => {
     assert.deepEqual([replay.status, replay.json], [200, { duplicate: true }])
     const again = await postSettled(a.port, body, headers)
     assert.deepEqual([again.status, again.json], [200, { duplicate: true }])
-    assert.deepEqual((await a.handled()).filter((id) => id === '01HSEQUENTIAL01'), ['01HSEQUENTIAL01'])
-    assert.deepEqual((await b.handled()).filter((id) => id === '01HSEQUENTIAL01'), [])
+    assert.deepEqual(
+      (await a.handled()).filter((id) => id === '01HSEQUENTIAL01'),
+      ['01HSEQUENTIAL01'],
+    )
+    assert.deepEqual(
+      (await b.handled()).filter((id) => id === '01HSEQUENTIAL01'),
+      [],
+    )
   })
 
   test('sent to both at the same moment, each of 20 events is accepted by exactly one', async () => {

@@ -69,7 +69,10 @@ describe('dedupe with the memory store', () => {
     await withApp(express5, { dedupe: true }, undefined, async ({ port, log }) => {
       const body = eventBody('01HRESEND001')
       const now = nowSeconds()
-      assert.equal((await post(port, '/hook', body, { headers: signedHeaders(body, { timestamp: now - 100 }) })).status, 200)
+      assert.equal(
+        (await post(port, '/hook', body, { headers: signedHeaders(body, { timestamp: now - 100 }) })).status,
+        200,
+      )
       assertDuplicate(await post(port, '/hook', body, { headers: signedHeaders(body, { timestamp: now }) }))
       assert.deepEqual(log, ['01HRESEND001'])
     })
@@ -107,14 +110,19 @@ describe('dedupe with the memory store', () => {
 
   test('an event_id longer than 200 characters is keyed by its SHA-256, so keys stay short', async () => {
     const keys = []
-    await withApp(express5, { dedupe: true, onDuplicate: (key) => keys.push(key) }, undefined, async ({ port, log }) => {
-      const id = 'x'.repeat(5000)
-      const body = eventBody(id)
-      assert.equal((await post(port, '/hook', body, { headers: signedHeaders(body) })).status, 200)
-      assertDuplicate(await post(port, '/hook', body, { headers: signedHeaders(body) }))
-      assert.deepEqual(keys, [`event-sha256:${createHash('sha256').update(id).digest('hex')}`])
-      assert.equal(log.length, 1)
-    })
+    await withApp(
+      express5,
+      { dedupe: true, onDuplicate: (key) => keys.push(key) },
+      undefined,
+      async ({ port, log }) => {
+        const id = 'x'.repeat(5000)
+        const body = eventBody(id)
+        assert.equal((await post(port, '/hook', body, { headers: signedHeaders(body) })).status, 200)
+        assertDuplicate(await post(port, '/hook', body, { headers: signedHeaders(body) }))
+        assert.deepEqual(keys, [`event-sha256:${createHash('sha256').update(id).digest('hex')}`])
+        assert.equal(log.length, 1)
+      },
+    )
   })
 
   test('forged and invalid deliveries never reach the store', async () => {
@@ -220,7 +228,14 @@ describe('dedupe with the memory store', () => {
       }
       await withApp(express5, { dedupe: observed }, handle, async ({ port, log }) => {
         const body = eventBody('01HABORTED01')
-        const aborted = http.request({ host: '127.0.0.1', port, path: '/hook', method: 'POST', agent: false, headers: signedHeaders(body) })
+        const aborted = http.request({
+          host: '127.0.0.1',
+          port,
+          path: '/hook',
+          method: 'POST',
+          agent: false,
+          headers: signedHeaders(body),
+        })
         aborted.on('error', () => {})
         aborted.end(body)
         await entered.promise
@@ -253,9 +268,12 @@ describe('dedupe when the store fails', () => {
     return { ttlSeconds: 86_400, claim: down, commit: down, release: down, isDone: down }
   }
 
-  test("by default the delivery is refused with 503 DEDUPE_UNAVAILABLE (Customer.io retries) and reported", async () => {
+  test('by default the delivery is refused with 503 DEDUPE_UNAVAILABLE (Customer.io retries) and reported', async () => {
     const errors = []
-    const options = { dedupe: brokenStore(), onDedupeError: (error, phase) => errors.push({ message: error.message, phase }) }
+    const options = {
+      dedupe: brokenStore(),
+      onDedupeError: (error, phase) => errors.push({ message: error.message, phase }),
+    }
     await withApp(express5, options, undefined, async ({ port, log }) => {
       const body = eventBody()
       const res = await post(port, '/hook', body, { headers: signedHeaders(body) })
@@ -268,7 +286,11 @@ describe('dedupe when the store fails', () => {
 
   test("with onStoreError: 'accept' the delivery is handled, and the failure is still reported", async () => {
     const errors = []
-    const options = { dedupe: brokenStore(), onStoreError: 'accept', onDedupeError: (error, phase) => errors.push(phase) }
+    const options = {
+      dedupe: brokenStore(),
+      onStoreError: 'accept',
+      onDedupeError: (error, phase) => errors.push(phase),
+    }
     await withApp(express5, options, undefined, async ({ port, log }) => {
       const body = eventBody()
       const res = await post(port, '/hook', body, { headers: signedHeaders(body) })
@@ -300,7 +322,11 @@ describe('dedupe when the store fails', () => {
   test('a commit that fails after a 2xx is reported, and the answer already sent stands', async () => {
     const store = memoryDedupeStore()
     const reported = gate()
-    const failingCommit = { ...store, ttlSeconds: store.ttlSeconds, commit: async () => Promise.reject(new Error('gone')) }
+    const failingCommit = {
+      ...store,
+      ttlSeconds: store.ttlSeconds,
+      commit: async () => Promise.reject(new Error('gone')),
+    }
     const options = { dedupe: failingCommit, onDedupeError: (error, phase) => reported.open(phase) }
     await withApp(express5, options, undefined, async ({ port }) => {
       const body = eventBody()

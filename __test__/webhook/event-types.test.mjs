@@ -21,24 +21,73 @@ const SPEC_FILE = path.join(ROOT, 'scripts/openapi/customerio-reporting-webhooks
 // an oracle independent of the spec the generator reads.
 const FACT_PAIRS = {
   customer: ['subscribed', 'unsubscribed', 'cio_subscription_preferences_changed'],
-  email: ['drafted', 'attempted', 'sent', 'delivered', 'opened', 'clicked', 'converted', 'unsubscribed',
-    'bounced', 'dropped', 'spammed', 'failed', 'undeliverable'],
-  push: ['drafted', 'attempted', 'sent', 'delivered', 'opened', 'clicked', 'converted', 'bounced', 'dropped',
-    'failed', 'undeliverable'],
+  email: [
+    'drafted',
+    'attempted',
+    'sent',
+    'delivered',
+    'opened',
+    'clicked',
+    'converted',
+    'unsubscribed',
+    'bounced',
+    'dropped',
+    'spammed',
+    'failed',
+    'undeliverable',
+  ],
+  push: [
+    'drafted',
+    'attempted',
+    'sent',
+    'delivered',
+    'opened',
+    'clicked',
+    'converted',
+    'bounced',
+    'dropped',
+    'failed',
+    'undeliverable',
+  ],
   in_app: ['drafted', 'attempted', 'sent', 'opened', 'clicked', 'converted', 'failed', 'undeliverable'],
-  sms: ['drafted', 'attempted', 'sent', 'delivered', 'clicked', 'converted', 'bounced', 'failed',
-    'undeliverable', 'replied'],
+  sms: [
+    'drafted',
+    'attempted',
+    'sent',
+    'delivered',
+    'clicked',
+    'converted',
+    'bounced',
+    'failed',
+    'undeliverable',
+    'replied',
+  ],
   slack: ['drafted', 'attempted', 'sent', 'clicked', 'failed', 'undeliverable'],
   webhook: ['drafted', 'attempted', 'sent', 'clicked', 'failed', 'undeliverable'],
-  whatsapp: ['drafted', 'attempted', 'sent', 'delivered', 'opened', 'clicked', 'converted', 'bounced', 'dropped',
-    'failed', 'undeliverable', 'replied'],
+  whatsapp: [
+    'drafted',
+    'attempted',
+    'sent',
+    'delivered',
+    'opened',
+    'clicked',
+    'converted',
+    'bounced',
+    'dropped',
+    'failed',
+    'undeliverable',
+    'replied',
+  ],
 }
 const PAIRS = Object.entries(FACT_PAIRS).flatMap(([objectType, metrics]) =>
   metrics.map((metric) => ({ objectType, metric, typeName: `${pascal(objectType)}${pascal(metric)}Event` })),
 )
 
 function pascal(snake) {
-  return snake.split('_').map((word) => word[0].toUpperCase() + word.slice(1)).join('')
+  return snake
+    .split('_')
+    .map((word) => word[0].toUpperCase() + word.slice(1))
+    .join('')
 }
 
 /** The declarations of types/events.d.ts, read with the TypeScript parser. */
@@ -146,8 +195,11 @@ test('types/events.d.ts is what scripts/gen-event-types.mjs generates', () => {
   withTempDir((dir) => {
     const out = path.join(dir, 'events.d.ts')
     execFileSync(process.execPath, [path.join(ROOT, 'scripts/gen-event-types.mjs'), '--out', out])
-    assert.equal(readFileSync(TYPES_FILE, 'utf8'), readFileSync(out, 'utf8'),
-      'types/events.d.ts drifted: run `node scripts/gen-event-types.mjs`')
+    assert.equal(
+      readFileSync(TYPES_FILE, 'utf8'),
+      readFileSync(out, 'utf8'),
+      'types/events.d.ts drifted: run `node scripts/gen-event-types.mjs`',
+    )
   })
 })
 
@@ -155,11 +207,18 @@ test('the event fixtures are what scripts/gen-event-fixtures.mjs generates', () 
   withTempDir((dir) => {
     execFileSync(process.execPath, [path.join(ROOT, 'scripts/gen-event-fixtures.mjs'), '--out-dir', dir])
     const generated = ['event-fixtures.ts', ...jsonFiles(dir, 'events'), ...jsonFiles(dir, 'events/assembled')]
-    const committed = ['event-fixtures.ts', ...jsonFiles(FIXTURES, 'events'), ...jsonFiles(FIXTURES, 'events/assembled')]
+    const committed = [
+      'event-fixtures.ts',
+      ...jsonFiles(FIXTURES, 'events'),
+      ...jsonFiles(FIXTURES, 'events/assembled'),
+    ]
     assert.deepEqual(committed.sort(), generated.sort())
     for (const file of generated) {
-      assert.equal(readFileSync(path.join(FIXTURES, file), 'utf8'), readFileSync(path.join(dir, file), 'utf8'),
-        `${file} drifted: run \`node scripts/gen-event-fixtures.mjs\``)
+      assert.equal(
+        readFileSync(path.join(FIXTURES, file), 'utf8'),
+        readFileSync(path.join(dir, file), 'utf8'),
+        `${file} drifted: run \`node scripts/gen-event-fixtures.mjs\``,
+      )
     }
   })
 })
@@ -177,10 +236,14 @@ test('tsc --strict accepts every fixture as its event type and the narrowing exa
       path.join(ROOT, 'node_modules/typescript/bin/tsc'),
       '--strict',
       '--noEmit',
-      '--target', 'es2022',
-      '--module', 'esnext',
-      '--moduleResolution', 'bundler',
-      '--types', 'node',
+      '--target',
+      'es2022',
+      '--module',
+      'esnext',
+      '--moduleResolution',
+      'bundler',
+      '--types',
+      'node',
       path.join(FIXTURES, 'event-fixtures.ts'),
       path.join(FIXTURES, 'event-narrowing.ts'),
     ],

@@ -35,7 +35,6 @@ async function assertStillServing(port, seen, headers = JSON_TYPE) {
   assert.deepEqual(seen.at(-1).event, EVENT)
 }
 
-
 for (const version of EXPRESS_VERSIONS) {
   const express = loadExpress(version)
 
@@ -139,9 +138,14 @@ for (const version of EXPRESS_VERSIONS) {
       await withApp(express, { webhook: customerioWebhook({ secret: SECRET }) }, async (port, seen) => {
         const headers = signed(BODY)
         const good = headers['x-cio-signature']
-        const forged = signWebhook(BODY, OTHER_SECRET, { timestamp: Number(headers['x-cio-timestamp']) })['x-cio-signature']
+        const forged = signWebhook(BODY, OTHER_SECRET, { timestamp: Number(headers['x-cio-timestamp']) })[
+          'x-cio-signature'
+        ]
         // Either order: whichever copy a naive reader picked, an attacker could add the other.
-        for (const pair of [[good, forged], [forged, good]]) {
+        for (const pair of [
+          [good, forged],
+          [forged, good],
+        ]) {
           const res = await post(port, '/hook', BODY, { headers: { ...headers, 'x-cio-signature': pair } })
           expectRefusal(res, 401, 'MALFORMED_SIGNATURE')
         }
@@ -337,9 +341,13 @@ for (const version of EXPRESS_VERSIONS) {
       })
       assert.throws(() => customerioWebhook({}), CustomerioSecurityTypeError)
       for (const limit of ['lots', '5 megabytes', -1, 1.5, '', null]) {
-        assert.throws(() => app.post('/hook', customerioWebhook({ secret: SECRET, limit })), {
-          code: 'ERR_INVALID_LIMIT',
-        }, `limit ${JSON.stringify(limit)}`)
+        assert.throws(
+          () => app.post('/hook', customerioWebhook({ secret: SECRET, limit })),
+          {
+            code: 'ERR_INVALID_LIMIT',
+          },
+          `limit ${JSON.stringify(limit)}`,
+        )
       }
     })
   })

@@ -15,18 +15,15 @@ test('the genuine delivery the failure tests start from is valid', () => {
 })
 
 test('WEBHOOK_FAILURES lists the seven reasons', () => {
-  assert.deepEqual(
-    [...WEBHOOK_FAILURES].sort(),
-    [
-      'MALFORMED_SIGNATURE',
-      'MALFORMED_TIMESTAMP',
-      'MISSING_SIGNATURE',
-      'MISSING_TIMESTAMP',
-      'SIGNATURE_MISMATCH',
-      'TIMESTAMP_TOO_NEW',
-      'TIMESTAMP_TOO_OLD',
-    ],
-  )
+  assert.deepEqual([...WEBHOOK_FAILURES].sort(), [
+    'MALFORMED_SIGNATURE',
+    'MALFORMED_TIMESTAMP',
+    'MISSING_SIGNATURE',
+    'MISSING_TIMESTAMP',
+    'SIGNATURE_MISMATCH',
+    'TIMESTAMP_TOO_NEW',
+    'TIMESTAMP_TOO_OLD',
+  ])
 })
 
 // --- One test per reason --------------------------------------------------------------------
@@ -265,18 +262,45 @@ test('Uint8Array, ArrayBuffer and DataView bodies verify their own bytes', () =>
 
 test('junk headers of any type give a verdict, never an exception', () => {
   const junk = [
-    undefined, null, '', ' ', '\u0000', '\ud800', 'a'.repeat(1 << 20), 0, -1, 1.5, NaN, Infinity,
-    10n, true, false, Symbol('x'), {}, { toString: () => SIG }, () => SIG, [], [[]], [null], [1, 2],
-    [SIG, 1], new Date(NOW * 1000), Buffer.from(SIG), new Uint8Array(64),
+    undefined,
+    null,
+    '',
+    ' ',
+    '\u0000',
+    '\ud800',
+    'a'.repeat(1 << 20),
+    0,
+    -1,
+    1.5,
+    NaN,
+    Infinity,
+    10n,
+    true,
+    false,
+    Symbol('x'),
+    {},
+    { toString: () => SIG },
+    () => SIG,
+    [],
+    [[]],
+    [null],
+    [1, 2],
+    [SIG, 1],
+    new Date(NOW * 1000),
+    Buffer.from(SIG),
+    new Uint8Array(64),
   ]
   for (const signature of [...junk, SIG]) {
     for (const timestamp of [...junk, TS]) {
       if (signature === SIG && timestamp === TS) continue
       const input = { ...delivery(), signature, timestamp }
       let verdict
-      assert.doesNotThrow(() => {
-        verdict = verifyBoth(input)
-      }, `signature ${String(signature).slice(0, 20)} timestamp ${String(timestamp).slice(0, 20)}`)
+      assert.doesNotThrow(
+        () => {
+          verdict = verifyBoth(input)
+        },
+        `signature ${String(signature).slice(0, 20)} timestamp ${String(timestamp).slice(0, 20)}`,
+      )
       assert.equal(verdict.valid, false)
       assert.ok(WEBHOOK_FAILURES.includes(verdict.reason))
     }

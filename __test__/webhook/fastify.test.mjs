@@ -105,7 +105,11 @@ test('a tampered body is refused with 401 and reported to onInvalid with the Fas
 
 test('a delivery signed with another secret is refused', async () => {
   await withApp({}, async (port, seen) => {
-    expectRefusal(await post(port, HOOK, BODY, { headers: signed(BODY, { secret: OTHER_SECRET }) }), 401, 'SIGNATURE_MISMATCH')
+    expectRefusal(
+      await post(port, HOOK, BODY, { headers: signed(BODY, { secret: OTHER_SECRET }) }),
+      401,
+      'SIGNATURE_MISMATCH',
+    )
     await assertStillServing(port, seen)
   })
 })
@@ -124,7 +128,11 @@ test('timestamps an hour away either way are refused as too old or too new', asy
 test('missing headers are refused, with or without a body and a content type', async () => {
   await withApp({}, async (port, seen) => {
     expectRefusal(await post(port, HOOK, BODY, { headers: JSON_TYPE }), 401, 'MISSING_SIGNATURE')
-    expectRefusal(await post(port, HOOK, BODY, { headers: { ...signed(BODY), 'x-cio-timestamp': undefined } }), 401, 'MISSING_TIMESTAMP')
+    expectRefusal(
+      await post(port, HOOK, BODY, { headers: { ...signed(BODY), 'x-cio-timestamp': undefined } }),
+      401,
+      'MISSING_TIMESTAMP',
+    )
     // No body and no content type: Fastify skips the parser, and the plugin still answers.
     expectRefusal(await post(port, HOOK, ''), 401, 'MISSING_SIGNATURE')
     assert.equal(seen.length, 0)
@@ -197,15 +205,26 @@ test('path and the register prefix place the route; two registrations keep their
   }
   // Each Customer.io reporting webhook has its own signing key.
   app.register(customerioFastify, { prefix: '/hooks', path: '/first', secret: SECRET, handler: record('first') })
-  app.register(customerioFastify, { prefix: '/hooks', path: '/second', secret: OTHER_SECRET, handler: record('second') })
+  app.register(customerioFastify, {
+    prefix: '/hooks',
+    path: '/second',
+    secret: OTHER_SECRET,
+    handler: record('second'),
+  })
   await app.listen({ port: 0, host: '127.0.0.1' })
   try {
     const port = app.server.address().port
     assert.equal((await post(port, '/hooks/first', BODY, { headers: signed(BODY) })).json.which, 'first')
-    assert.equal((await post(port, '/hooks/second', BODY, { headers: signed(BODY, { secret: OTHER_SECRET }) })).json.which, 'second')
+    assert.equal(
+      (await post(port, '/hooks/second', BODY, { headers: signed(BODY, { secret: OTHER_SECRET }) })).json.which,
+      'second',
+    )
     expectRefusal(await post(port, '/hooks/second', BODY, { headers: signed(BODY) }), 401, 'SIGNATURE_MISMATCH')
     assert.equal((await post(port, HOOK, BODY, { headers: signed(BODY) })).status, 404)
-    assert.deepEqual(seen.map((s) => s.which), ['first', 'second'])
+    assert.deepEqual(
+      seen.map((s) => s.which),
+      ['first', 'second'],
+    )
   } finally {
     await app.close()
   }
@@ -232,17 +251,21 @@ test("errors from the handler, a secret provider or onInvalid reach the app's er
       errors.push(error.code)
       return reply.code(500).send({ error: 'UNHANDLED' })
     })
-  await withApp(options, async (port) => {
-    assert.equal((await post(port, HOOK, BODY, { headers: signed(BODY) })).status, 500)
-    assert.equal((await post(port, HOOK, BODY, { headers: signed(BODY, { secret: OTHER_SECRET }) })).status, 500)
-    providerFails = true
-    assert.equal((await post(port, HOOK, BODY, { headers: signed(BODY) })).status, 500)
-    assert.deepEqual(errors, ['DB_DOWN', 'METRICS_DOWN', 'VAULT_DOWN'])
-    providerFails = false
-    const opened = BODY.replace('"sent"', '"opened"')
-    const res = await post(port, HOOK, opened, { headers: signed(opened) })
-    assert.equal(res.status, 200, res.text)
-  }, { setup })
+  await withApp(
+    options,
+    async (port) => {
+      assert.equal((await post(port, HOOK, BODY, { headers: signed(BODY) })).status, 500)
+      assert.equal((await post(port, HOOK, BODY, { headers: signed(BODY, { secret: OTHER_SECRET }) })).status, 500)
+      providerFails = true
+      assert.equal((await post(port, HOOK, BODY, { headers: signed(BODY) })).status, 500)
+      assert.deepEqual(errors, ['DB_DOWN', 'METRICS_DOWN', 'VAULT_DOWN'])
+      providerFails = false
+      const opened = BODY.replace('"sent"', '"opened"')
+      const res = await post(port, HOOK, opened, { headers: signed(opened) })
+      assert.equal(res.status, 200, res.text)
+    },
+    { setup },
+  )
 })
 
 test('misuse fails when the app starts, not on the first delivery', async () => {
@@ -255,7 +278,11 @@ test('misuse fails when the app starts, not on the first delivery', async () => 
   for (const [options, code] of cases) {
     const app = Fastify()
     app.register(customerioFastify, options)
-    await assert.rejects(app.ready(), { name: 'CustomerioSecurityTypeError', code }, JSON.stringify(Object.keys(options)))
+    await assert.rejects(
+      app.ready(),
+      { name: 'CustomerioSecurityTypeError', code },
+      JSON.stringify(Object.keys(options)),
+    )
     await app.close()
   }
 })

@@ -56,82 +56,118 @@ for (const mode of BODY_MODES) {
   describe(`over a ${mode} request body`, () => {
     test(`${mode}: a valid delivery gives { ok: true, event, rawBody, webhook, complete }`, async () => {
       const seen = []
-      await withServer(routeWith(OPTIONS, seen), async (port) => {
-        const res = await post(port, '/hook', BODY, { headers: signed(BODY) })
-        assert.equal(res.status, 200, res.text)
-        assert.equal(seen.length, 1)
-        assert.deepEqual(Object.keys(seen[0]).sort(), ['complete', 'event', 'ok', 'rawBody', 'webhook'])
-        // Without dedupe there is nothing to report, and reporting does no harm.
-        assert.equal(typeof seen[0].complete, 'function')
-        assert.equal(await seen[0].complete(200), undefined)
-        assert.deepEqual(seen[0].event, EVENT)
-        assert.ok(Buffer.isBuffer(seen[0].rawBody) && seen[0].rawBody.equals(Buffer.from(BODY)))
-        assert.equal(seen[0].webhook.secretIndex, 0)
-      }, mode)
+      await withServer(
+        routeWith(OPTIONS, seen),
+        async (port) => {
+          const res = await post(port, '/hook', BODY, { headers: signed(BODY) })
+          assert.equal(res.status, 200, res.text)
+          assert.equal(seen.length, 1)
+          assert.deepEqual(Object.keys(seen[0]).sort(), ['complete', 'event', 'ok', 'rawBody', 'webhook'])
+          // Without dedupe there is nothing to report, and reporting does no harm.
+          assert.equal(typeof seen[0].complete, 'function')
+          assert.equal(await seen[0].complete(200), undefined)
+          assert.deepEqual(seen[0].event, EVENT)
+          assert.ok(Buffer.isBuffer(seen[0].rawBody) && seen[0].rawBody.equals(Buffer.from(BODY)))
+          assert.equal(seen[0].webhook.secretIndex, 0)
+        },
+        mode,
+      )
     })
 
     test(`${mode}: a delivery signed with node:crypto directly is accepted, sent in chunks too`, async () => {
       const seen = []
-      await withServer(routeWith(OPTIONS, seen), async (port) => {
-        const timestamp = nowSeconds()
-        for (const chunked of [false, true]) {
-          const res = await post(port, '/hook', BODY, { headers: cryptoSigned(BODY, { timestamp }), chunked })
-          assert.equal(res.status, 200, res.text)
-        }
-        assert.equal(seen.length, 2)
-        assert.equal(seen[1].webhook.timestamp, timestamp)
-        assert.ok(seen[1].rawBody.equals(Buffer.from(BODY)))
-      }, mode)
+      await withServer(
+        routeWith(OPTIONS, seen),
+        async (port) => {
+          const timestamp = nowSeconds()
+          for (const chunked of [false, true]) {
+            const res = await post(port, '/hook', BODY, { headers: cryptoSigned(BODY, { timestamp }), chunked })
+            assert.equal(res.status, 200, res.text)
+          }
+          assert.equal(seen.length, 2)
+          assert.equal(seen[1].webhook.timestamp, timestamp)
+          assert.ok(seen[1].rawBody.equals(Buffer.from(BODY)))
+        },
+        mode,
+      )
     })
 
     test(`${mode}: refusals come back as a ready JSON Response with the status`, async () => {
       const seen = []
       const reasons = []
-      const options = { secret: SECRET, onInvalid: (reason, request) => reasons.push([reason, request instanceof Request]) }
-      await withServer(routeWith(options, seen), async (port) => {
-        expectRefusal(await post(port, '/hook', BODY.replace('42', '43'), { headers: signed(BODY) }), 401, 'SIGNATURE_MISMATCH')
-        expectRefusal(await post(port, '/hook', BODY, { headers: signed(BODY, { secret: OTHER_SECRET }) }), 401, 'SIGNATURE_MISMATCH')
-        expectRefusal(await post(port, '/hook', BODY, { headers: signed(BODY, { timestamp: nowSeconds() - 3600 }) }), 401, 'TIMESTAMP_TOO_OLD')
-        expectRefusal(await post(port, '/hook', BODY, { headers: signed(BODY, { timestamp: nowSeconds() + 3600 }) }), 401, 'TIMESTAMP_TOO_NEW')
-        expectRefusal(await post(port, '/hook', BODY, { headers: JSON_TYPE }), 401, 'MISSING_SIGNATURE')
-        const notJson = 'metric=sent'
-        expectRefusal(await post(port, '/hook', notJson, { headers: signed(notJson) }), 400, 'INVALID_JSON')
-        assert.equal(seen.length, 0)
-        assert.deepEqual(reasons.map(([reason]) => reason), [
-          'SIGNATURE_MISMATCH',
-          'SIGNATURE_MISMATCH',
-          'TIMESTAMP_TOO_OLD',
-          'TIMESTAMP_TOO_NEW',
-          'MISSING_SIGNATURE',
-        ])
-        assert.ok(reasons.every(([, isRequest]) => isRequest))
-        await assertStillServing(port, seen)
-      }, mode)
+      const options = {
+        secret: SECRET,
+        onInvalid: (reason, request) => reasons.push([reason, request instanceof Request]),
+      }
+      await withServer(
+        routeWith(options, seen),
+        async (port) => {
+          expectRefusal(
+            await post(port, '/hook', BODY.replace('42', '43'), { headers: signed(BODY) }),
+            401,
+            'SIGNATURE_MISMATCH',
+          )
+          expectRefusal(
+            await post(port, '/hook', BODY, { headers: signed(BODY, { secret: OTHER_SECRET }) }),
+            401,
+            'SIGNATURE_MISMATCH',
+          )
+          expectRefusal(
+            await post(port, '/hook', BODY, { headers: signed(BODY, { timestamp: nowSeconds() - 3600 }) }),
+            401,
+            'TIMESTAMP_TOO_OLD',
+          )
+          expectRefusal(
+            await post(port, '/hook', BODY, { headers: signed(BODY, { timestamp: nowSeconds() + 3600 }) }),
+            401,
+            'TIMESTAMP_TOO_NEW',
+          )
+          expectRefusal(await post(port, '/hook', BODY, { headers: JSON_TYPE }), 401, 'MISSING_SIGNATURE')
+          const notJson = 'metric=sent'
+          expectRefusal(await post(port, '/hook', notJson, { headers: signed(notJson) }), 400, 'INVALID_JSON')
+          assert.equal(seen.length, 0)
+          assert.deepEqual(
+            reasons.map(([reason]) => reason),
+            ['SIGNATURE_MISMATCH', 'SIGNATURE_MISMATCH', 'TIMESTAMP_TOO_OLD', 'TIMESTAMP_TOO_NEW', 'MISSING_SIGNATURE'],
+          )
+          assert.ok(reasons.every(([, isRequest]) => isRequest))
+          await assertStillServing(port, seen)
+        },
+        mode,
+      )
     })
 
     test(`${mode}: repeated X-CIO-Signature headers, joined by Headers, are told apart again`, async () => {
       const seen = []
-      await withServer(routeWith(OPTIONS, seen), async (port) => {
-        const { same, different } = repeatedSignatures(BODY)
-        for (const headers of different) {
-          expectRefusal(await post(port, '/hook', BODY, { headers }), 401, 'MALFORMED_SIGNATURE')
-        }
-        assert.equal(seen.length, 0)
-        assert.equal((await post(port, '/hook', BODY, { headers: same })).status, 200)
-      }, mode)
+      await withServer(
+        routeWith(OPTIONS, seen),
+        async (port) => {
+          const { same, different } = repeatedSignatures(BODY)
+          for (const headers of different) {
+            expectRefusal(await post(port, '/hook', BODY, { headers }), 401, 'MALFORMED_SIGNATURE')
+          }
+          assert.equal(seen.length, 0)
+          assert.equal((await post(port, '/hook', BODY, { headers: same })).status, 200)
+        },
+        mode,
+      )
     })
 
     for (const chunked of [false, true]) {
       const how = chunked ? 'chunked, read up to the limit' : 'refused from Content-Length before reading'
       test(`${mode}: a body over the limit is refused with 413 (${how})`, async () => {
         const seen = []
-        await withServer(routeWith(SMALL, seen), async (port) => {
-          const res = await post(port, '/hook', OVERSIZED, { headers: signed(OVERSIZED), chunked })
-          expectRefusal(res, 413, 'PAYLOAD_TOO_LARGE')
-          assert.match(res.json.message, /limit of 1024 bytes/)
-          assert.equal(seen.length, 0)
-          await assertStillServing(port, seen)
-        }, mode)
+        await withServer(
+          routeWith(SMALL, seen),
+          async (port) => {
+            const res = await post(port, '/hook', OVERSIZED, { headers: signed(OVERSIZED), chunked })
+            expectRefusal(res, 413, 'PAYLOAD_TOO_LARGE')
+            assert.match(res.json.message, /limit of 1024 bytes/)
+            assert.equal(seen.length, 0)
+            await assertStillServing(port, seen)
+          },
+          mode,
+        )
       })
     }
   })
@@ -176,7 +212,9 @@ describe('customerioFetchHandler', () => {
   test('misuse throws when the handler is built', () => {
     assert.throws(() => customerioFetchHandler(OPTIONS), { code: 'ERR_INVALID_ARGUMENT' })
     assert.throws(() => customerioFetchHandler({}, () => {}), { code: 'ERR_MISSING_SECRET' })
-    assert.throws(() => customerioFetchHandler({ secret: SECRET, limit: 'lots' }, () => {}), { code: 'ERR_INVALID_LIMIT' })
+    assert.throws(() => customerioFetchHandler({ secret: SECRET, limit: 'lots' }, () => {}), {
+      code: 'ERR_INVALID_LIMIT',
+    })
   })
 })
 
@@ -194,7 +232,10 @@ describe('verifyWebhookRequest without a server', () => {
 
   test('a POST without a body verifies as the empty body', async () => {
     const headers = signed('')
-    const result = await verifyWebhookRequest(new Request('http://127.0.0.1/hook', { method: 'POST', headers }), OPTIONS)
+    const result = await verifyWebhookRequest(
+      new Request('http://127.0.0.1/hook', { method: 'POST', headers }),
+      OPTIONS,
+    )
     assert.equal(result.ok, false)
     // Signed, so the signature passed; an empty body is no JSON.
     assert.equal(result.response.status, 400)
@@ -221,7 +262,10 @@ describe('verifyWebhookRequest without a server', () => {
 
   test('misuse rejects with a coded error', async () => {
     const request = () => new Request('http://127.0.0.1/hook', { method: 'POST', body: BODY, headers: signed(BODY) })
-    await assert.rejects(verifyWebhookRequest(request(), {}), { name: 'CustomerioSecurityTypeError', code: 'ERR_MISSING_SECRET' })
+    await assert.rejects(verifyWebhookRequest(request(), {}), {
+      name: 'CustomerioSecurityTypeError',
+      code: 'ERR_MISSING_SECRET',
+    })
     await assert.rejects(verifyWebhookRequest(request(), null), { code: 'ERR_INVALID_ARGUMENT' })
     await assert.rejects(verifyWebhookRequest({ body: BODY }, OPTIONS), { code: 'ERR_INVALID_ARGUMENT' })
     await assert.rejects(verifyWebhookRequest(undefined, OPTIONS), { code: 'ERR_INVALID_ARGUMENT' })

@@ -59,7 +59,7 @@ test('addresses are compared in one spelling: IPv4-mapped IPv6, zones, brackets'
     '2001:DB8::1': '2001:db8::1',
     '2001:db8::ffff:1.2.3.4': '2001:db8::ffff:1.2.3.4',
     '64:ff9b::1.2.3.4': '64:ff9b::1.2.3.4',
-    'unknown': null,
+    unknown: null,
     '1.2.3': null,
     '': null,
   }
@@ -100,7 +100,11 @@ test('bad options throw coded TypeErrors at startup', () => {
     { onRefused: 1 },
   ]
   for (const options of bad) {
-    assert.throws(() => customerioIpAllowList(options), { name: 'CustomerioSecurityTypeError', code: 'ERR_INVALID_ARGUMENT' }, JSON.stringify(options))
+    assert.throws(
+      () => customerioIpAllowList(options),
+      { name: 'CustomerioSecurityTypeError', code: 'ERR_INVALID_ARGUMENT' },
+      JSON.stringify(options),
+    )
   }
   const guard = customerioIpAllowList({ regions: ['us'] })
   assert.throws(() => guard.update('us', []), { code: 'ERR_INVALID_ARGUMENT' })
@@ -125,7 +129,9 @@ test('Express: allowed, refused, and a spoofed X-Forwarded-For with and without 
   ]
   for (const [options, forwardedFor, status] of scenarios) {
     const app = express()
-    app.post('/hook', customerioIpAllowList({ ...options, onRefused: (client) => refused.push(client) }), (req, res) => res.json({ ok: true }))
+    app.post('/hook', customerioIpAllowList({ ...options, onRefused: (client) => refused.push(client) }), (req, res) =>
+      res.json({ ok: true }),
+    )
     const server = http.createServer(app)
     const port = await serve(server)
     try {
@@ -199,7 +205,10 @@ test('Fastify: the onRequest hook refuses before the route runs', async () => {
 test('Web Request: the runtime gives the peer; null lets it through, a 403 Response otherwise', async () => {
   const guard = customerioIpAllowList({ regions: ['us', 'eu'] })
   const request = (forwardedFor) =>
-    new Request('https://example.test/hook', { method: 'POST', headers: forwardedFor ? { 'x-forwarded-for': forwardedFor } : {} })
+    new Request('https://example.test/hook', {
+      method: 'POST',
+      headers: forwardedFor ? { 'x-forwarded-for': forwardedFor } : {},
+    })
   assert.equal(guard.fetch(request(), CIO_EU), null)
   const refusal = guard.fetch(request(CIO_US), STRANGER)
   assert.equal(refusal.status, 403)
@@ -252,7 +261,13 @@ test('refresh failures keep the last good list and never show the key', async ()
     assert.equal(guard.allows(CIO_US), false, 'the live list replaced the built-in one')
     const codes = []
     for (let i = 0; i < 5; i++) codes.push((await guard.refresh(options)).us.code)
-    assert.deepEqual(codes, ['ERR_REFRESH_FAILED', 'ERR_RATE_LIMITED', 'ERR_INVALID_RESPONSE', 'ERR_INVALID_RESPONSE', 'ERR_INVALID_RESPONSE'])
+    assert.deepEqual(codes, [
+      'ERR_REFRESH_FAILED',
+      'ERR_RATE_LIMITED',
+      'ERR_INVALID_RESPONSE',
+      'ERR_INVALID_RESPONSE',
+      'ERR_INVALID_RESPONSE',
+    ])
     assert.deepEqual(guard.addresses, ['198.51.100.7'], 'the last good list stays')
     const error = await refreshIpAllowList(options).catch((e) => e)
     assert.equal(error.code, 'ERR_INVALID_RESPONSE')
@@ -260,7 +275,11 @@ test('refresh failures keep the last good list and never show the key', async ()
   } finally {
     await api.close()
   }
-  const unreachable = await refreshIpAllowList({ appApiKey: 'k', baseUrl: 'http://127.0.0.1:1/v1', timeoutMs: 2000 }).catch((e) => e)
+  const unreachable = await refreshIpAllowList({
+    appApiKey: 'k',
+    baseUrl: 'http://127.0.0.1:1/v1',
+    timeoutMs: 2000,
+  }).catch((e) => e)
   assert.equal(unreachable.code, 'ERR_REFRESH_FAILED')
   await assert.rejects(refreshIpAllowList({ appApiKey: ' k ' }), { code: 'ERR_INVALID_SECRET' })
   await assert.rejects(refreshIpAllowList({ appApiKey: 'k', region: 'apac' }), { code: 'ERR_INVALID_ARGUMENT' })
@@ -273,7 +292,8 @@ test('calls are spaced at least 110 ms apart: never over the App API limit of 10
     assert.equal(api.seen.length, 12)
     const times = api.seen.map((request) => request.at).sort((a, b) => a - b)
     // Within any one second, at most 10 requests arrived.
-    for (let i = 10; i < times.length; i++) assert.ok(times[i] - times[i - 10] >= 1000, `${times[i] - times[i - 10]} ms`)
+    for (let i = 10; i < times.length; i++)
+      assert.ok(times[i] - times[i - 10] >= 1000, `${times[i] - times[i - 10]} ms`)
   } finally {
     await api.close()
   }

@@ -12,7 +12,13 @@ import { once } from 'node:events'
 import { createRequire } from 'node:module'
 import Fastify from 'fastify'
 
-import { customerioFastify, customerioFetchHandler, customerioNodeHandler, customerioWebhook, verifyWebhookRequest } from '../../index.js'
+import {
+  customerioFastify,
+  customerioFetchHandler,
+  customerioNodeHandler,
+  customerioWebhook,
+  verifyWebhookRequest,
+} from '../../index.js'
 import { EXPRESS_VERSIONS, listen, loadExpress } from '../helpers/express-app.mjs'
 import { BODY_MODES, listenFetch } from '../helpers/web-request-server.mjs'
 import { BODY, EVENT, JSON_TYPE, SECRET, signed } from '../helpers/webhook-http-cases.mjs'
@@ -239,7 +245,9 @@ for (const [name, start] of Object.entries(ADAPTERS)) {
     })
 
     // A server that waited for the body would never answer: the timeout turns that into a failure.
-    test(`${name}: the 405 comes before the body is read (the client has not finished sending)`, { timeout: 10_000 }, async () => {
+    test(`${name}: the 405 comes before the body is read (the client has not finished sending)`, {
+      timeout: 10_000,
+    }, async () => {
       await withAdapter(async (port, { invalid, store }) => {
         for (const method of ['PUT', 'DELETE', 'OPTIONS', 'GET']) {
           const res = await send(port, method, { headers: JSON_TYPE, body: BODY, hold: true })

@@ -103,11 +103,21 @@ test('the 200 waits for an async onEvent, and an onEvent that answers itself is 
 
 test('tampered, wrong-key, stale and unsigned deliveries are refused with 401 and never reach onEvent', async () => {
   const reasons = []
-  const { listener, seen } = recording({ onInvalid: (reason, req) => reasons.push([reason, req instanceof IncomingMessage]) })
+  const { listener, seen } = recording({
+    onInvalid: (reason, req) => reasons.push([reason, req instanceof IncomingMessage]),
+  })
   await withServer(listener, async (port) => {
     expectRefusal(await post(port, '/hook', BODY + ' ', { headers: signed(BODY) }), 401, 'SIGNATURE_MISMATCH')
-    expectRefusal(await post(port, '/hook', BODY, { headers: signed(BODY, { secret: OTHER_SECRET }) }), 401, 'SIGNATURE_MISMATCH')
-    expectRefusal(await post(port, '/hook', BODY, { headers: signed(BODY, { timestamp: nowSeconds() - 3600 }) }), 401, 'TIMESTAMP_TOO_OLD')
+    expectRefusal(
+      await post(port, '/hook', BODY, { headers: signed(BODY, { secret: OTHER_SECRET }) }),
+      401,
+      'SIGNATURE_MISMATCH',
+    )
+    expectRefusal(
+      await post(port, '/hook', BODY, { headers: signed(BODY, { timestamp: nowSeconds() - 3600 }) }),
+      401,
+      'TIMESTAMP_TOO_OLD',
+    )
     expectRefusal(await post(port, '/hook', BODY, { headers: JSON_TYPE }), 401, 'MISSING_SIGNATURE')
     assert.equal(seen.length, 0)
     assert.deepEqual(reasons, [
@@ -172,7 +182,10 @@ test('an onEvent that throws or rejects gives 500 INTERNAL_ERROR without its mes
       assert.deepEqual(res.json, { error: 'INTERNAL_ERROR' })
       assert.ok(!res.text.includes('hunter2'))
     }
-    assert.deepEqual(errors.map((e) => e.message), [secretish, secretish])
+    assert.deepEqual(
+      errors.map((e) => e.message),
+      [secretish, secretish],
+    )
     const clicked = BODY.replace('"sent"', '"clicked"')
     assert.equal((await post(port, '/hook', clicked, { headers: signed(clicked) })).status, 200)
     assert.equal(seen.length, 3)
@@ -206,7 +219,10 @@ test('a secret provider that throws is a 500, never an accept', async () => {
     assert.equal(res.status, 500)
     assert.deepEqual(res.json, { error: 'INTERNAL_ERROR' })
     assert.equal(seen.length, 0)
-    assert.deepEqual(errors.map((e) => e.code), ['VAULT_DOWN'])
+    assert.deepEqual(
+      errors.map((e) => e.code),
+      ['VAULT_DOWN'],
+    )
     vaultDown = false
     await assertStillServing(port, seen)
   })
@@ -217,17 +233,25 @@ test('the listener returns a promise that settles after the answer and never rej
     throw new Error('boom')
   })
   const settled = []
-  await withServer((req, res) => settled.push(listener(req, res)), async (port) => {
-    assert.equal((await post(port, '/hook', BODY, { headers: signed(BODY) })).status, 500)
-    assert.equal((await post(port, '/hook', BODY, { headers: JSON_TYPE })).status, 401)
-  })
+  await withServer(
+    (req, res) => settled.push(listener(req, res)),
+    async (port) => {
+      assert.equal((await post(port, '/hook', BODY, { headers: signed(BODY) })).status, 500)
+      assert.equal((await post(port, '/hook', BODY, { headers: JSON_TYPE })).status, 401)
+    },
+  )
   assert.deepEqual(await Promise.all(settled), [undefined, undefined])
 })
 
 test('misuse throws when the handler is built', () => {
   assert.throws(() => customerioNodeHandler({ secret: SECRET }), { code: 'ERR_INVALID_ARGUMENT' })
-  assert.throws(() => customerioNodeHandler({}, () => {}), { name: 'CustomerioSecurityTypeError', code: 'ERR_MISSING_SECRET' })
-  assert.throws(() => customerioNodeHandler({ secret: SECRET, onError: 'log' }, () => {}), { code: 'ERR_INVALID_ARGUMENT' })
+  assert.throws(() => customerioNodeHandler({}, () => {}), {
+    name: 'CustomerioSecurityTypeError',
+    code: 'ERR_MISSING_SECRET',
+  })
+  assert.throws(() => customerioNodeHandler({ secret: SECRET, onError: 'log' }, () => {}), {
+    code: 'ERR_INVALID_ARGUMENT',
+  })
   assert.throws(() => customerioNodeHandler({ secret: SECRET, limit: 'lots' }, () => {}), { code: 'ERR_INVALID_LIMIT' })
   assert.throws(() => customerioNodeHandler(null, () => {}), { code: 'ERR_INVALID_ARGUMENT' })
 })

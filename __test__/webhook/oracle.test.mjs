@@ -26,17 +26,13 @@ const RFC4231 = [
   {
     name: 'case 3: 50 bytes of 0xdd under 20 bytes of 0xaa',
     key: hex('aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'),
-    data: hex(
-      'dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd',
-    ),
+    data: hex('dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd'),
     mac: '773ea91e36800e46854db8ebd09181a72959098b3ef8c122d9635514ced565fe',
   },
   {
     name: 'case 4: 25-byte counting key, 50 bytes of 0xcd',
     key: hex('0102030405060708090a0b0c0d0e0f10111213141516171819'),
-    data: hex(
-      'cdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcd',
-    ),
+    data: hex('cdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcd'),
     mac: '82558a389a443c0ea4cc819899f2083a85f0faa3e578f8077a2e3ff46729665b',
   },
   {
@@ -174,7 +170,11 @@ test('with several secrets (rotation), secretIndex names the one that signed', (
   for (const [index, secret] of secrets.entries()) {
     const signature = nodeV0Signature(secret, TS, BODY)
     const delivery = { body: BODY, signature, timestamp: String(TS), now: TS }
-    assert.deepEqual(verifyWebhook({ ...delivery, secret: secrets }), { valid: true, secretIndex: index, timestamp: TS })
+    assert.deepEqual(verifyWebhook({ ...delivery, secret: secrets }), {
+      valid: true,
+      secretIndex: index,
+      timestamp: TS,
+    })
     assert.deepEqual(new WebhookVerifier({ secret: secrets }).verify(delivery), {
       valid: true,
       secretIndex: index,

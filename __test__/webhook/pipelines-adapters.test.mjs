@@ -168,7 +168,11 @@ test('node:http, Fastify and Web Request adapters take the same scheme option', 
     http.createServer(async (req, res) => {
       const chunks = []
       for await (const chunk of req) chunks.push(chunk)
-      const request = new Request(`http://127.0.0.1${req.url}`, { method: req.method, headers: req.headers, body: Buffer.concat(chunks) })
+      const request = new Request(`http://127.0.0.1${req.url}`, {
+        method: req.method,
+        headers: req.headers,
+        body: Buffer.concat(chunks),
+      })
       const response = await handle(request)
       res.writeHead(response.status, Object.fromEntries(response.headers))
       res.end(Buffer.from(await response.arrayBuffer()))
@@ -252,17 +256,24 @@ test('redact: true puts a copy without the person on webhook.redacted', async ()
     assert.equal((await post(server.port, '/hook', body, { headers: headers(body) })).status, 200)
     const text = JSON.stringify(seen[0].webhook.redacted)
     assert.ok(!/person0@example\.com|user-0|203\.0\.113\.7/.test(text), text)
-    assert.deepEqual(seen[0].webhook.redacted.batch.map((event) => event.messageId), ['m-0', 'm-1'])
+    assert.deepEqual(
+      seen[0].webhook.redacted.batch.map((event) => event.messageId),
+      ['m-0', 'm-1'],
+    )
     // The handler still gets the events as sent.
     assert.equal(seen[0].events[0].traits.email, 'person0@example.com')
   } finally {
     await server.close()
   }
-  assert.throws(() => customerioWebhook({ scheme: 'pipelines', secret: SECRET, redact: 'yes' }), { code: 'ERR_INVALID_ARGUMENT' })
+  assert.throws(() => customerioWebhook({ scheme: 'pipelines', secret: SECRET, redact: 'yes' }), {
+    code: 'ERR_INVALID_ARGUMENT',
+  })
 })
 
 const redisPolicy = missingRedisPolicy()
-describe('per-event dedupe across two receivers sharing redis-server', { skip: redisPolicy.skip || (redisPolicy.missing ? 'redis-server missing' : false) }, () => {
+describe('per-event dedupe across two receivers sharing redis-server', {
+  skip: redisPolicy.skip || (redisPolicy.missing ? 'redis-server missing' : false),
+}, () => {
   let redis
   let client
   before(async () => {

@@ -28,7 +28,12 @@ test('signWebhook(pipelines) is node:crypto HMAC-SHA1 of the body, and verifies'
       const result = verifyWebhook({ scheme: 'pipelines', secret, body, signature: headers['x-signature'] })
       assert.deepEqual(result, { valid: true, secretIndex: 0, timestamp: null })
       // Upper case hex is the same MAC.
-      const upper = verifyWebhook({ scheme: 'pipelines', secret, body, signature: headers['x-signature'].toUpperCase() })
+      const upper = verifyWebhook({
+        scheme: 'pipelines',
+        secret,
+        body,
+        signature: headers['x-signature'].toUpperCase(),
+      })
       assert.equal(upper.valid, true)
     }),
     { seed: SEED, numRuns: 500 },
@@ -46,7 +51,10 @@ test('a body changed by one bit, or another secret, is SIGNATURE_MISMATCH', () =
         valid: false,
         reason: 'SIGNATURE_MISMATCH',
       })
-      assert.equal(verifyWebhook({ scheme: 'pipelines', secret: 'other', body, signature }).reason, 'SIGNATURE_MISMATCH')
+      assert.equal(
+        verifyWebhook({ scheme: 'pipelines', secret: 'other', body, signature }).reason,
+        'SIGNATURE_MISMATCH',
+      )
     }),
     { seed: SEED + 1, numRuns: 300 },
   )
@@ -73,7 +81,11 @@ test('junk X-Signature values are refused with a reason, never thrown', () => {
   }
   for (const [reason, values] of Object.entries(cases)) {
     for (const signature of values) {
-      assert.deepEqual(verifyWebhook({ scheme: 'pipelines', secret: 's', body, signature }), { valid: false, reason }, String(signature))
+      assert.deepEqual(
+        verifyWebhook({ scheme: 'pipelines', secret: 's', body, signature }),
+        { valid: false, reason },
+        String(signature),
+      )
     }
   }
   // Sent twice with the same value, it is that value (as for X-CIO-Signature).
@@ -102,10 +114,21 @@ test('no timestamp is needed, and one sent is neither read nor checked', () => {
 test('several secrets while rotating: the matching one is named', () => {
   const body = Buffer.from('{"batch":[]}')
   const verifier = new WebhookVerifier({ scheme: 'pipelines', secret: ['old-secret', 'new-secret'] })
-  assert.deepEqual(verifier.verify({ body, signature: reference('new-secret', body) }), { valid: true, secretIndex: 1, timestamp: null })
-  assert.deepEqual(verifier.verify({ body, signature: reference('old-secret', body) }), { valid: true, secretIndex: 0, timestamp: null })
+  assert.deepEqual(verifier.verify({ body, signature: reference('new-secret', body) }), {
+    valid: true,
+    secretIndex: 1,
+    timestamp: null,
+  })
+  assert.deepEqual(verifier.verify({ body, signature: reference('old-secret', body) }), {
+    valid: true,
+    secretIndex: 0,
+    timestamp: null,
+  })
   assert.equal(verifier.verify({ body, signature: reference('retired', body) }).reason, 'SIGNATURE_MISMATCH')
-  assert.deepEqual(verifyWebhook({ scheme: 'pipelines', secret: ['a', 'b'], body, signature: reference('b', body) }).secretIndex, 1)
+  assert.deepEqual(
+    verifyWebhook({ scheme: 'pipelines', secret: ['a', 'b'], body, signature: reference('b', body) }).secretIndex,
+    1,
+  )
 })
 
 test('an unknown scheme names the known ones', () => {

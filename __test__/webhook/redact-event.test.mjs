@@ -99,7 +99,15 @@ test('reporting webhooks: the spec has every event, and identifying fields are i
   const events = reportingEvents()
   assert.ok(events.length >= 60, `${events.length} events`)
   const paths = new Set(events.flatMap(({ event }) => leaves(event).map(([path]) => path)))
-  for (const path of ['data.recipient', 'data.email_address', 'data.identifiers.email', 'data.content', 'data.subject', 'data.href', 'data.to']) {
+  for (const path of [
+    'data.recipient',
+    'data.email_address',
+    'data.identifiers.email',
+    'data.content',
+    'data.subject',
+    'data.href',
+    'data.to',
+  ]) {
     assert.ok(paths.has(path), path)
   }
 })
@@ -130,7 +138,11 @@ test('reporting webhooks: a canary in every field but the kept ones never surviv
 test('with a pepper one person gets one pseudonym across fields and events; without one, nothing of them is left', () => {
   const event = JSON.parse(readFileSync(join(FIXTURES, 'email_sent.json'), 'utf8'))
   const redacted = redactEvent(event, { pepper: PEPPER })
-  assert.equal(redacted.data.recipient_hash, redacted.data.identifiers.email_hash, 'recipient and identifiers.email are one address')
+  assert.equal(
+    redacted.data.recipient_hash,
+    redacted.data.identifiers.email_hash,
+    'recipient and identifiers.email are one address',
+  )
   const again = redactEvent(structuredClone(event), { pepper: PEPPER })
   assert.deepEqual(again, redacted)
   const bare = redactEvent(event)
@@ -141,7 +153,11 @@ test('with a pepper one person gets one pseudonym across fields and events; with
 })
 
 test('keep lists fields to keep raw; detectors still run on them', () => {
-  const event = { object_type: 'email', metric: 'clicked', data: { href: 'https://example.com/a', subject: 'card 4111 1111 1111 1111' } }
+  const event = {
+    object_type: 'email',
+    metric: 'clicked',
+    data: { href: 'https://example.com/a', subject: 'card 4111 1111 1111 1111' },
+  }
   const kept = redactEvent(event, { keep: ['href', 'subject'] })
   assert.equal(kept.data.href, 'https://example.com/a')
   assert.equal(kept.data.subject, 'card [REDACTED:card_number]')
@@ -167,8 +183,19 @@ async function recorder() {
 
 test('Data Pipelines: events the official client sends (identify, track, page, screen, group, alias) keep no canary', async () => {
   const server = await recorder()
-  const analytics = new Analytics({ writeKey: 'test-write-key', host: server.url, path: '/v1/batch', maxEventsInBatch: 6, maxRetries: 0 })
-  const traits = { email: 'CANARYmail@example.com', name: 'CANARYname', phone: '+1555CANARY', address: { street: 'CANARYstreet' } }
+  const analytics = new Analytics({
+    writeKey: 'test-write-key',
+    host: server.url,
+    path: '/v1/batch',
+    maxEventsInBatch: 6,
+    maxRetries: 0,
+  })
+  const traits = {
+    email: 'CANARYmail@example.com',
+    name: 'CANARYname',
+    phone: '+1555CANARY',
+    address: { street: 'CANARYstreet' },
+  }
   const properties = { plan: 'CANARYplan', note: 'CANARYnote' }
   const context = { ip: '203.0.113.77', page: { url: 'https://example.com/?email=CANARYurl' } }
   analytics.identify({ userId: 'CANARYuser', traits, context })
@@ -189,14 +216,23 @@ test('Data Pipelines: events the official client sends (identify, track, page, s
       assert.ok(!/CANARY|203\.0\.113\.77/.test(text), text)
       // The structure stays: a log line still says which events these were.
       const redacted = JSON.parse(text)
-      assert.deepEqual(redacted.batch.map((event) => event.type), batch.batch.map((event) => event.type))
-      assert.deepEqual(redacted.batch.map((event) => event.messageId), batch.batch.map((event) => event.messageId))
+      assert.deepEqual(
+        redacted.batch.map((event) => event.type),
+        batch.batch.map((event) => event.type),
+      )
+      assert.deepEqual(
+        redacted.batch.map((event) => event.messageId),
+        batch.batch.map((event) => event.messageId),
+      )
     }
     // A batch sent as a bare JSON array, and one event alone.
     assert.ok(!JSON.stringify(redactEvent(events, options)).includes('CANARY'))
     assert.ok(!JSON.stringify(redactEvent(events[0], options)).includes('CANARY'))
   }
-  const pseudonymous = redactEvent(events.find((event) => event.type === 'track'), { pepper: PEPPER })
+  const pseudonymous = redactEvent(
+    events.find((event) => event.type === 'track'),
+    { pepper: PEPPER },
+  )
   assert.match(pseudonymous.userId_hash, /^p1:[0-9a-f]{64}$/)
 })
 

@@ -48,7 +48,15 @@ function adapters() {
     async fastify(body, headers) {
       let handled = false
       const app = Fastify()
-      await app.register(cio.customerioFastify, { secret: SECRET, limit: LIMIT, path: '/hook', handler: async () => ((handled = true), { ok: true }) })
+      await app.register(cio.customerioFastify, {
+        secret: SECRET,
+        limit: LIMIT,
+        path: '/hook',
+        handler: async () => {
+          handled = true
+          return { ok: true }
+        },
+      })
       const response = await app.inject({ method: 'POST', url: '/hook', headers, payload: body })
       await app.close()
       return { status: response.statusCode, json: response.json(), handled }

@@ -137,7 +137,10 @@ function misusePaths(secret) {
     ['customerioWebhook: bad limit', () => customerioWebhook({ secret, limit: 'lots' })],
     ['customerioWebhook: bad onInvalid', () => customerioWebhook({ secret, onInvalid: 'log' })],
     ['customerioWebhook: bad tolerance', () => customerioWebhook({ secret, toleranceSeconds: -5 })],
-    ['Buffer secret with a trailing newline byte', () => verifyWebhook({ ...base, secret: [Buffer.concat([bytes, Buffer.from('\n')]), ''] })],
+    [
+      'Buffer secret with a trailing newline byte',
+      () => verifyWebhook({ ...base, secret: [Buffer.concat([bytes, Buffer.from('\n')]), ''] }),
+    ],
   ]
 }
 

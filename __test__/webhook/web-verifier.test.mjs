@@ -18,7 +18,7 @@ const SEED = 20261203
 const NOW = 1_700_000_000
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 
-test('the failure reasons are the core\'s, in its order', () => {
+test("the failure reasons are the core's, in its order", () => {
   assert.deepEqual([...web.WEBHOOK_FAILURES], [...native.WEBHOOK_FAILURES])
 })
 
@@ -26,17 +26,34 @@ test('RFC vectors: RFC 4231 case 2 (body scheme), RFC 2202 case 2 (pipelines)', 
   const body = 'what do ya want for nothing?'
   const sha256 = '5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843'
   const sha1 = 'effcdf6ae5eb2fa2d27416d5f184df9c259a7c79'
-  assert.deepEqual(await web.verifyWebhook({ scheme: 'body', secret: 'Jefe', body, signature: sha256 }), { valid: true, secretIndex: 0, timestamp: null })
-  assert.deepEqual(await web.verifyWebhook({ scheme: 'pipelines', secret: 'Jefe', body, signature: sha1 }), { valid: true, secretIndex: 0, timestamp: null })
+  assert.deepEqual(await web.verifyWebhook({ scheme: 'body', secret: 'Jefe', body, signature: sha256 }), {
+    valid: true,
+    secretIndex: 0,
+    timestamp: null,
+  })
+  assert.deepEqual(await web.verifyWebhook({ scheme: 'pipelines', secret: 'Jefe', body, signature: sha1 }), {
+    valid: true,
+    secretIndex: 0,
+    timestamp: null,
+  })
   assert.deepEqual(await web.signWebhook(body, 'Jefe', { scheme: 'pipelines' }), { 'x-signature': sha1 })
 })
 
 test('signWebhook gives the headers the native signer gives', async () => {
   fc.assert(
-    await fc.asyncProperty(fc.uint8Array({ maxLength: 2048 }), fc.stringMatching(/^[!-~]{1,40}$/), fc.constantFrom('v0', 'body', 'pipelines'), fc.nat(2 ** 40), async (bytes, secret, scheme, timestamp) => {
-      const body = Uint8Array.from(bytes)
-      assert.deepEqual(await web.signWebhook(body, secret, { scheme, timestamp }), native.signWebhook(Buffer.from(body), secret, { scheme, timestamp }))
-    }),
+    await fc.asyncProperty(
+      fc.uint8Array({ maxLength: 2048 }),
+      fc.stringMatching(/^[!-~]{1,40}$/),
+      fc.constantFrom('v0', 'body', 'pipelines'),
+      fc.nat(2 ** 40),
+      async (bytes, secret, scheme, timestamp) => {
+        const body = Uint8Array.from(bytes)
+        assert.deepEqual(
+          await web.signWebhook(body, secret, { scheme, timestamp }),
+          native.signWebhook(Buffer.from(body), secret, { scheme, timestamp }),
+        )
+      },
+    ),
     { seed: SEED, numRuns: 200 },
   )
 })
@@ -44,18 +61,31 @@ test('signWebhook gives the headers the native signer gives', async () => {
 // Inputs that exercise every branch: good signatures, near misses, junk, repeated headers,
 // timestamps around the window, several secrets.
 const secretArb = fc.oneof(fc.stringMatching(/^[!-~]{1,24}$/), fc.constantFrom('s', 'rotating-secret'))
-const deliveryArb = fc
-  .record({
-    scheme: fc.constantFrom('v0', 'body', 'pipelines'),
-    body: fc.oneof(fc.string({ maxLength: 200 }), fc.uint8Array({ maxLength: 200 }).map((b) => Uint8Array.from(b))),
-    secrets: fc.array(secretArb, { minLength: 1, maxLength: 3 }),
-    signWith: fc.oneof(fc.constant(null), secretArb, fc.nat(2)),
-    offset: fc.integer({ min: -700, max: 700 }),
-    tolerance: fc.constantFrom(undefined, 0, 300, Infinity),
-    signatureShape: fc.constantFrom('good', 'upper', 'missing', 'empty', 'short', 'prefixed', 'junk', 'twice', 'twiceDifferent', 'random'),
-    timestampShape: fc.constantFrom('good', 'missing', 'number', 'junk', 'long', 'signedOther'),
-    random: fc.string({ maxLength: 70 }),
-  })
+const deliveryArb = fc.record({
+  scheme: fc.constantFrom('v0', 'body', 'pipelines'),
+  body: fc.oneof(
+    fc.string({ maxLength: 200 }),
+    fc.uint8Array({ maxLength: 200 }).map((b) => Uint8Array.from(b)),
+  ),
+  secrets: fc.array(secretArb, { minLength: 1, maxLength: 3 }),
+  signWith: fc.oneof(fc.constant(null), secretArb, fc.nat(2)),
+  offset: fc.integer({ min: -700, max: 700 }),
+  tolerance: fc.constantFrom(undefined, 0, 300, Infinity),
+  signatureShape: fc.constantFrom(
+    'good',
+    'upper',
+    'missing',
+    'empty',
+    'short',
+    'prefixed',
+    'junk',
+    'twice',
+    'twiceDifferent',
+    'random',
+  ),
+  timestampShape: fc.constantFrom('good', 'missing', 'number', 'junk', 'long', 'signedOther'),
+  random: fc.string({ maxLength: 70 }),
+})
 
 function signature(scheme, secret, timestamp, body) {
   const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body)
@@ -67,7 +97,8 @@ function signature(scheme, secret, timestamp, body) {
 
 function inputOf(d) {
   const timestamp = String(NOW + d.offset)
-  const signer = typeof d.signWith === 'number' ? d.secrets[d.signWith % d.secrets.length] : (d.signWith ?? d.secrets[0])
+  const signer =
+    typeof d.signWith === 'number' ? d.secrets[d.signWith % d.secrets.length] : (d.signWith ?? d.secrets[0])
   const good = signature(d.scheme, signer, d.timestampShape === 'signedOther' ? String(NOW + 1) : timestamp, d.body)
   const signatures = {
     good,
@@ -81,7 +112,14 @@ function inputOf(d) {
     twiceDifferent: [good, `${good.slice(0, -1)}0`],
     random: d.random,
   }
-  const timestamps = { good: timestamp, signedOther: timestamp, missing: undefined, number: NOW + d.offset, junk: `${timestamp}x`, long: '1'.repeat(13) }
+  const timestamps = {
+    good: timestamp,
+    signedOther: timestamp,
+    missing: undefined,
+    number: NOW + d.offset,
+    junk: `${timestamp}x`,
+    long: '1'.repeat(13),
+  }
   return {
     scheme: d.scheme,
     body: d.body,
@@ -130,7 +168,11 @@ test('misuse throws the same codes as the native entry point', async () => {
       nativeCode = error.code
     }
     assert.ok(nativeCode, JSON.stringify(input))
-    await assert.rejects(web.verifyWebhook(input), { code: nativeCode, name: 'CustomerioSecurityTypeError' }, JSON.stringify(input))
+    await assert.rejects(
+      web.verifyWebhook(input),
+      { code: nativeCode, name: 'CustomerioSecurityTypeError' },
+      JSON.stringify(input),
+    )
   }
 })
 
@@ -139,8 +181,15 @@ async function answers(makeRequest, options) {
   const out = []
   for (const entry of [native, web]) {
     const result = await entry.verifyWebhookRequest(makeRequest(), options)
-    if (result.ok) out.push({ ok: true, event: result.event, webhook: result.webhook, body: Buffer.from(result.rawBody).toString() })
-    else out.push({ ok: false, status: result.response.status, allow: result.response.headers.get('allow'), text: await result.response.text() })
+    if (result.ok)
+      out.push({ ok: true, event: result.event, webhook: result.webhook, body: Buffer.from(result.rawBody).toString() })
+    else
+      out.push({
+        ok: false,
+        status: result.response.status,
+        allow: result.response.headers.get('allow'),
+        text: await result.response.text(),
+      })
   }
   return out
 }
@@ -163,7 +212,13 @@ test('verifyWebhookRequest answers as the native one: valid, forged, 405, 413, j
     [post('[1]', native.signWebhook('[1]', secret, { timestamp: now })), { secret }],
     [post(batch, native.signWebhook(batch, secret, { scheme: 'pipelines' })), { secret, scheme: 'pipelines' }],
     [post(batch, { 'x-signature': 'f'.repeat(40) }), { secret, scheme: 'pipelines' }],
-    [post(event, { 'x-cio-signature': `${signed['x-cio-signature']}, ${signed['x-cio-signature']}`, 'x-cio-timestamp': signed['x-cio-timestamp'] }), { secret }],
+    [
+      post(event, {
+        'x-cio-signature': `${signed['x-cio-signature']}, ${signed['x-cio-signature']}`,
+        'x-cio-timestamp': signed['x-cio-timestamp'],
+      }),
+      { secret },
+    ],
   ]
   for (const [makeRequest, options] of cases) {
     const [expected, actual] = await answers(makeRequest, options)
@@ -179,7 +234,9 @@ test('verifyWebhookRequest answers as the native one: valid, forged, 405, 413, j
   const refused = await failing(post(event, signed)())
   assert.equal(refused.status, 500)
   assert.deepEqual(await refused.json(), { error: 'INTERNAL_ERROR' })
-  await assert.rejects(web.verifyWebhookRequest(post(event, signed)(), { secret, dedupe: true }), { code: 'ERR_INVALID_DEDUPE' })
+  await assert.rejects(web.verifyWebhookRequest(post(event, signed)(), { secret, dedupe: true }), {
+    code: 'ERR_INVALID_DEDUPE',
+  })
 })
 
 test('Deno runs it (no addon, no Node built-ins) and gets the same verdicts', () => {

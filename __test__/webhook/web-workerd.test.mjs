@@ -85,18 +85,25 @@ async function nativeAnswer(url, init, scheme) {
     { secret: SECRET, ...(scheme ? { scheme } : {}) },
     scheme
       ? (event, { webhook }) => Response.json({ events: webhook.events.map((e) => e.messageId) })
-      : (event, { webhook }) => Response.json({ got: event.event_id, secretIndex: webhook.secretIndex, timestamp: webhook.timestamp }),
+      : (event, { webhook }) =>
+          Response.json({ got: event.event_id, secretIndex: webhook.secretIndex, timestamp: webhook.timestamp }),
   )
   const response = await handler(new Request(url, init))
   return { status: response.status, allow: response.headers.get('allow'), text: await response.text() }
 }
 
 test('a Worker on customerioFetchHandler in workerd answers as the native adapter', async (t) => {
-  if (!existsSync(WORKERD)) return assert.fail('the @cloudflare/workerd-linux-64 dev dependency is missing: run npm install')
+  if (!existsSync(WORKERD))
+    return assert.fail('the @cloudflare/workerd-linux-64 dev dependency is missing: run npm install')
   const base = await startWorkerd(t)
   const body = JSON.stringify({ event_id: 'w1', object_type: 'email', metric: 'sent' })
   const headers = signWebhook(body, SECRET)
-  const batch = JSON.stringify({ batch: [{ type: 'track', messageId: 'm1' }, { type: 'identify', messageId: 'm2' }] })
+  const batch = JSON.stringify({
+    batch: [
+      { type: 'track', messageId: 'm1' },
+      { type: 'identify', messageId: 'm2' },
+    ],
+  })
   const cases = [
     ['/hook', { method: 'POST', headers, body }],
     ['/hook', { method: 'POST', headers: { ...headers, 'x-cio-signature': '0'.repeat(64) }, body }],
@@ -109,7 +116,11 @@ test('a Worker on customerioFetchHandler in workerd answers as the native adapte
   for (const [route, init] of cases) {
     const response = await fetch(base + route, init)
     const actual = { status: response.status, allow: response.headers.get('allow'), text: await response.text() }
-    const expected = await nativeAnswer(`http://example.test${route}`, init, route === '/pipelines' ? 'pipelines' : undefined)
+    const expected = await nativeAnswer(
+      `http://example.test${route}`,
+      init,
+      route === '/pipelines' ? 'pipelines' : undefined,
+    )
     assert.deepEqual(actual, expected, `${init.method} ${route}`)
   }
 })

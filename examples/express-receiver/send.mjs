@@ -32,7 +32,11 @@ const event = {
 }
 
 async function post(label, body, headers) {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body })
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body,
+  })
   const text = await response.text()
   console.log(`${label}: ${response.status} ${text}`)
   return { status: response.status, text }
@@ -42,7 +46,11 @@ const body = JSON.stringify(event)
 const headers = signWebhook(body, secret)
 const signed = await post('signed event', body, headers)
 const again = await post('same delivery again', body, headers)
-const forgedEvent = { ...event, event_id: `${event.event_id}X`, data: { ...event.data, recipient: 'attacker@example.com' } }
+const forgedEvent = {
+  ...event,
+  event_id: `${event.event_id}X`,
+  data: { ...event.data, recipient: 'attacker@example.com' },
+}
 const forgedBody = JSON.stringify(forgedEvent)
 const forged = await post('forged event', forgedBody, signWebhook(forgedBody, randomBytes(32).toString('hex')))
 

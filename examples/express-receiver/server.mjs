@@ -44,5 +44,7 @@ const server = app.listen(port, '127.0.0.1', (error) => {
   console.log(`listening on ${url}`)
   // How to send it a signed event: the secret by name when it was given, by value when generated.
   const value = given ? '"$CUSTOMERIO_WEBHOOK_SECRET"' : secret
-  console.log(`send it a signed event (and a replay and a forgery): CUSTOMERIO_WEBHOOK_SECRET=${value} npm run send -- ${url}`)
+  console.log(
+    `send it a signed event (and a replay and a forgery): CUSTOMERIO_WEBHOOK_SECRET=${value} npm run send -- ${url}`,
+  )
 })

@@ -26,7 +26,10 @@ function auditKeyOf(given) {
   const key = unwrapSecret(given)
   const bytes = !types.isProxy(key) && ArrayBuffer.isView(key) && key instanceof Uint8Array
   if (!(typeof key === 'string' || bytes) || key.length === 0) {
-    throw typeError('ERR_MISSING_AUDIT_KEY', 'an audit key (a non-empty string, Buffer, Uint8Array or SecretValue) is required')
+    throw typeError(
+      'ERR_MISSING_AUDIT_KEY',
+      'an audit key (a non-empty string, Buffer, Uint8Array or SecretValue) is required',
+    )
   }
   try {
     return native.auditKey(key)
@@ -42,7 +45,8 @@ function auditKeyOf(given) {
  */
 function openAuditLog(path, options) {
   if (typeof path !== 'string' || path.length === 0) throw typeError('ERR_INVALID_PATH', 'path must be a file path')
-  if (options === null || typeof options !== 'object') throw typeError('ERR_INVALID_ARGUMENT', 'options must be an object')
+  if (options === null || typeof options !== 'object')
+    throw typeError('ERR_INVALID_ARGUMENT', 'options must be an object')
   const key = auditKeyOf(options.key)
   const keyId = options.keyId === undefined ? 'k1' : options.keyId
   if (typeof keyId !== 'string' || !KEY_ID.test(keyId)) {
@@ -145,7 +149,8 @@ class AuditLog {
 
 /** The record as written: fixed member order, times as ISO strings, the subject hashed. */
 function recordFields(record, log) {
-  if (record === null || typeof record !== 'object') throw typeError('ERR_INVALID_AUDIT_RECORD', 'a record must be an object')
+  if (record === null || typeof record !== 'object')
+    throw typeError('ERR_INVALID_AUDIT_RECORD', 'a record must be an object')
   const { requestId, subject, actions, outcome } = record
   if (typeof requestId !== 'string' || requestId.length === 0) {
     throw typeError('ERR_INVALID_AUDIT_RECORD', 'requestId must be a non-empty string')
@@ -190,7 +195,8 @@ function action(entry) {
     throw typeError('ERR_INVALID_AUDIT_RECORD', 'each action needs an `action` name')
   }
   const status = entry.status === undefined || entry.status === null ? null : entry.status
-  if (status !== null && !Number.isInteger(status)) throw typeError('ERR_INVALID_AUDIT_RECORD', 'an action status must be an integer or null')
+  if (status !== null && !Number.isInteger(status))
+    throw typeError('ERR_INVALID_AUDIT_RECORD', 'an action status must be an integer or null')
   if (!Number.isInteger(entry.attempts) || entry.attempts < 0) {
     throw typeError('ERR_INVALID_AUDIT_RECORD', 'an action needs a whole number of attempts')
   }
@@ -220,16 +226,21 @@ function time(value, name) {
 function verifyAuditLog(path, options) {
   // A number would be read as a file descriptor (0 is stdin).
   if (typeof path !== 'string' || path.length === 0) throw typeError('ERR_INVALID_PATH', 'path must be a file path')
-  if (options === null || typeof options !== 'object') throw typeError('ERR_INVALID_ARGUMENT', 'options must be an object')
+  if (options === null || typeof options !== 'object')
+    throw typeError('ERR_INVALID_ARGUMENT', 'options must be an object')
   const key = auditKeyOf(options.key)
   const expected = headText(options.expectedHead)
   let content
   try {
     content = fs.readFileSync(path)
   } catch (error) {
-    throw new CustomerioSecurityError('ERR_AUDIT_LOG_UNREADABLE', `the audit log cannot be read (${error.code ?? 'error'})`, {
-      cause: error,
-    })
+    throw new CustomerioSecurityError(
+      'ERR_AUDIT_LOG_UNREADABLE',
+      `the audit log cannot be read (${error.code ?? 'error'})`,
+      {
+        cause: error,
+      },
+    )
   }
   const check = verifyContent(key, content, expected)
   const result = { valid: check.problem === '', records: check.records, head: parseHead(check.head) }
@@ -251,7 +262,8 @@ function verifyContent(key, content, expectedHead) {
 function headText(head) {
   if (head === undefined || head === null) return undefined
   if (typeof head === 'string') return head
-  if (typeof head === 'object' && Number.isSafeInteger(head.seq) && typeof head.mac === 'string') return `${head.seq}:${head.mac}`
+  if (typeof head === 'object' && Number.isSafeInteger(head.seq) && typeof head.mac === 'string')
+    return `${head.seq}:${head.mac}`
   throw typeError('ERR_INVALID_HEAD', "expectedHead must be { seq, mac } or 'seq:mac'")
 }
 

@@ -19,7 +19,9 @@ async function appCredentials(env, { region, warn = () => {} } = {}) {
     })
   } catch (error) {
     if (error?.name !== 'CustomerioSecurityError' || typeof error.code !== 'string') throw error
-    throw new UsageError(`${error.code}: ${error.message.startsWith(PREFIX) ? error.message.slice(PREFIX.length) : error.message}`)
+    throw new UsageError(
+      `${error.code}: ${error.message.startsWith(PREFIX) ? error.message.slice(PREFIX.length) : error.message}`,
+    )
   }
   return { appApiKey: credentials.appApiKey, region: credentials.region, url: credentials.appApiUrl }
 }

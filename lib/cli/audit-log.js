@@ -46,22 +46,30 @@ async function run(args, io) {
   const result = verify(verifyAuditLog, options.file, key, options.head)
   if (!result.valid) {
     const why = EXPLAIN[result.reason] ?? 'it does not verify'
-    io.stdout.write(`INVALID: ${options.file}: record at line ${result.firstBadRecord}: ${result.reason}: ${why} (${result.records} records verified before it)\n`)
+    io.stdout.write(
+      `INVALID: ${options.file}: record at line ${result.firstBadRecord}: ${result.reason}: ${why} (${result.records} records verified before it)\n`,
+    )
     return EXIT_FAILED
   }
   const head = result.head === null ? null : formatAuditHead(result.head)
   if (options.command === 'head') {
-    if (head === null) io.stderr.write(`customerio-security audit-log: ${options.file} has no records yet, so no head\n`)
+    if (head === null)
+      io.stderr.write(`customerio-security audit-log: ${options.file} has no records yet, so no head\n`)
     else io.stdout.write(`${head}\n`)
     return EXIT_OK
   }
   const against = options.head === undefined ? '' : ', and matches the saved head'
-  io.stdout.write(`valid: ${options.file}: ${result.records} records verified${against}; head ${head ?? 'none (empty log)'}\n`)
+  io.stdout.write(
+    `valid: ${options.file}: ${result.records} records verified${against}; head ${head ?? 'none (empty log)'}\n`,
+  )
   return EXIT_OK
 }
 
 function parseOptions(args) {
-  const parsed = parseCommandLine(args, { head: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } })
+  const parsed = parseCommandLine(args, {
+    head: { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
+  })
   const { values, positionals } = parsed
   if (values.help) return { help: true }
   const [command, file, ...extra] = positionals

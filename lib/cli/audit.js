@@ -91,23 +91,26 @@ async function run(args, io) {
 
 function parseOptions(args) {
   const parsed = parseCommandLine(args, {
-        json: { type: 'boolean', default: false },
-        format: { type: 'string' },
-        baseline: { type: 'string' },
-        'update-baseline': { type: 'boolean', default: false },
-        'max-age-days': { type: 'string' },
-        'no-history': { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      })
+    json: { type: 'boolean', default: false },
+    format: { type: 'string' },
+    baseline: { type: 'string' },
+    'update-baseline': { type: 'boolean', default: false },
+    'max-age-days': { type: 'string' },
+    'no-history': { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  })
   const { values, positionals } = parsed
   if (positionals.length > 1) throw new UsageError('at most one DIR')
   let maxAgeDays = DEFAULT_MAX_AGE_DAYS
   if (values['max-age-days'] !== undefined) {
     maxAgeDays = Number(values['max-age-days'])
-    if (!Number.isSafeInteger(maxAgeDays) || maxAgeDays <= 0) throw new UsageError('--max-age-days must be a whole number > 0')
+    if (!Number.isSafeInteger(maxAgeDays) || maxAgeDays <= 0)
+      throw new UsageError('--max-age-days must be a whole number > 0')
   }
-  if (values.format !== undefined && !['text', 'json', 'sarif'].includes(values.format)) throw new UsageError('--format must be text, json or sarif')
-  if (values.json && values.format !== undefined && values.format !== 'json') throw new UsageError('--json and --format disagree')
+  if (values.format !== undefined && !['text', 'json', 'sarif'].includes(values.format))
+    throw new UsageError('--format must be text, json or sarif')
+  if (values.json && values.format !== undefined && values.format !== 'json')
+    throw new UsageError('--json and --format disagree')
   const format = values.json ? 'json' : (values.format ?? 'text')
   return {
     dir: positionals[0] ?? '.',
@@ -130,17 +133,34 @@ async function audit(dir, options, env) {
   if (inGit && listed !== null) {
     // The root's absolute path is in --json (gitRoot); the text names no machine path.
     const where = path.relative(gitRoot, await fs.realpath(dir)) || 'its root'
-    checks.push({ id: 'git-repository', title: 'in a git work tree', status: 'pass', summary: `git work tree (audited at ${where}), ${listed.paths.length} tracked files${listed.truncated ? ' (list truncated)' : ''}`, details: [] })
+    checks.push({
+      id: 'git-repository',
+      title: 'in a git work tree',
+      status: 'pass',
+      summary: `git work tree (audited at ${where}), ${listed.paths.length} tracked files${listed.truncated ? ' (list truncated)' : ''}`,
+      details: [],
+    })
   } else {
-    const why = top.code === null ? 'git is not installed or could not be run' : `not a git repository (git: ${firstLine(top.stderr) || 'no answer'})`
-    checks.push({ id: 'git-repository', title: 'in a git work tree', status: 'warn', summary: `${why}: files are read from disk; the .env and history checks are skipped`, details: [] })
+    const why =
+      top.code === null
+        ? 'git is not installed or could not be run'
+        : `not a git repository (git: ${firstLine(top.stderr) || 'no answer'})`
+    checks.push({
+      id: 'git-repository',
+      title: 'in a git work tree',
+      status: 'warn',
+      summary: `${why}: files are read from disk; the .env and history checks are skipped`,
+      details: [],
+    })
   }
   const files = inGit && listed !== null ? listed : await walkFiles(dir)
 
   const uses = new CodeUses()
   const current = await scanFiles(dir, files.paths, (file, text) => uses.add(file, text))
   const baselineFile = options.baseline === undefined ? path.join(dir, BASELINE_FILE) : path.resolve(options.baseline)
-  const baseline = await readBaseline(baselineFile, { required: options.baseline !== undefined && !options.updateBaseline })
+  const baseline = await readBaseline(baselineFile, {
+    required: options.baseline !== undefined && !options.updateBaseline,
+  })
   const history = inGit && listed !== null && options.history ? await scanHistory(dir) : null
   markAccepted(current, baseline)
   if (history !== null) markAccepted(history.findings, baseline)
@@ -152,14 +172,35 @@ async function audit(dir, options, env) {
   }
 
   if (inGit && listed !== null) checks.push(await checkEnvFiles(dir, listed.paths))
-  else checks.push({ id: 'env-files', title: '.env files ignored by git and none tracked', status: 'warn', summary: 'skipped: not a git repository', details: [] })
+  else
+    checks.push({
+      id: 'env-files',
+      title: '.env files ignored by git and none tracked',
+      status: 'warn',
+      summary: 'skipped: not a git repository',
+      details: [],
+    })
 
   checks.push(checkFiles(current, files.paths.length, inGit))
 
   if (!inGit || listed === null) {
-    checks.push({ id: 'secrets-in-history', title: 'no Customer.io credentials anywhere in git history', status: 'warn', summary: 'skipped: not a git repository', details: [], findings: [] })
+    checks.push({
+      id: 'secrets-in-history',
+      title: 'no Customer.io credentials anywhere in git history',
+      status: 'warn',
+      summary: 'skipped: not a git repository',
+      details: [],
+      findings: [],
+    })
   } else if (!options.history) {
-    checks.push({ id: 'secrets-in-history', title: 'no Customer.io credentials anywhere in git history', status: 'warn', summary: 'skipped (--no-history)', details: [], findings: [] })
+    checks.push({
+      id: 'secrets-in-history',
+      title: 'no Customer.io credentials anywhere in git history',
+      status: 'warn',
+      summary: 'skipped (--no-history)',
+      details: [],
+      findings: [],
+    })
   } else {
     checks.push(checkHistory(history, current))
   }

@@ -63,16 +63,21 @@ async function run(args, io) {
 }
 
 function parseOptions(args) {
-  const { values } = parseCommandLine(args, {
-        json: { type: 'boolean', default: false },
-        timeout: { type: 'string' },
-        'allow-insecure-track-url': { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      }, false)
+  const { values } = parseCommandLine(
+    args,
+    {
+      json: { type: 'boolean', default: false },
+      timeout: { type: 'string' },
+      'allow-insecure-track-url': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    false,
+  )
   let timeoutMs = DEFAULT_TIMEOUT_MS
   if (values.timeout !== undefined) {
     timeoutMs = Number(values.timeout)
-    if (!Number.isSafeInteger(timeoutMs) || timeoutMs <= 0) throw new UsageError('--timeout must be a whole number of milliseconds > 0')
+    if (!Number.isSafeInteger(timeoutMs) || timeoutMs <= 0)
+      throw new UsageError('--timeout must be a whole number of milliseconds > 0')
   }
   return { json: values.json, timeoutMs, help: values.help, allowInsecureTrackUrl: values['allow-insecure-track-url'] }
 }
@@ -92,7 +97,9 @@ function report(io, options, result, warnings, regionSet) {
     }
   }
   if (options.json) {
-    io.stdout.write(`${JSON.stringify({ ...outcome, warnings: warnings.map(({ code, message }) => ({ code, message })) })}\n`)
+    io.stdout.write(
+      `${JSON.stringify({ ...outcome, warnings: warnings.map(({ code, message }) => ({ code, message })) })}\n`,
+    )
   } else {
     for (const warning of warnings) io.stderr.write(`customerio-security check: warning: ${warning.message}\n`)
     io.stdout.write(describe(outcome))
@@ -101,10 +108,14 @@ function report(io, options, result, warnings, regionSet) {
 }
 
 function describe(result) {
-  if (result.ok) return `ok: region ${result.region}, environment ${result.environmentId}${result.url ? `, ${result.url}` : ''}\n`
+  if (result.ok)
+    return `ok: region ${result.region}, environment ${result.environmentId}${result.url ? `, ${result.url}` : ''}\n`
   if (result.reason === 'REGION_MISMATCH') {
     const { configured, used, actual } = result.regionMismatch
-    const setting = configured === null ? `CUSTOMERIO_REGION is not set, so the ${used} host is used` : `CUSTOMERIO_REGION is ${configured}`
+    const setting =
+      configured === null
+        ? `CUSTOMERIO_REGION is not set, so the ${used} host is used`
+        : `CUSTOMERIO_REGION is ${configured}`
     return (
       `not ok: REGION_MISMATCH: the credentials work (environment ${result.environmentId}) but belong to region ${actual}; ` +
       `${setting}: set CUSTOMERIO_REGION=${actual} (requests to the ${used} host are redirected, and data crosses regions)\n`

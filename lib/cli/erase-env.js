@@ -13,7 +13,8 @@ const { UsageError } = require('./usage.js')
 function requiredVariable(env, name, what) {
   const value = env[name]
   if (value === undefined || value === '') throw new UsageError(`${name} is not set or empty: it must hold ${what}`)
-  if (value.trim() !== value) throw new UsageError(`${name} has leading or trailing whitespace (a pasted newline?): remove it`)
+  if (value.trim() !== value)
+    throw new UsageError(`${name} has leading or trailing whitespace (a pasted newline?): remove it`)
   return value
 }
 
@@ -27,7 +28,9 @@ async function trackCredentials(env, { allowInsecureTrackUrl = false, warn = () 
     credentials = await loadCredentials({ env, allowInsecureTrackUrl, onWarning: (warning) => warn(warning.message) })
   } catch (error) {
     if (error?.name !== 'CustomerioSecurityError' || typeof error.code !== 'string') throw error
-    throw new UsageError(`${error.code}: ${error.message.startsWith(PREFIX) ? error.message.slice(PREFIX.length) : error.message}`)
+    throw new UsageError(
+      `${error.code}: ${error.message.startsWith(PREFIX) ? error.message.slice(PREFIX.length) : error.message}`,
+    )
   }
   const override = typeof env.CUSTOMERIO_TRACK_URL === 'string' && env.CUSTOMERIO_TRACK_URL.trim() !== ''
   // The v2 batch URL is derived from the v1 base: anything else would send batches astray.

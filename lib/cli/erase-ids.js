@@ -60,12 +60,15 @@ async function checkIdsFile(file) {
   for await (const [lineNumber, id] of idLines(file)) {
     count += 1
     if (id.trim() === '') problems.push(`  line ${lineNumber}: blank id`)
-    else if (Buffer.byteLength(id) > MAX_ID_BYTES) problems.push(`  line ${lineNumber}: id longer than ${MAX_ID_BYTES} bytes`)
+    else if (Buffer.byteLength(id) > MAX_ID_BYTES)
+      problems.push(`  line ${lineNumber}: id longer than ${MAX_ID_BYTES} bytes`)
   }
   if (problems.length > 0) {
     const listed = problems.slice(0, MAX_LISTED).join('\n')
     const more = problems.length > MAX_LISTED ? `\n  ... and ${problems.length - MAX_LISTED} more` : ''
-    throw new UsageError(`the ids file ${file} has ${problems.length} invalid line${problems.length === 1 ? '' : 's'}; nothing was sent:\n${listed}${more}`)
+    throw new UsageError(
+      `the ids file ${file} has ${problems.length} invalid line${problems.length === 1 ? '' : 's'}; nothing was sent:\n${listed}${more}`,
+    )
   }
   if (count === 0) throw new UsageError(`the ids file ${file} holds no ids`)
   return count

@@ -85,7 +85,10 @@ async function run(args, io) {
   })
   const key = auditKey(io.env)
   const app = options.verify
-    ? await appCredentials(io.env, { region: options.region, warn: (message) => io.stderr.write(`customerio-security erase: warning: ${message}\n`) })
+    ? await appCredentials(io.env, {
+        region: options.region,
+        warn: (message) => io.stderr.write(`customerio-security erase: warning: ${message}\n`),
+      })
     : null
   const total = await checkIdsFile(options.ids)
   const { TrackClient, RegionEU, RegionUS } = loadCustomerio()
@@ -113,7 +116,14 @@ async function run(args, io) {
       actor: options.actor,
       jurisdiction: options.jurisdiction,
       policyVersion: options.policyVersion,
-      verify: app === null ? undefined : { client: appClient(app, 'erase'), waitMs: options.verifyWaitMs, intervalMs: Math.min(5000, Math.max(options.verifyWaitMs / 4, 100)) },
+      verify:
+        app === null
+          ? undefined
+          : {
+              client: appClient(app, 'erase'),
+              waitMs: options.verifyWaitMs,
+              intervalMs: Math.min(5000, Math.max(options.verifyWaitMs / 4, 100)),
+            },
       total,
       onProgress: progress === null ? undefined : (report) => progress.update(report),
     })
@@ -135,13 +145,19 @@ async function run(args, io) {
 
 async function report(summary, audit, formatAuditHead, options, io) {
   const { done, failed, skipped, duplicates } = summary
-  io.stdout.write(`customerio-security erase: ${done} done, ${failed} failed, ${skipped} skipped (done by an earlier run), ${duplicates} duplicate${duplicates === 1 ? '' : 's'}\n`)
+  io.stdout.write(
+    `customerio-security erase: ${done} done, ${failed} failed, ${skipped} skipped (done by an earlier run), ${duplicates} duplicate${duplicates === 1 ? '' : 's'}\n`,
+  )
   const head = audit.head()
   if (head !== null) io.stdout.write(`audit log head: ${formatAuditHead(head)}\n`)
   if (failed === 0) return EXIT_OK
   const lines = await lineNumbersOf(options.ids, new Set(summary.deadLetters.map((letter) => letter.id)))
   const rows = summary.deadLetters
-    .map((letter) => ({ line: lines.get(letter.id) ?? 0, subject: audit.subjectHash(letter.id), reason: letter.reason }))
+    .map((letter) => ({
+      line: lines.get(letter.id) ?? 0,
+      subject: audit.subjectHash(letter.id),
+      reason: letter.reason,
+    }))
     .sort((a, b) => a.line - b.line)
   io.stdout.write(`failed (${failed}; run again with the same --journal to retry them):\n`)
   for (const row of rows) io.stdout.write(`  line ${row.line} (subject ${row.subject}): ${row.reason}\n`)
@@ -149,33 +165,38 @@ async function report(summary, audit, formatAuditHead, options, io) {
 }
 
 function parseOptions(args) {
-  const parsed = parseCommandLine(args, {
-        ids: { type: 'string' },
-        journal: { type: 'string' },
-        audit: { type: 'string' },
-        mode: { type: 'string', default: 'suppress' },
-        rate: { type: 'string', default: '100' },
-        concurrency: { type: 'string', default: '10' },
-        'max-attempts': { type: 'string', default: '5' },
-        region: { type: 'string' },
-        'allow-insecure-track-url': { type: 'boolean', default: false },
-        batch: { type: 'boolean', default: false },
-        'batch-size': { type: 'string', default: '100' },
-        actor: { type: 'string' },
-        jurisdiction: { type: 'string' },
-        'policy-version': { type: 'string' },
-        verify: { type: 'boolean', default: false },
-        'verify-wait': { type: 'string', default: '60' },
-        quiet: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      }, false)
+  const parsed = parseCommandLine(
+    args,
+    {
+      ids: { type: 'string' },
+      journal: { type: 'string' },
+      audit: { type: 'string' },
+      mode: { type: 'string', default: 'suppress' },
+      rate: { type: 'string', default: '100' },
+      concurrency: { type: 'string', default: '10' },
+      'max-attempts': { type: 'string', default: '5' },
+      region: { type: 'string' },
+      'allow-insecure-track-url': { type: 'boolean', default: false },
+      batch: { type: 'boolean', default: false },
+      'batch-size': { type: 'string', default: '100' },
+      actor: { type: 'string' },
+      jurisdiction: { type: 'string' },
+      'policy-version': { type: 'string' },
+      verify: { type: 'boolean', default: false },
+      'verify-wait': { type: 'string', default: '60' },
+      quiet: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    false,
+  )
   const { values } = parsed
   if (values.help) return { help: true }
   for (const name of ['ids', 'journal', 'audit']) {
     if (values[name] === undefined || values[name] === '') throw new UsageError(`--${name} FILE is required`)
   }
   if (!ERASURE_MODES.includes(values.mode)) throw new UsageError(`--mode must be one of ${ERASURE_MODES.join(', ')}`)
-  if (values.region !== undefined && values.region !== 'us' && values.region !== 'eu') throw new UsageError("--region must be 'us' or 'eu'")
+  if (values.region !== undefined && values.region !== 'us' && values.region !== 'eu')
+    throw new UsageError("--region must be 'us' or 'eu'")
   return {
     help: false,
     ids: values.ids,
@@ -200,19 +221,22 @@ function parseOptions(args) {
 
 function verifyWait(text) {
   const value = Number(text)
-  if (text.trim() === '' || !Number.isFinite(value) || value < 0 || value > 3600) throw new UsageError('--verify-wait must be a number of seconds from 0 to 3600')
+  if (text.trim() === '' || !Number.isFinite(value) || value < 0 || value > 3600)
+    throw new UsageError('--verify-wait must be a number of seconds from 0 to 3600')
   return value * 1000
 }
 
 function positiveNumber(name, text) {
   const value = Number(text)
-  if (text.trim() === '' || !Number.isFinite(value) || value <= 0) throw new UsageError(`${name} must be a number > 0 (or 0/off for no cap)`)
+  if (text.trim() === '' || !Number.isFinite(value) || value <= 0)
+    throw new UsageError(`${name} must be a number > 0 (or 0/off for no cap)`)
   return value
 }
 
 function wholeNumber(name, text, max) {
   const value = Number(text)
-  if (!/^\d+$/.test(text) || value < 1 || value > max) throw new UsageError(`${name} must be a whole number from 1 to ${max}`)
+  if (!/^\d+$/.test(text) || value < 1 || value > max)
+    throw new UsageError(`${name} must be a whole number from 1 to ${max}`)
   return value
 }
 
@@ -240,8 +264,10 @@ function openAudit(openAuditLog, file, { key, keyId }) {
  */
 function asUsageError(error, what) {
   if (typeof error?.code !== 'string') throw error
-  if (error.code.startsWith('ERR_JOURNAL_') && error.code !== 'ERR_JOURNAL_WRITE') return new UsageError(`${error.code}: ${messageOf(error)}`)
-  if (what !== undefined && error.code.startsWith('ERR_')) return new UsageError(`${what}: ${error.code}: ${messageOf(error)}`)
+  if (error.code.startsWith('ERR_JOURNAL_') && error.code !== 'ERR_JOURNAL_WRITE')
+    return new UsageError(`${error.code}: ${messageOf(error)}`)
+  if (what !== undefined && error.code.startsWith('ERR_'))
+    return new UsageError(`${what}: ${error.code}: ${messageOf(error)}`)
   if (what !== undefined) return new UsageError(`cannot open ${what}: ${error.code}`)
   return error
 }

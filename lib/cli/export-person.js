@@ -87,7 +87,9 @@ async function run(args, io) {
   progress?.finish()
   await audit?.close()
   const { counts } = result.manifest
-  io.stdout.write(`customerio-security export-person: ${counts.people} ${counts.people === 1 ? 'person' : 'people'} found: ${counts.attributes} attributes, ${counts.segments} segments, ${counts.deliveries} deliveries, ${counts.activities} activities\n`)
+  io.stdout.write(
+    `customerio-security export-person: ${counts.people} ${counts.people === 1 ? 'person' : 'people'} found: ${counts.attributes} attributes, ${counts.segments} segments, ${counts.deliveries} deliveries, ${counts.activities} activities\n`,
+  )
   io.stdout.write(`${result.jsonPath}\n${result.htmlPath}\n`)
   return EXIT_OK
 }
@@ -117,7 +119,8 @@ function parseOptions(args) {
   const name = given[0]
   if (values[name].trim() === '') throw new UsageError(`--${name} must not be blank`)
   if (values.out === undefined || values.out === '') throw new UsageError('--out DIR is required')
-  if (values.region !== undefined && values.region !== 'us' && values.region !== 'eu') throw new UsageError("--region must be 'us' or 'eu'")
+  if (values.region !== undefined && values.region !== 'us' && values.region !== 'eu')
+    throw new UsageError("--region must be 'us' or 'eu'")
   let receivedAt
   if (values['received-at'] !== undefined) {
     receivedAt = new Date(values['received-at'])
@@ -144,7 +147,9 @@ function terminalProgress(stream) {
   const draw = () => {
     if (latest === null) return
     const { people, deliveries, activities, requests } = latest
-    stream.write(`\rexport-person: ${people} found, ${deliveries} deliveries, ${activities} activities, ${requests} requests\x1b[K`)
+    stream.write(
+      `\rexport-person: ${people} found, ${deliveries} deliveries, ${activities} activities, ${requests} requests\x1b[K`,
+    )
   }
   return {
     update(report) {

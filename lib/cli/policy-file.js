@@ -51,5 +51,4 @@ function pepperFromEnv(pepper, file, env) {
   return { key, keyId }
 }
 
-
 module.exports = { loadPolicy }

@@ -61,21 +61,30 @@ function status(options, { key }, io) {
       io.stdout.write(`INVALID: ${options.file}: ${messageOf(error)}\n`)
       return EXIT_FAILED
     }
-    if (typeof error?.code === 'string' && error.code.startsWith('ERR_')) throw new UsageError(`${error.code}: ${messageOf(error)}`)
+    if (typeof error?.code === 'string' && error.code.startsWith('ERR_'))
+      throw new UsageError(`${error.code}: ${messageOf(error)}`)
     throw error
   }
   if (options.json) {
     for (const row of result.requests) io.stdout.write(`${JSON.stringify(row)}\n`)
   } else {
     const open = result.requests.filter((row) => row.state === 'open').length
-    io.stdout.write(`${result.requests.length} requests: ${open} open (${result.overdue} overdue), ${result.requests.length - open} answered\n`)
+    io.stdout.write(
+      `${result.requests.length} requests: ${open} open (${result.overdue} overdue), ${result.requests.length - open} answered\n`,
+    )
     for (const row of result.requests) io.stdout.write(`${line(row)}\n`)
   }
   return result.overdue > 0 ? EXIT_FAILED : EXIT_OK
 }
 
 function line(row) {
-  const state = row.overdue ? 'OVERDUE' : row.state === 'open' ? 'open' : row.answeredLate ? 'answered LATE' : 'answered'
+  const state = row.overdue
+    ? 'OVERDUE'
+    : row.state === 'open'
+      ? 'open'
+      : row.answeredLate
+        ? 'answered LATE'
+        : 'answered'
   const answered = row.answeredAt === null ? '' : ` answered ${row.answeredAt}`
   const why = row.reason === null ? '' : ` (last attempt: ${row.reason})`
   return `${state.padEnd(13)} ${row.kind.padEnd(7)} ${(row.jurisdiction ?? '-').padEnd(7)} received ${row.receivedAt} due ${row.deadline}${answered} subject ${row.subject} request ${row.requestId} [${row.rule}]${why}`
@@ -124,15 +133,18 @@ function parseOptions(args) {
   })
   if (values.help) return { help: true }
   const [command, file, ...extra] = positionals
-  if (command !== 'status' && command !== 'record') throw new UsageError("the first argument must be 'status' or 'record'")
+  if (command !== 'status' && command !== 'record')
+    throw new UsageError("the first argument must be 'status' or 'record'")
   if (file === undefined) throw new UsageError(`requests ${command} needs the AUDIT_LOG file`)
   if (extra.length > 0) throw new UsageError('one audit log at a time')
   const options = { help: false, command, file, now: time('--now', values.now), json: values.json }
   if (command === 'status') return options
-  if (values.kind !== 'access' && values.kind !== 'erasure') throw new UsageError("--kind must be 'access' or 'erasure'")
+  if (values.kind !== 'access' && values.kind !== 'erasure')
+    throw new UsageError("--kind must be 'access' or 'erasure'")
   const given = ['id', 'email', 'cio-id'].filter((name) => values[name] !== undefined)
   if (given.length !== 1) throw new UsageError('exactly one of --id, --email or --cio-id is required')
-  if (values.jurisdiction === undefined) throw new UsageError('--jurisdiction is required (gdpr, uk-gdpr, ccpa or cpra): it sets the deadline')
+  if (values.jurisdiction === undefined)
+    throw new UsageError('--jurisdiction is required (gdpr, uk-gdpr, ccpa or cpra): it sets the deadline')
   return {
     ...options,
     kind: values.kind,

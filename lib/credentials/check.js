@@ -18,7 +18,8 @@ async function checkCredentials(credentials, options = {}) {
   const siteId = raw(credentials.siteId, 'siteId')
   const apiKey = raw(credentials.trackApiKey, 'trackApiKey')
   const { timeoutMs = DEFAULT_TIMEOUT_MS, signal, fetch: fetchFn = globalThis.fetch } = options
-  if (typeof timeoutMs !== 'number' || !(timeoutMs > 0)) throw typeError('ERR_INVALID_ARGUMENT', 'timeoutMs must be a number > 0')
+  if (typeof timeoutMs !== 'number' || !(timeoutMs > 0))
+    throw typeError('ERR_INVALID_ARGUMENT', 'timeoutMs must be a number > 0')
   const configured = credentials.region === 'eu' ? 'eu' : credentials.region === 'us' ? 'us' : undefined
   const base = (credentials.trackUrl ?? TRACK_URLS[configured ?? 'us']).replace(/\/+$/, '')
   const endpoint = `${base}/accounts/region`
@@ -29,7 +30,10 @@ async function checkCredentials(credentials, options = {}) {
   try {
     response = await fetchFn(endpoint, {
       method: 'GET',
-      headers: { authorization: `Basic ${Buffer.from(`${siteId}:${apiKey}`).toString('base64')}`, accept: 'application/json' },
+      headers: {
+        authorization: `Basic ${Buffer.from(`${siteId}:${apiKey}`).toString('base64')}`,
+        accept: 'application/json',
+      },
       // A redirect is reported, not followed: the credentials go to the configured host only.
       redirect: 'manual',
       signal: signal === undefined ? timeout : AbortSignal.any([timeout, signal]),

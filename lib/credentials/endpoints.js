@@ -42,7 +42,10 @@ function parseTrackUrl(value, region, variable = 'CUSTOMERIO_TRACK_URL', allowIn
   if (url.username !== '' || url.password !== '') throw invalid(variable, 'must not contain a user or password')
   if (url.search !== '' || url.hash !== '') throw invalid(variable, 'must not have a query or fragment')
   if (url.protocol === 'http:' && !allowInsecure && !isLoopback(url.hostname)) {
-    throw invalid(variable, 'must be https: plain http would send the API key in cleartext (http is accepted for a loopback host, or with allowInsecureTrackUrl / --allow-insecure-track-url)')
+    throw invalid(
+      variable,
+      'must be https: plain http would send the API key in cleartext (http is accepted for a loopback host, or with allowInsecureTrackUrl / --allow-insecure-track-url)',
+    )
   }
   return url.href.replace(/\/+$/, '')
 }

@@ -41,11 +41,22 @@ class CredentialHolder {
     if (options === null || typeof options !== 'object') {
       throw typeError('ERR_INVALID_ARGUMENT', 'createCredentialHolder options must be an object')
     }
-    const { clientFactory = createTrackClient, refreshIntervalMs = DEFAULT_REFRESH_MS, minRefreshIntervalMs = DEFAULT_MIN_REFRESH_MS, onError, ...loadOptions } = options
+    const {
+      clientFactory = createTrackClient,
+      refreshIntervalMs = DEFAULT_REFRESH_MS,
+      minRefreshIntervalMs = DEFAULT_MIN_REFRESH_MS,
+      onError,
+      ...loadOptions
+    } = options
     if (typeof clientFactory !== 'function') throw typeError('ERR_INVALID_ARGUMENT', 'clientFactory must be a function')
-    if (onError !== undefined && typeof onError !== 'function') throw typeError('ERR_INVALID_ARGUMENT', 'onError must be a function')
-    for (const [name, value] of [['refreshIntervalMs', refreshIntervalMs], ['minRefreshIntervalMs', minRefreshIntervalMs]]) {
-      if (typeof value !== 'number' || !(value >= 0)) throw typeError('ERR_INVALID_ARGUMENT', `${name} must be a number >= 0`)
+    if (onError !== undefined && typeof onError !== 'function')
+      throw typeError('ERR_INVALID_ARGUMENT', 'onError must be a function')
+    for (const [name, value] of [
+      ['refreshIntervalMs', refreshIntervalMs],
+      ['minRefreshIntervalMs', minRefreshIntervalMs],
+    ]) {
+      if (typeof value !== 'number' || !(value >= 0))
+        throw typeError('ERR_INVALID_ARGUMENT', `${name} must be a number >= 0`)
     }
     this.#loadOptions = loadOptions
     this.#factory = clientFactory
@@ -82,7 +93,8 @@ class CredentialHolder {
 
   /** Calls fn(client) with the current client; on a 401, reloads and calls it once more on a new client. */
   async withClient(fn) {
-    if (typeof fn !== 'function') throw typeError('ERR_INVALID_ARGUMENT', 'withClient takes a function (client) => promise')
+    if (typeof fn !== 'function')
+      throw typeError('ERR_INVALID_ARGUMENT', 'withClient takes a function (client) => promise')
     const used = this.currentGeneration()
     try {
       return await fn(used.client)
@@ -210,7 +222,12 @@ function sameSecret(a, b) {
 }
 
 function sameTrack(a, b) {
-  return sameSecret(a.siteId, b.siteId) && sameSecret(a.trackApiKey, b.trackApiKey) && a.region === b.region && a.trackUrl === b.trackUrl
+  return (
+    sameSecret(a.siteId, b.siteId) &&
+    sameSecret(a.trackApiKey, b.trackApiKey) &&
+    a.region === b.region &&
+    a.trackUrl === b.trackUrl
+  )
 }
 
 function sameCredentials(a, b) {

@@ -11,4 +11,12 @@ const { checkCredentials } = require('./check.js')
 const { createCredentialHolder } = require('./holder.js')
 const { createTrackClient } = require('./track-factory.js')
 
-module.exports = { SecretValue, checkCredentials, createCredentialHolder, createTrackClient, forgetSecrets, loadCredentials, scrub }
+module.exports = {
+  SecretValue,
+  checkCredentials,
+  createCredentialHolder,
+  createTrackClient,
+  forgetSecrets,
+  loadCredentials,
+  scrub,
+}

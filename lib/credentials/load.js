@@ -50,7 +50,9 @@ async function loadCredentials(options = {}) {
     appApiKey: checked(() => single(values, SECRETS.appApiKey, config)),
     webhookSecrets: Object.freeze(webhookSecrets(values.get(SECRETS.webhookSecrets.variable), warn)),
     region,
-    trackUrl: checked(() => parseTrackUrl(values.get(URL_VARIABLE), region, URL_VARIABLE, config.allowInsecureTrackUrl)),
+    trackUrl: checked(() =>
+      parseTrackUrl(values.get(URL_VARIABLE), region, URL_VARIABLE, config.allowInsecureTrackUrl),
+    ),
     appApiUrl: checked(() => parseAppApiUrl(values.get(APP_URL_VARIABLE), region, APP_URL_VARIABLE)),
   }
   if (problems.length === 1) throw problems[0]
@@ -71,7 +73,8 @@ function parseOptions(options) {
     throw typeError('ERR_INVALID_ARGUMENT', 'onWarning must be a function')
   }
   if (typeof checkShapes !== 'boolean') throw typeError('ERR_INVALID_ARGUMENT', 'checkShapes must be a boolean')
-  if (typeof allowInsecureTrackUrl !== 'boolean') throw typeError('ERR_INVALID_ARGUMENT', 'allowInsecureTrackUrl must be a boolean')
+  if (typeof allowInsecureTrackUrl !== 'boolean')
+    throw typeError('ERR_INVALID_ARGUMENT', 'allowInsecureTrackUrl must be a boolean')
   const required = options.require ?? DEFAULT_REQUIRE
   if (!Array.isArray(required) || !required.every((field) => Object.hasOwn(SECRETS, field))) {
     throw typeError('ERR_INVALID_ARGUMENT', `require must be an array of ${Object.keys(SECRETS).join(', ')}`)
@@ -89,7 +92,9 @@ async function readVariable(config, name) {
     try {
       value = await config.provider(name)
     } catch (cause) {
-      const error = new CustomerioSecurityError('ERR_CREDENTIAL_PROVIDER', `the provider failed to read ${name}`, { cause })
+      const error = new CustomerioSecurityError('ERR_CREDENTIAL_PROVIDER', `the provider failed to read ${name}`, {
+        cause,
+      })
       error.variable = name
       throw error
     }
@@ -111,7 +116,11 @@ function trimmed(value, name, warn) {
   if (value === undefined) return undefined
   const text = value.trim()
   if (text !== value && text !== '') {
-    warn('CUSTOMERIO_CREDENTIAL_WHITESPACE', name, `${name} had surrounding whitespace or a trailing newline; it was trimmed`)
+    warn(
+      'CUSTOMERIO_CREDENTIAL_WHITESPACE',
+      name,
+      `${name} had surrounding whitespace or a trailing newline; it was trimmed`,
+    )
   }
   // Set but empty counts as not set (an empty line in a .env file).
   return text === '' ? undefined : text
@@ -128,7 +137,8 @@ function webhookSecrets(value, warn) {
   if (value === undefined) return []
   const { variable } = SECRETS.webhookSecrets
   const parts = value.split(',').map((part) => part.trim())
-  if (parts.includes('')) warn('CUSTOMERIO_EMPTY_WEBHOOK_SECRET', variable, `${variable} has an empty entry (a stray comma?); it was ignored`)
+  if (parts.includes(''))
+    warn('CUSTOMERIO_EMPTY_WEBHOOK_SECRET', variable, `${variable} has an empty entry (a stray comma?); it was ignored`)
   const secrets = parts.filter((part) => part !== '')
   secrets.forEach((secret, index) => {
     const like = lookalike(secret)
@@ -154,7 +164,10 @@ function allInvalid(problems) {
 }
 
 function missingError(variables) {
-  const error = new CustomerioSecurityError('ERR_MISSING_CREDENTIAL', `${variables.join(', ')} ${variables.length === 1 ? 'is' : 'are'} not set`)
+  const error = new CustomerioSecurityError(
+    'ERR_MISSING_CREDENTIAL',
+    `${variables.join(', ')} ${variables.length === 1 ? 'is' : 'are'} not set`,
+  )
   error.variable = variables[0]
   error.variables = variables
   return error

@@ -20,9 +20,30 @@ const URL_TOKEN = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s"'<>`]+)/gi
 // X-API-Key...), and the fields that hold credentials in client configs and errors (axios'
 // `config.auth.password`, `client_secret`, `access_token`). Compared without case, `-` or `_`.
 const SECRET_KEYS = new Set([
-  'authorization', 'proxyauthorization', 'cookie', 'setcookie', 'xapikey', 'apikey', 'apisecret', 'xauthtoken',
-  'authtoken', 'token', 'accesstoken', 'refreshtoken', 'idtoken', 'sessiontoken', 'bearertoken', 'password',
-  'passwd', 'secret', 'clientsecret', 'webhooksecret', 'signingkey', 'privatekey', 'trackapikey', 'appapikey',
+  'authorization',
+  'proxyauthorization',
+  'cookie',
+  'setcookie',
+  'xapikey',
+  'apikey',
+  'apisecret',
+  'xauthtoken',
+  'authtoken',
+  'token',
+  'accesstoken',
+  'refreshtoken',
+  'idtoken',
+  'sessiontoken',
+  'bearertoken',
+  'password',
+  'passwd',
+  'secret',
+  'clientsecret',
+  'webhooksecret',
+  'signingkey',
+  'privatekey',
+  'trackapikey',
+  'appapikey',
 ])
 
 function scrub(value) {
@@ -36,7 +57,9 @@ function scrubString(text, secrets = liveValues(revealSecret)) {
   for (const secret of secrets) {
     if (out.includes(secret)) out = out.split(secret).join(REDACTED)
   }
-  out = out.replace(BASIC, (match, scheme, space, token) => (isBasicCredential(token) ? `${scheme}${space}${REDACTED}` : match))
+  out = out.replace(BASIC, (match, scheme, space, token) =>
+    isBasicCredential(token) ? `${scheme}${space}${REDACTED}` : match,
+  )
   out = out.replace(BEARER, `$1$2${REDACTED}`)
   out = out.replace(URL_TOKEN, urlUserinfo)
   return out
@@ -90,7 +113,10 @@ function copyObject(value, state) {
   if (Array.isArray(value)) return value.map((item) => copy(item, state))
   if (value instanceof Uint8Array) {
     // Secrets are text: latin1 keeps every byte as one char, so the rest is unchanged.
-    return Buffer.from(scrubString(Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('latin1'), state.secrets), 'latin1')
+    return Buffer.from(
+      scrubString(Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('latin1'), state.secrets),
+      'latin1',
+    )
   }
   if (value instanceof Date) return new Date(value.getTime())
   if (value instanceof URL) return scrubString(value.href, state.secrets)
@@ -98,15 +124,28 @@ function copyObject(value, state) {
   // when logged. They become plain objects of what a log needs.
   if (typeof Headers === 'function' && value instanceof Headers) return plainHeaders(value, state)
   if (value instanceof URLSearchParams) return plainParams(value, state)
-  if (typeof Blob === 'function' && value instanceof Blob) return `[${value.constructor?.name ?? 'Blob'}: ${value.size} bytes]`
+  if (typeof Blob === 'function' && value instanceof Blob)
+    return `[${value.constructor?.name ?? 'Blob'}: ${value.size} bytes]`
   if (typeof FormData === 'function' && value instanceof FormData) {
-    return plainParams(mapEntries(value, (v) => (typeof v === 'string' ? v : `[File: ${v.size} bytes]`)), state)
+    return plainParams(
+      mapEntries(value, (v) => (typeof v === 'string' ? v : `[File: ${v.size} bytes]`)),
+      state,
+    )
   }
   if (typeof Request === 'function' && value instanceof Request) {
-    return { method: value.method, url: scrubString(value.url, state.secrets), headers: plainHeaders(value.headers, state) }
+    return {
+      method: value.method,
+      url: scrubString(value.url, state.secrets),
+      headers: plainHeaders(value.headers, state),
+    }
   }
   if (typeof Response === 'function' && value instanceof Response) {
-    return { status: value.status, statusText: value.statusText, url: scrubString(value.url, state.secrets), headers: plainHeaders(value.headers, state) }
+    return {
+      status: value.status,
+      statusText: value.statusText,
+      url: scrubString(value.url, state.secrets),
+      headers: plainHeaders(value.headers, state),
+    }
   }
   if (value instanceof Map) {
     return new Map([...value].map(([k, v]) => [copy(k, state), secretField(k, v) ? REDACTED : copy(v, state)]))
@@ -124,14 +163,20 @@ function copyObject(value, state) {
     }
   }
   for (const key of Object.keys(value)) {
-    define(out, scrubString(key, state.secrets), secretField(key, value[key]) ? REDACTED : copy(value[key], state), true)
+    define(
+      out,
+      scrubString(key, state.secrets),
+      secretField(key, value[key]) ? REDACTED : copy(value[key], state),
+      true,
+    )
   }
   return out
 }
 
 function plainHeaders(headers, state) {
   const out = {}
-  for (const [name, text] of headers) define(out, name, isSecretKey(name) ? REDACTED : scrubString(text, state.secrets), true)
+  for (const [name, text] of headers)
+    define(out, name, isSecretKey(name) ? REDACTED : scrubString(text, state.secrets), true)
   return out
 }
 

@@ -16,7 +16,11 @@ function createTrackClient(credentials, defaults = {}) {
   try {
     cio = require('customerio-node')
   } catch (cause) {
-    throw new CustomerioSecurityError('ERR_MISSING_DEPENDENCY', 'customerio-node is not installed (npm install customerio-node)', { cause })
+    throw new CustomerioSecurityError(
+      'ERR_MISSING_DEPENDENCY',
+      'customerio-node is not installed (npm install customerio-node)',
+      { cause },
+    )
   }
   const region = credentials.region === 'eu' ? cio.RegionEU : cio.RegionUS
   const client = new cio.TrackClient(credentials.siteId.reveal(), credentials.trackApiKey.reveal(), {
@@ -38,7 +42,9 @@ function redacted(client, credentials) {
   const shown = `TrackClient { siteid: [REDACTED], apikey: [REDACTED], region: ${credentials.region}, url: ${credentials.trackUrl} }`
   const shadow = Object.create(client)
   Object.defineProperty(shadow, inspect.custom, { value: () => shown })
-  Object.defineProperty(shadow, 'toJSON', { value: () => ({ trackClient: '[REDACTED]', region: credentials.region, trackUrl: credentials.trackUrl }) })
+  Object.defineProperty(shadow, 'toJSON', {
+    value: () => ({ trackClient: '[REDACTED]', region: credentials.region, trackUrl: credentials.trackUrl }),
+  })
   return new Proxy(shadow, {
     set(target, key, value) {
       return Reflect.set(client, key, value)

@@ -33,13 +33,17 @@ const CALLS = {
   },
   messages: {
     method: 'getCustomerMessages',
-    viaClient: (client, { id, idType, start, limit }) => client.getCustomerMessages(id, pageOptions(idType, start, limit)),
-    path: ({ id, idType, start, limit }) => `/customers/${encodeURIComponent(id)}/messages${pageQuery(idType, start, limit)}`,
+    viaClient: (client, { id, idType, start, limit }) =>
+      client.getCustomerMessages(id, pageOptions(idType, start, limit)),
+    path: ({ id, idType, start, limit }) =>
+      `/customers/${encodeURIComponent(id)}/messages${pageQuery(idType, start, limit)}`,
   },
   activities: {
     method: 'getCustomerActivities',
-    viaClient: (client, { id, idType, start, limit }) => client.getCustomerActivities(id, pageOptions(idType, start, limit)),
-    path: ({ id, idType, start, limit }) => `/customers/${encodeURIComponent(id)}/activities${pageQuery(idType, start, limit)}`,
+    viaClient: (client, { id, idType, start, limit }) =>
+      client.getCustomerActivities(id, pageOptions(idType, start, limit)),
+    path: ({ id, idType, start, limit }) =>
+      `/customers/${encodeURIComponent(id)}/activities${pageQuery(idType, start, limit)}`,
   },
 }
 
@@ -90,7 +94,9 @@ class AppApi {
       let failure
       try {
         // An async wrapper: a synchronous throw from the client (MissingParamError) becomes a rejection.
-        const body = await (useClient ? (async () => call.viaClient(this.client, args))() : this.viaFetch(call.path(args)))
+        const body = await (useClient
+          ? (async () => call.viaClient(this.client, args))()
+          : this.viaFetch(call.path(args)))
         count(stat, 200)
         return body
       } catch (error) {

@@ -55,36 +55,61 @@ async function exportPerson(appClient, identifier, options) {
     throw error
   }
   if (config.audit !== undefined) await appendAccessRecord(config, run, 'done')
-  return { requestId: config.requestId, found: manifest.counts.people > 0, jsonPath: json.path, htmlPath: page.path, manifest }
+  return {
+    requestId: config.requestId,
+    found: manifest.counts.people > 0,
+    jsonPath: json.path,
+    htmlPath: page.path,
+    manifest,
+  }
 }
 
 function exportOptions(client, identifier, options) {
   if (client === null || typeof client !== 'object') {
-    throw typeError('ERR_INVALID_CLIENT', 'the client must be a customerio-node APIClient (or have its getAttributes method)')
+    throw typeError(
+      'ERR_INVALID_CLIENT',
+      'the client must be a customerio-node APIClient (or have its getAttributes method)',
+    )
   }
-  if (typeof client.getAttributes !== 'function' && (typeof client.apiRoot !== 'string' || typeof client.appKey !== 'string')) {
-    throw typeError('ERR_INVALID_CLIENT', 'the client must be a customerio-node APIClient (or have its getAttributes method)')
+  if (
+    typeof client.getAttributes !== 'function' &&
+    (typeof client.apiRoot !== 'string' || typeof client.appKey !== 'string')
+  ) {
+    throw typeError(
+      'ERR_INVALID_CLIENT',
+      'the client must be a customerio-node APIClient (or have its getAttributes method)',
+    )
   }
   const { idType, value } = parseIdentifier(identifier)
-  if (options === null || typeof options !== 'object') throw typeError('ERR_INVALID_OPTION', 'options are required: at least { out }')
-  if (typeof options.out !== 'string' || options.out === '') throw typeError('ERR_INVALID_OPTION', 'out is required: the directory to write the export to')
+  if (options === null || typeof options !== 'object')
+    throw typeError('ERR_INVALID_OPTION', 'options are required: at least { out }')
+  if (typeof options.out !== 'string' || options.out === '')
+    throw typeError('ERR_INVALID_OPTION', 'out is required: the directory to write the export to')
   checkAudit(options.audit, false)
   for (const name of ['onProgress', 'fetch']) {
-    if (options[name] !== undefined && typeof options[name] !== 'function') throw typeError('ERR_INVALID_OPTION', `${name} must be a function`)
+    if (options[name] !== undefined && typeof options[name] !== 'function')
+      throw typeError('ERR_INVALID_OPTION', `${name} must be a function`)
   }
   const requestId = optionalString('requestId', options.requestId) ?? randomUUID()
   // The request id names the files: keep it to characters that are safe in a file name.
   if (!/^[A-Za-z0-9_.-]{1,128}$/.test(requestId) || requestId.startsWith('.')) {
-    throw typeError('ERR_INVALID_OPTION', 'requestId must be 1-128 characters of A-Z a-z 0-9 _ . - (it names the files)')
+    throw typeError(
+      'ERR_INVALID_OPTION',
+      'requestId must be 1-128 characters of A-Z a-z 0-9 _ . - (it names the files)',
+    )
   }
   const region = options.region ?? 'us'
   if (region !== 'us' && region !== 'eu') throw typeError('ERR_INVALID_OPTION', "region must be 'us' or 'eu'")
   const receivedAt = options.receivedAt ?? new Date()
-  if (Number.isNaN(new Date(receivedAt).getTime())) throw typeError('ERR_INVALID_OPTION', 'receivedAt must be a Date, an ISO string or epoch milliseconds')
+  if (Number.isNaN(new Date(receivedAt).getTime()))
+    throw typeError('ERR_INVALID_OPTION', 'receivedAt must be a Date, an ISO string or epoch milliseconds')
   const rate = options.ratePerSecond ?? DEFAULT_APP_API_RATE
   // Above 10 only makes sense against something that is not Customer.io (a test server, a cache).
   if (typeof rate !== 'number' || !(rate > 0)) {
-    throw typeError('ERR_INVALID_OPTION', 'ratePerSecond must be a number > 0 (default 8: the App API allows 10 requests per second), or Infinity')
+    throw typeError(
+      'ERR_INVALID_OPTION',
+      'ratePerSecond must be a number > 0 (default 8: the App API allows 10 requests per second), or Infinity',
+    )
   }
   return {
     idType,
@@ -151,7 +176,10 @@ class ExportRun {
       await this.person(index, target, json, page)
     }
     const manifest = this.manifest(request, targets.length)
-    if (this.counts.people === 0) await page.write('<section><h2>No person found</h2><p>Customer.io holds no person with this identifier.</p></section>\n')
+    if (this.counts.people === 0)
+      await page.write(
+        '<section><h2>No person found</h2><p>Customer.io holds no person with this identifier.</p></section>\n',
+      )
     await json.write(`],\n"manifest":${JSON.stringify(manifest)}}\n`)
     await page.write(html.manifestSection(manifest))
     return manifest
@@ -166,7 +194,8 @@ class ExportRun {
     const targets = []
     for (const result of results) {
       // cio_id is the one identifier every profile has; an id is the fallback.
-      if (typeof result?.cio_id === 'string' && result.cio_id !== '') targets.push({ idType: 'cio_id', id: result.cio_id })
+      if (typeof result?.cio_id === 'string' && result.cio_id !== '')
+        targets.push({ idType: 'cio_id', id: result.cio_id })
       else if (typeof result?.id === 'string' && result.id !== '') targets.push({ idType: 'id', id: result.id })
     }
     return targets
@@ -180,7 +209,9 @@ class ExportRun {
     this.counts.people += 1
     this.counts.attributes += Object.keys(customer.attributes ?? {}).length
     const first = this.counts.people === 1
-    await json.write(`${first ? '' : ','}\n{"identifiers":${JSON.stringify(identifiers)},\n"customer":${JSON.stringify(customer)},\n`)
+    await json.write(
+      `${first ? '' : ','}\n{"identifiers":${JSON.stringify(identifiers)},\n"customer":${JSON.stringify(customer)},\n`,
+    )
     await page.write(html.personStart(index, identifiers) + html.attributesSection(customer))
 
     const segments = (await this.api.get('segments', target))?.segments ?? []
@@ -218,7 +249,11 @@ class ExportRun {
       const next = answer?.next
       if (typeof next !== 'string' || next === '' || items.length === 0) return
       // A cursor seen before would loop forever: the answer is broken, say so instead.
-      if (seen.has(next)) throw new CustomerioSecurityError('ERR_APP_API', `${call}: the App API returned a cursor it had returned before`)
+      if (seen.has(next))
+        throw new CustomerioSecurityError(
+          'ERR_APP_API',
+          `${call}: the App API returned a cursor it had returned before`,
+        )
       seen.add(next)
       start = next
     }
@@ -239,7 +274,11 @@ class ExportRun {
   }
 
   progress(phase) {
-    this.config.onProgress?.({ phase, ...this.counts, requests: this.api.calls().reduce((sum, c) => sum + c.requests, 0) })
+    this.config.onProgress?.({
+      phase,
+      ...this.counts,
+      requests: this.api.calls().reduce((sum, c) => sum + c.requests, 0),
+    })
   }
 }
 
@@ -251,7 +290,9 @@ async function appendAccessRecord(config, run, outcome, reason) {
     kind: 'access',
     receivedAt: config.receivedAt,
     completedAt: new Date(),
-    actions: run.api.calls().map((call) => ({ action: call.endpoint, status: lastStatus(call), attempts: call.requests })),
+    actions: run.api
+      .calls()
+      .map((call) => ({ action: call.endpoint, status: lastStatus(call), attempts: call.requests })),
     outcome,
   }
   if (reason !== undefined) record.reason = reason
@@ -260,7 +301,11 @@ async function appendAccessRecord(config, run, outcome, reason) {
   try {
     await config.audit.append(record)
   } catch (error) {
-    throw new CustomerioSecurityError('ERR_AUDIT_WRITE', `appending the audit record failed (${error?.code ?? error?.name})`, { cause: error })
+    throw new CustomerioSecurityError(
+      'ERR_AUDIT_WRITE',
+      `appending the audit record failed (${error?.code ?? error?.name})`,
+      { cause: error },
+    )
   }
 }
 
@@ -274,7 +319,8 @@ function lastStatus(call) {
 
 /** An error's code for the audit record: coded errors by code and status, anything else by name. */
 function failureReason(error) {
-  if (error?.code === 'ERR_APP_API') return `${error.call}: ${error.status === null ? 'network error' : `http ${error.status}`}`
+  if (error?.code === 'ERR_APP_API')
+    return `${error.call}: ${error.status === null ? 'network error' : `http ${error.status}`}`
   return typeof error?.code === 'string' ? error.code : (error?.name ?? 'error')
 }
 

@@ -85,11 +85,14 @@ function attributesSection(customer) {
 
 function segmentsSection(segments) {
   if (segments.length === 0) return '<h3>Segments</h3>\n<p>None.</p>\n'
-  const rows = segments.map((s) => `<tr><td>${cell(s?.id)}</td><td>${cell(s?.name)}</td><td>${cell(s?.description)}</td></tr>`).join('\n')
+  const rows = segments
+    .map((s) => `<tr><td>${cell(s?.id)}</td><td>${cell(s?.name)}</td><td>${cell(s?.description)}</td></tr>`)
+    .join('\n')
   return `<h3>Segments</h3>\n<table><thead><tr><th>Id</th><th>Name</th><th>Description</th></tr></thead><tbody>\n${rows}\n</tbody></table>\n`
 }
 
-const DELIVERY_HEAD = '<h3>Message deliveries</h3>\n<table><thead><tr><th>Created</th><th>Type</th><th>Recipient</th><th>Subject</th><th>Sent by</th><th>Metrics</th><th>Delivery id</th></tr></thead><tbody>\n'
+const DELIVERY_HEAD =
+  '<h3>Message deliveries</h3>\n<table><thead><tr><th>Created</th><th>Type</th><th>Recipient</th><th>Subject</th><th>Sent by</th><th>Metrics</th><th>Delivery id</th></tr></thead><tbody>\n'
 
 function deliveryRow(d) {
   const by = ['campaign_id', 'broadcast_id', 'newsletter_id', 'action_id']
@@ -102,7 +105,8 @@ function deliveryRow(d) {
   return `<tr><td>${time(d?.created)}</td><td>${cell(d?.type)}</td><td>${cell(d?.recipient)}</td><td>${cell(d?.subject)}</td><td>${escapeHtml(by)}</td><td>${metrics}</td><td>${cell(d?.id)}</td></tr>\n`
 }
 
-const ACTIVITY_HEAD = '<h3>Activities (the last 30 days)</h3>\n<table><thead><tr><th>Time</th><th>Type</th><th>Name</th><th>Delivery</th><th>Data</th></tr></thead><tbody>\n'
+const ACTIVITY_HEAD =
+  '<h3>Activities (the last 30 days)</h3>\n<table><thead><tr><th>Time</th><th>Type</th><th>Name</th><th>Delivery</th><th>Data</th></tr></thead><tbody>\n'
 
 function activityRow(a) {
   return `<tr><td>${time(a?.timestamp)}</td><td>${cell(a?.type)}</td><td>${cell(a?.name)}</td><td>${cell(a?.delivery_id)}</td><td>${cell(a?.data)}</td></tr>\n`
@@ -114,7 +118,10 @@ function manifestSection(manifest) {
   const notes = manifest.limits.map((note) => `<p class="note">${escapeHtml(note)}</p>`).join('\n')
   const counts = manifest.counts
   const calls = manifest.calls
-    .map((c) => `<tr><td>${escapeHtml(c.endpoint)}</td><td>${escapeHtml(c.via)}</td><td>${c.requests}</td><td>${c.retries}</td></tr>`)
+    .map(
+      (c) =>
+        `<tr><td>${escapeHtml(c.endpoint)}</td><td>${escapeHtml(c.via)}</td><td>${c.requests}</td><td>${c.retries}</td></tr>`,
+    )
     .join('\n')
   return `<section id="manifest"><h2>About this export</h2>
 ${notes}

@@ -19,14 +19,19 @@ const { deadlineOf } = require('./deadlines.js')
  */
 async function recordRequest(audit, request) {
   checkAudit(audit, true)
-  if (request === null || typeof request !== 'object') throw typeError('ERR_INVALID_OPTION', 'the request must be an object')
+  if (request === null || typeof request !== 'object')
+    throw typeError('ERR_INVALID_OPTION', 'the request must be an object')
   const { kind, subject } = request
-  if (!REQUEST_KINDS.includes(kind)) throw typeError('ERR_INVALID_OPTION', `kind must be one of ${REQUEST_KINDS.join(', ')}`)
-  if (typeof subject !== 'string' || subject.trim() === '') throw typeError('ERR_INVALID_ID', 'subject must be the identifier (it is written hashed)')
+  if (!REQUEST_KINDS.includes(kind))
+    throw typeError('ERR_INVALID_OPTION', `kind must be one of ${REQUEST_KINDS.join(', ')}`)
+  if (typeof subject !== 'string' || subject.trim() === '')
+    throw typeError('ERR_INVALID_ID', 'subject must be the identifier (it is written hashed)')
   const status = request.status ?? 'received'
-  if (status !== 'received' && status !== 'extended') throw typeError('ERR_INVALID_OPTION', "status must be 'received' or 'extended'")
+  if (status !== 'received' && status !== 'extended')
+    throw typeError('ERR_INVALID_OPTION', "status must be 'received' or 'extended'")
   const receivedAt = request.receivedAt ?? new Date()
-  if (Number.isNaN(new Date(receivedAt).getTime())) throw typeError('ERR_INVALID_OPTION', 'receivedAt must be a Date, an ISO string or epoch milliseconds')
+  if (Number.isNaN(new Date(receivedAt).getTime()))
+    throw typeError('ERR_INVALID_OPTION', 'receivedAt must be a Date, an ISO string or epoch milliseconds')
   const requestId = optionalString('requestId', request.requestId) ?? randomUUID()
   const record = { requestId, subject, kind, receivedAt, completedAt: new Date(), actions: [], outcome: status }
   for (const key of ['jurisdiction', 'actor']) {
@@ -45,10 +50,14 @@ async function recordRequest(audit, request) {
 function requestStatus(path, options) {
   const check = verifyAuditLog(path, options)
   if (!check.valid) {
-    throw new CustomerioSecurityError('ERR_AUDIT_LOG_INVALID', `the audit log does not verify (${check.reason} at line ${check.firstBadRecord})`)
+    throw new CustomerioSecurityError(
+      'ERR_AUDIT_LOG_INVALID',
+      `the audit log does not verify (${check.reason} at line ${check.firstBadRecord})`,
+    )
   }
   const now = options.now === undefined ? new Date() : new Date(options.now)
-  if (Number.isNaN(now.getTime())) throw typeError('ERR_INVALID_OPTION', 'now must be a Date, an ISO string or epoch milliseconds')
+  if (Number.isNaN(now.getTime()))
+    throw typeError('ERR_INVALID_OPTION', 'now must be a Date, an ISO string or epoch milliseconds')
   const requests = new Requests()
   for (const record of readRecords(path, check.records)) requests.add(record)
   const rows = requests.rows(now)
@@ -124,7 +133,14 @@ class Requests {
       const { due, rule, assumed } = deadlineOf(request.receivedAt, request.jurisdiction, request.extended)
       const overdue = request.state === 'open' && now > due
       const late = request.state === 'answered' && new Date(request.answeredAt) > due
-      return { ...request, deadline: due.toISOString(), rule, jurisdictionAssumed: assumed, overdue, answeredLate: late }
+      return {
+        ...request,
+        deadline: due.toISOString(),
+        rule,
+        jurisdictionAssumed: assumed,
+        overdue,
+        answeredLate: late,
+      }
     })
     // Overdue first, then the other open ones, then answered ones; each by deadline.
     const rank = (row) => (row.overdue ? 0 : row.state === 'open' ? 1 : 2)

@@ -53,7 +53,11 @@ class GroupCommitFile {
       } catch (error) {
         // Nothing after a failed write can be trusted to follow it on disk: fail every later
         // append too. A torn tail is dropped when the file is opened again.
-        this.failure = new CustomerioSecurityError(this.errorCode, `writing the ${this.what} failed (${error?.code ?? error?.name})`, { cause: error })
+        this.failure = new CustomerioSecurityError(
+          this.errorCode,
+          `writing the ${this.what} failed (${error?.code ?? error?.name})`,
+          { cause: error },
+        )
         for (const waiter of waiters) waiter.reject(this.failure)
         break
       }
@@ -85,7 +89,8 @@ function fdHandle(fd) {
   const call = (fn, ...args) =>
     new Promise((resolve, reject) => fn(fd, ...args, (error, result) => (error ? reject(error) : resolve(result))))
   return {
-    write: (buffer, offset, length) => call(fs.write, buffer, offset, length, null).then((bytesWritten) => ({ bytesWritten })),
+    write: (buffer, offset, length) =>
+      call(fs.write, buffer, offset, length, null).then((bytesWritten) => ({ bytesWritten })),
     datasync: () => call(fs.fdatasync),
     close: () => call(fs.close),
   }

@@ -52,7 +52,8 @@ async function batchAction(client, action, ids, { policy, limiter, identifierTyp
         for (const id of pending) results.set(id, failed(name, failure.status, attempts, reason, failure.retryable))
         return results
       }
-      if (failure.status === 429 && failure.retryAfterMs !== null) limiter.pause(Math.min(failure.retryAfterMs, policy.maxRetryAfterMs))
+      if (failure.status === 429 && failure.retryAfterMs !== null)
+        limiter.pause(Math.min(failure.retryAfterMs, policy.maxRetryAfterMs))
       await sleep(backoffDelay(attempts, failure, policy))
       continue
     }
@@ -104,7 +105,15 @@ function itemErrors(body, count) {
 }
 
 function codeLike(value) {
-  return typeof value === 'string' && /^[A-Za-z0-9_.\-]{1,64}$/.test(value) ? value : null
+  return typeof value === 'string' && /^[A-Za-z0-9_.-]{1,64}$/.test(value) ? value : null
 }
 
-module.exports = { DEFAULT_BATCH_SIZE, IDENTIFIER_TYPES, MAX_BATCH_BYTES, batchAction, itemErrors, operation, operationBytes }
+module.exports = {
+  DEFAULT_BATCH_SIZE,
+  IDENTIFIER_TYPES,
+  MAX_BATCH_BYTES,
+  batchAction,
+  itemErrors,
+  operation,
+  operationBytes,
+}

@@ -29,7 +29,10 @@ const DEFAULT_CONCURRENCY = 10
 
 async function eraseMany(client, ids, options) {
   const config = bulkOptions(client, ids, options)
-  const journal = await Journal.open(config.journalPath, { mode: config.mode, hash: (id) => config.audit.subjectHash(id) })
+  const journal = await Journal.open(config.journalPath, {
+    mode: config.mode,
+    hash: (id) => config.audit.subjectHash(id),
+  })
   const run = new BulkRun(client, ids, config, journal)
   try {
     await run.start()
@@ -40,20 +43,28 @@ async function eraseMany(client, ids, options) {
 }
 
 function bulkOptions(client, ids, options) {
-  if (options === null || typeof options !== 'object') throw typeError('ERR_INVALID_OPTION', 'options are required: at least { journal, audit }')
-  if (typeof options.journal !== 'string' || options.journal === '') throw typeError('ERR_INVALID_OPTION', 'journal is required: the path of the journal file')
+  if (options === null || typeof options !== 'object')
+    throw typeError('ERR_INVALID_OPTION', 'options are required: at least { journal, audit }')
+  if (typeof options.journal !== 'string' || options.journal === '')
+    throw typeError('ERR_INVALID_OPTION', 'journal is required: the path of the journal file')
   checkAudit(options.audit, true)
   const common = commonOptions(options)
   const useBatchApi = options.useBatchApi ?? false
   if (typeof useBatchApi !== 'boolean') throw typeError('ERR_INVALID_OPTION', 'useBatchApi must be a boolean')
   checkClient(client, common.mode, useBatchApi)
-  if (ids === null || (typeof ids?.[Symbol.iterator] !== 'function' && typeof ids?.[Symbol.asyncIterator] !== 'function') || typeof ids === 'string') {
+  if (
+    ids === null ||
+    (typeof ids?.[Symbol.iterator] !== 'function' && typeof ids?.[Symbol.asyncIterator] !== 'function') ||
+    typeof ids === 'string'
+  ) {
     throw typeError('ERR_INVALID_OPTION', 'ids must be an Iterable or AsyncIterable of strings')
   }
   const identifierType = options.identifierType ?? 'id'
-  if (!IDENTIFIER_TYPES.includes(identifierType)) throw typeError('ERR_INVALID_OPTION', `identifierType must be one of ${IDENTIFIER_TYPES.join(', ')}`)
+  if (!IDENTIFIER_TYPES.includes(identifierType))
+    throw typeError('ERR_INVALID_OPTION', `identifierType must be one of ${IDENTIFIER_TYPES.join(', ')}`)
   for (const name of ['onProgress', 'requestId']) {
-    if (options[name] !== undefined && typeof options[name] !== 'function') throw typeError('ERR_INVALID_OPTION', `${name} must be a function`)
+    if (options[name] !== undefined && typeof options[name] !== 'function')
+      throw typeError('ERR_INVALID_OPTION', `${name} must be a function`)
   }
   return {
     ...common,
@@ -141,7 +152,9 @@ class BulkRun {
       this.counts.inFlight += items.length
       await this.journal.startedMany(items.map((item) => item.hash))
       const results = await this.eraseBatch(items.map((item) => item.id))
-      await Promise.all(items.map(async (item) => this.finish(item, await this.verified(item.id, results.get(item.id)))))
+      await Promise.all(
+        items.map(async (item) => this.finish(item, await this.verified(item.id, results.get(item.id)))),
+      )
     }
   }
 
@@ -157,7 +170,12 @@ class BulkRun {
         const result = results.get(id)
         result.actions.push(outcome.record)
         if (outcome.ok) next.push(id)
-        else Object.assign(result, { status: 'failed', reason: `${action}: ${outcome.reason}`, lastStatus: outcome.record.status })
+        else
+          Object.assign(result, {
+            status: 'failed',
+            reason: `${action}: ${outcome.reason}`,
+            lastStatus: outcome.record.status,
+          })
       }
       remaining = next
     }
@@ -172,7 +190,11 @@ class BulkRun {
 
   /** Evidence first (audit record), then the journal's outcome; then the counts. */
   async finish(item, result) {
-    await appendAudit(this.config.audit, result, { ...this.config.meta, requestId: item.requestId, receivedAt: item.receivedAt })
+    await appendAudit(this.config.audit, result, {
+      ...this.config.meta,
+      requestId: item.requestId,
+      receivedAt: item.receivedAt,
+    })
     if (result.status === 'done') {
       await this.journal.done(item.hash)
       this.counts.done += 1

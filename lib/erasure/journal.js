@@ -49,7 +49,11 @@ class Journal {
       handle = await fs.promises.open(file, 'a')
     } catch (error) {
       await handle?.close()
-      throw new CustomerioSecurityError('ERR_JOURNAL_UNWRITABLE', `cannot open the journal ${file} for appending: ${describeIoError(error)}`, { cause: error })
+      throw new CustomerioSecurityError(
+        'ERR_JOURNAL_UNWRITABLE',
+        `cannot open the journal ${file} for appending: ${describeIoError(error)}`,
+        { cause: error },
+      )
     }
     const journal = new Journal(file, handle, state)
     if (state.header === null) {
@@ -69,7 +73,11 @@ class Journal {
     this.writer = new GroupCommitFile(handle, `journal ${file}`)
     this.doneSet = state.done
     /** What the previous runs left: done ids, and ids started but never finished (a crash). */
-    this.previous = { done: state.done.size, unfinished: state.pending.size, tornTail: state.goodLength < state.size && state.header !== null }
+    this.previous = {
+      done: state.done.size,
+      unfinished: state.pending.size,
+      tornTail: state.goodLength < state.size && state.header !== null,
+    }
   }
 
   /** True when an earlier run recorded this subject hash as done. */
@@ -119,7 +127,7 @@ async function readJournal(file) {
   try {
     for await (const chunk of stream) {
       state.size += chunk.length
-      let data = rest.length > 0 ? Buffer.concat([rest, chunk]) : chunk
+      const data = rest.length > 0 ? Buffer.concat([rest, chunk]) : chunk
       let start = 0
       for (let end = data.indexOf(LF); end !== -1; end = data.indexOf(LF, start)) {
         lineNumber += 1
@@ -147,7 +155,8 @@ function readLine(state, bytes, lineNumber, file) {
   } catch {
     record = null
   }
-  if (record === null || typeof record !== 'object') throw corrupt(file, lineNumber, lineNumber === 1 ? 'it is not an erasure journal' : undefined)
+  if (record === null || typeof record !== 'object')
+    throw corrupt(file, lineNumber, lineNumber === 1 ? 'it is not an erasure journal' : undefined)
   if (lineNumber === 1) {
     if (record.journal !== KIND) throw corrupt(file, lineNumber, 'it is not an erasure journal')
     state.header = record
@@ -163,13 +172,22 @@ function readLine(state, bytes, lineNumber, file) {
 
 function checkHeader(header, file, { mode, probe }) {
   if (header.v !== VERSION) {
-    throw new CustomerioSecurityError('ERR_JOURNAL_MISMATCH', `the journal ${file} has another format version (this version reads ${VERSION})`)
+    throw new CustomerioSecurityError(
+      'ERR_JOURNAL_MISMATCH',
+      `the journal ${file} has another format version (this version reads ${VERSION})`,
+    )
   }
   if (header.mode !== mode) {
-    throw new CustomerioSecurityError('ERR_JOURNAL_MISMATCH', `the journal ${file} belongs to a run in another mode (not '${mode}'): use a new journal for another mode`)
+    throw new CustomerioSecurityError(
+      'ERR_JOURNAL_MISMATCH',
+      `the journal ${file} belongs to a run in another mode (not '${mode}'): use a new journal for another mode`,
+    )
   }
   if (header.probe !== probe) {
-    throw new CustomerioSecurityError('ERR_JOURNAL_MISMATCH', `the journal ${file} was written under another audit key: its ids would not be recognized`)
+    throw new CustomerioSecurityError(
+      'ERR_JOURNAL_MISMATCH',
+      `the journal ${file} was written under another audit key: its ids would not be recognized`,
+    )
   }
 }
 
@@ -187,12 +205,18 @@ async function syncDirectory(file) {
 }
 
 function unreadable(file, error) {
-  return new CustomerioSecurityError('ERR_JOURNAL_UNREADABLE', `cannot read the journal ${file}: ${describeIoError(error)}`, { cause: error })
+  return new CustomerioSecurityError(
+    'ERR_JOURNAL_UNREADABLE',
+    `cannot read the journal ${file}: ${describeIoError(error)}`,
+    { cause: error },
+  )
 }
 
 function corrupt(file, lineNumber, why = 'the line is not a journal record') {
-  return new CustomerioSecurityError('ERR_JOURNAL_CORRUPT', `the journal ${file} is damaged at line ${lineNumber}: ${why}`)
+  return new CustomerioSecurityError(
+    'ERR_JOURNAL_CORRUPT',
+    `the journal ${file} is damaged at line ${lineNumber}: ${why}`,
+  )
 }
-
 
 module.exports = { Journal, PROBE }

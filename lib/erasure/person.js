@@ -12,7 +12,15 @@
 const { randomUUID } = require('node:crypto')
 const { CustomerioSecurityError, typeError } = require('../errors.js')
 const { DEFAULT_POLICY, backoffDelay, classify, sleep } = require('./retry.js')
-const { checkAudit, checkClient, checkId, checkMode, integerOption, numberOption, optionalString } = require('./validate.js')
+const {
+  checkAudit,
+  checkClient,
+  checkId,
+  checkMode,
+  integerOption,
+  numberOption,
+  optionalString,
+} = require('./validate.js')
 const { ErasureVerifier, verifyOptions, withVerification } = require('./verify.js')
 
 /** The calls each mode makes, in order. suppress-and-destroy stops if the suppress fails. */
@@ -50,7 +58,8 @@ function commonOptions(options) {
  * exception. With `audit`, resolves only once the record is appended (ERR_AUDIT_WRITE if not).
  */
 async function erasePerson(client, id, options = {}) {
-  if (options === null || typeof options !== 'object') throw typeError('ERR_INVALID_OPTION', 'options must be an object')
+  if (options === null || typeof options !== 'object')
+    throw typeError('ERR_INVALID_OPTION', 'options must be an object')
   checkId(id)
   const common = commonOptions(options)
   checkClient(client, common.mode, false)
@@ -76,7 +85,14 @@ async function erase(client, id, { mode, policy, limiter }) {
     const outcome = await attempt(action, async () => client[action](id), policy, limiter)
     actions.push(outcome.record)
     if (!outcome.ok) {
-      return { id, status: 'failed', actions, reason: `${action}: ${outcome.reason}`, lastStatus: outcome.record.status, retryable: outcome.retryable }
+      return {
+        id,
+        status: 'failed',
+        actions,
+        reason: `${action}: ${outcome.reason}`,
+        lastStatus: outcome.record.status,
+        retryable: outcome.retryable,
+      }
     }
   }
   return { id, status: 'done', actions }
@@ -99,7 +115,12 @@ async function attempt(action, send, policy, limiter) {
     const last = !failure.retryable || attempts >= policy.maxAttempts
     if (last) {
       const reason = failure.retryable ? `${failure.reason} after ${attempts} attempts` : failure.reason
-      return { ok: false, retryable: failure.retryable, reason, record: { action, status: failure.status, attempts, error: reason } }
+      return {
+        ok: false,
+        retryable: failure.retryable,
+        reason,
+        record: { action, status: failure.status, attempts, error: reason },
+      }
     }
     // A 429's Retry-After is about the whole workspace: hold every request of the run.
     if (failure.status === 429 && failure.retryAfterMs !== null && limiter !== null) {
@@ -116,7 +137,9 @@ function auditRecord(result, meta) {
     subject: result.id,
     receivedAt: meta.receivedAt,
     completedAt: new Date(),
-    actions: result.actions.map(({ action, status, attempts, error }) => (error === undefined ? { action, status, attempts } : { action, status, attempts, error })),
+    actions: result.actions.map(({ action, status, attempts, error }) =>
+      error === undefined ? { action, status, attempts } : { action, status, attempts, error },
+    ),
     outcome: result.status,
     kind: 'erasure',
   }
@@ -134,7 +157,11 @@ async function appendAudit(audit, result, meta) {
     return await audit.append(auditRecord(result, meta))
   } catch (error) {
     // The erasure happened but is unproven: the caller must know. The audit log's own code is kept.
-    throw new CustomerioSecurityError('ERR_AUDIT_WRITE', `appending the audit record failed (${error?.code ?? error?.name})`, { cause: error })
+    throw new CustomerioSecurityError(
+      'ERR_AUDIT_WRITE',
+      `appending the audit record failed (${error?.code ?? error?.name})`,
+      { cause: error },
+    )
   }
 }
 
@@ -146,4 +173,14 @@ function publicResult(result) {
   return out
 }
 
-module.exports = { ACTIONS, OK_STATUS, appendAudit, attempt, auditRecord, commonOptions, erase, erasePerson, publicResult }
+module.exports = {
+  ACTIONS,
+  OK_STATUS,
+  appendAudit,
+  attempt,
+  auditRecord,
+  commonOptions,
+  erase,
+  erasePerson,
+  publicResult,
+}

@@ -28,7 +28,12 @@ function classify(error) {
   }
   if (isNetworkError(error)) {
     const code = error?.cause?.code ?? error?.code
-    return { status: null, retryable: true, retryAfterMs: null, reason: `network error${typeof code === 'string' ? ` (${code})` : ''}` }
+    return {
+      status: null,
+      retryable: true,
+      retryAfterMs: null,
+      reason: `network error${typeof code === 'string' ? ` (${code})` : ''}`,
+    }
   }
   // Anything else (a bad redirect, an unparseable answer, a bug in a custom client) would fail
   // the same way again.
@@ -59,7 +64,9 @@ function isNetworkError(error) {
   if (error.name === 'TimeoutError' || error.name === 'AbortError') return true
   if (error instanceof TypeError && /fetch failed|network|terminated|socket/i.test(String(error.message))) return true
   const code = error.cause?.code ?? error.code
-  return typeof code === 'string' && /^(ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|EAI_AGAIN|ENOTFOUND|UND_ERR_\w+)$/.test(code)
+  return (
+    typeof code === 'string' && /^(ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|EAI_AGAIN|ENOTFOUND|UND_ERR_\w+)$/.test(code)
+  )
 }
 
 /** Retry-After as milliseconds: delay-seconds or an HTTP date (RFC 9110 10.2.3); null if absent or unreadable. */

@@ -49,7 +49,8 @@ function numberOption(name, value, fallback, min) {
 }
 
 function optionalString(name, value) {
-  if (value !== undefined && typeof value !== 'string') throw typeError('ERR_INVALID_OPTION', `${name} must be a string`)
+  if (value !== undefined && typeof value !== 'string')
+    throw typeError('ERR_INVALID_OPTION', `${name} must be a string`)
   return value
 }
 
@@ -58,15 +59,26 @@ function checkClient(client, mode, useBatchApi) {
   if (mode !== 'destroy') needs.push('suppress')
   if (mode !== 'suppress') needs.push('destroy')
   const ok = client !== null && typeof client === 'object' && needs.every((name) => typeof client[name] === 'function')
-  if (!ok) throw typeError('ERR_INVALID_CLIENT', `the client must have ${needs.join(', ')} methods (a customerio-node TrackClient)`)
+  if (!ok)
+    throw typeError(
+      'ERR_INVALID_CLIENT',
+      `the client must have ${needs.join(', ')} methods (a customerio-node TrackClient)`,
+    )
 }
 
 /** The AuditLog interface erasure relies on: append, and subjectHash for the journal. */
 function checkAudit(audit, required) {
   if (audit === undefined && !required) return
-  const ok = audit !== null && typeof audit === 'object' && typeof audit.append === 'function' && typeof audit.subjectHash === 'function'
+  const ok =
+    audit !== null &&
+    typeof audit === 'object' &&
+    typeof audit.append === 'function' &&
+    typeof audit.subjectHash === 'function'
   if (!ok) {
-    throw typeError('ERR_INVALID_OPTION', required ? 'audit is required: an AuditLog from openAuditLog()' : 'audit must be an AuditLog from openAuditLog()')
+    throw typeError(
+      'ERR_INVALID_OPTION',
+      required ? 'audit is required: an AuditLog from openAuditLog()' : 'audit must be an AuditLog from openAuditLog()',
+    )
   }
 }
 

@@ -25,18 +25,24 @@ function verifyOptions(verify, defaultIdType = 'id') {
   const usable =
     client !== null &&
     typeof client === 'object' &&
-    (typeof client.getAttributes === 'function' || (typeof client.apiRoot === 'string' && typeof client.appKey === 'string'))
+    (typeof client.getAttributes === 'function' ||
+      (typeof client.apiRoot === 'string' && typeof client.appKey === 'string'))
   if (!usable) throw typeError('ERR_INVALID_CLIENT', 'verify.client must be a customerio-node APIClient (App API)')
   const idType = verify.idType ?? defaultIdType
-  if (!ID_TYPES.includes(idType)) throw typeError('ERR_INVALID_OPTION', `verify.idType must be one of ${ID_TYPES.join(', ')}`)
+  if (!ID_TYPES.includes(idType))
+    throw typeError('ERR_INVALID_OPTION', `verify.idType must be one of ${ID_TYPES.join(', ')}`)
   const rate = verify.ratePerSecond ?? DEFAULT_APP_API_RATE
-  if (typeof rate !== 'number' || !(rate > 0) || rate > 10) throw typeError('ERR_INVALID_OPTION', 'verify.ratePerSecond must be > 0 and <= 10')
+  if (typeof rate !== 'number' || !(rate > 0) || rate > 10)
+    throw typeError('ERR_INVALID_OPTION', 'verify.ratePerSecond must be > 0 and <= 10')
   return {
     client,
     idType,
     waitMs: numberOption('verify.waitMs', verify.waitMs, DEFAULT_VERIFY_WAIT_MS, 0),
     intervalMs: numberOption('verify.intervalMs', verify.intervalMs, DEFAULT_VERIFY_INTERVAL_MS, 1),
-    policy: { ...DEFAULT_POLICY, maxAttempts: integerOption('verify.maxAttempts', verify.maxAttempts, DEFAULT_POLICY.maxAttempts, 1, 100) },
+    policy: {
+      ...DEFAULT_POLICY,
+      maxAttempts: integerOption('verify.maxAttempts', verify.maxAttempts, DEFAULT_POLICY.maxAttempts, 1, 100),
+    },
     rate,
   }
 }
@@ -57,13 +63,22 @@ class ErasureVerifier {
       try {
         found = (await this.api.get('attributes', { id, idType })) !== null
       } catch (error) {
-        const why = error?.code === 'ERR_APP_API' ? (error.status === null ? 'network error' : `http ${error.status}`) : (error?.code ?? error?.name)
+        const why =
+          error?.code === 'ERR_APP_API'
+            ? error.status === null
+              ? 'network error'
+              : `http ${error.status}`
+            : (error?.code ?? error?.name)
         return { verified: false, at: new Date(), reason: `verify: the App API could not be asked (${why})` }
       }
       if (!found) return { verified: true, at: new Date() }
       const waited = performance.now() - startedAt
       if (waited >= waitMs) {
-        return { verified: false, at: new Date(), reason: `verify: still found by the App API after ${Math.round(waitMs / 1000)} s` }
+        return {
+          verified: false,
+          at: new Date(),
+          reason: `verify: still found by the App API after ${Math.round(waitMs / 1000)} s`,
+        }
       }
       await sleep(Math.min(intervalMs, waitMs - waited))
     }
@@ -81,4 +96,10 @@ function withVerification(result, verification) {
   return out
 }
 
-module.exports = { DEFAULT_VERIFY_INTERVAL_MS, DEFAULT_VERIFY_WAIT_MS, ErasureVerifier, verifyOptions, withVerification }
+module.exports = {
+  DEFAULT_VERIFY_INTERVAL_MS,
+  DEFAULT_VERIFY_WAIT_MS,
+  ErasureVerifier,
+  verifyOptions,
+  withVerification,
+}

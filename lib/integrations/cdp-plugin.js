@@ -11,7 +11,14 @@ const { CustomerioSecurityError, CustomerioSecurityTypeError } = require('../err
 const { version } = require('../../package.json')
 
 /** The event field holding personal data, per event type (alias has none besides context.traits). */
-const FIELDS = { identify: 'traits', group: 'traits', track: 'properties', page: 'properties', screen: 'properties', alias: null }
+const FIELDS = {
+  identify: 'traits',
+  group: 'traits',
+  track: 'properties',
+  page: 'properties',
+  screen: 'properties',
+  alias: null,
+}
 
 /**
  * A plugin to pass to `analytics.register()`. `policy` is a SanitizerPolicy, a Sanitizer from

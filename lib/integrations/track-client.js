@@ -16,7 +16,17 @@ const { CustomerioSecurityError, CustomerioSecurityTypeError, typeError } = requ
 const EVENT_FIELDS = ['name', 'id', 'type', 'timestamp']
 const ANONYMOUS_EVENT_FIELDS = [...EVENT_FIELDS, 'anonymous_id']
 const IDENTIFY_FIELDS = ['_update', '_timestamp']
-const OPERATION_FIELDS = ['type', 'action', 'identifiers', 'name', 'id', 'timestamp', 'anonymous_id', 'primary', 'secondary']
+const OPERATION_FIELDS = [
+  'type',
+  'action',
+  'identifiers',
+  'name',
+  'id',
+  'timestamp',
+  'anonymous_id',
+  'primary',
+  'secondary',
+]
 const DEVICE_FIELDS = ['token', 'id', 'platform', 'last_used']
 const RELATIONSHIP_FIELDS = ['identifiers', 'object_type_id', 'object_id']
 const V1_RELATIONSHIPS_FIELDS = ['action']
@@ -89,7 +99,7 @@ function secureTrackClient(client, policy) {
  * rejects the returned promise before the client is called.
  */
 function guarded(client, wrapper, name, index, sanitizePayload, sanitizer) {
-  return function (...args) {
+  return (...args) => {
     let next = args
     try {
       if (index < args.length && args[index] !== undefined) {

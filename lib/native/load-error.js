@@ -36,7 +36,11 @@ function platformName(platform, arch, libc) {
  * system's elsewhere. Node's report names the glibc it runs on; Deno's report does not, so
  * /usr/bin/ldd (a glibc or musl script) decides then, as in napi's loader.
  */
-function detectLibc(platform, report = () => process.report?.getReport?.(), readLdd = () => require('node:fs').readFileSync('/usr/bin/ldd', 'latin1')) {
+function detectLibc(
+  platform,
+  report = () => process.report?.getReport?.(),
+  readLdd = () => require('node:fs').readFileSync('/usr/bin/ldd', 'latin1'),
+) {
   if (platform !== 'linux') return { family: 'system', description: 'system C library' }
   const header = attempt(() => report()?.header)
   if (typeof header?.glibcVersionRuntime === 'string') {
@@ -91,7 +95,7 @@ function nativeLoadError(cause, environment = {}) {
     `Prebuilt addons: ${supported.join(', ') || 'none'}.`,
   ]
   const fromSource =
-    'build it from source: in a clone of the repository, `npm install` (needs Rust\'s `cargo`) builds ' +
+    "build it from source: in a clone of the repository, `npm install` (needs Rust's `cargo`) builds " +
     `${PACKAGE}.${name}.node; set NAPI_RS_NATIVE_LIBRARY_PATH to that file's path.`
   if (supported.includes(name)) {
     const failure = loadFailure(cause, name)

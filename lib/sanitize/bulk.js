@@ -32,7 +32,14 @@ function settings(options, defaults) {
   for (const name of Object.keys(options)) {
     if (!OPTION_NAMES.has(name)) throw typeError('ERR_INVALID_OPTION', `unknown option '${name.slice(0, 40)}'`)
   }
-  const { policy, jobs = defaultJobs(), format = 'ndjson', onError = defaults.onError, gzip = false, counts = true } = options
+  const {
+    policy,
+    jobs = defaultJobs(),
+    format = 'ndjson',
+    onError = defaults.onError,
+    gzip = false,
+    counts = true,
+  } = options
   if (!Number.isInteger(jobs) || jobs < 1 || jobs > MAX_JOBS) {
     throw typeError('ERR_INVALID_OPTION', `jobs must be an integer from 1 to ${MAX_JOBS}`)
   }

@@ -31,7 +31,10 @@ function nativeOptions(policy) {
 function refuseNonJson(key, value) {
   const type = typeof value
   if (type === 'function' || type === 'symbol' || (type === 'undefined' && key !== '')) {
-    throw typeError('ERR_INVALID_POLICY', `policy option '${String(key).slice(0, 40)}' must be JSON data, not a ${type}`)
+    throw typeError(
+      'ERR_INVALID_POLICY',
+      `policy option '${String(key).slice(0, 40)}' must be JSON data, not a ${type}`,
+    )
   }
   return value
 }

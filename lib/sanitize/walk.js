@@ -226,7 +226,7 @@ class Walker {
     // toJSON take the toJSON path below, and what they return is sanitized.
     if (proto === DATE_PROTOTYPE && isDate(value) && !hasOwn(value, 'toJSON')) {
       const time = dateTime(value)
-      return time === time ? dateIsoText(value) : null
+      return Number.isNaN(time) ? null : dateIsoText(value)
     }
     const toJSON = value.toJSON
     if (typeof toJSON === 'function') return this.toJSONResult(toJSON, value, ctx)
@@ -404,7 +404,6 @@ class Walker {
     })
   }
 }
-
 
 /** The size Customer.io counts: a string's bytes, or the JSON text of anything else. */
 function valueBytes(value, limit) {

@@ -92,7 +92,10 @@ function bodyOf(value) {
   if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength)
   if (value instanceof ArrayBuffer) return new Uint8Array(value)
   if (value !== null && typeof value === 'object') {
-    throw misuse('ERR_BODY_NOT_RAW', 'body is a parsed object, but the signature covers the raw bytes: pass the body exactly as received')
+    throw misuse(
+      'ERR_BODY_NOT_RAW',
+      'body is a parsed object, but the signature covers the raw bytes: pass the body exactly as received',
+    )
   }
   throw misuse('ERR_INVALID_BODY', 'body must be a Uint8Array, ArrayBuffer or string (the raw request body)')
 }
@@ -102,11 +105,15 @@ function secretsOf(value) {
   const list = Array.isArray(value) ? value : [value]
   if (list.length === 0) throw misuse('ERR_MISSING_SECRET', 'the list of webhook signing secrets is empty')
   return list.map((secret, index) => {
-    const given = secret !== null && typeof secret === 'object' && typeof secret.reveal === 'function' ? secret.reveal() : secret
+    const given =
+      secret !== null && typeof secret === 'object' && typeof secret.reveal === 'function' ? secret.reveal() : secret
     if (typeof given === 'string') {
       if (given.length === 0) throw misuse('ERR_EMPTY_SECRET', `webhook secret #${index} is empty`)
       if (given.trim() !== given) {
-        throw misuse('ERR_SECRET_WHITESPACE', `webhook secret #${index} starts or ends with whitespace (a trailing newline from a file or env var?); Customer.io signing keys have none`)
+        throw misuse(
+          'ERR_SECRET_WHITESPACE',
+          `webhook secret #${index} starts or ends with whitespace (a trailing newline from a file or env var?); Customer.io signing keys have none`,
+        )
       }
       return encoder.encode(given)
     }
@@ -171,7 +178,8 @@ const FAILED = Object.fromEntries(WEBHOOK_FAILURES.map((reason) => [reason, Obje
  * reason }`, as the native `verifyWebhook` returns them. Rejects only for misuse.
  */
 export async function verifyWebhook(input) {
-  if (input === null || typeof input !== 'object') throw misuse('ERR_INVALID_ARGUMENT', 'verifyWebhook input must be an object')
+  if (input === null || typeof input !== 'object')
+    throw misuse('ERR_INVALID_ARGUMENT', 'verifyWebhook input must be an object')
   const scheme = schemeOf(input.scheme)
   const tolerance = toleranceOf(input.toleranceSeconds)
   const now = nowOf(input.now)
@@ -196,7 +204,8 @@ export async function verifyWebhook(input) {
   for (let index = 0; index < secrets.length; index++) {
     const key = await importKey(secrets[index], scheme.hash)
     // subtle.verify compares the MAC in constant time.
-    if (await crypto.subtle.verify('HMAC', key, expected, data)) return { valid: true, secretIndex: index, timestamp: seconds }
+    if (await crypto.subtle.verify('HMAC', key, expected, data))
+      return { valid: true, secretIndex: index, timestamp: seconds }
   }
   return FAILED.SIGNATURE_MISMATCH
 }
@@ -205,9 +214,16 @@ export async function verifyWebhook(input) {
 export async function signWebhook(body, secret, options = {}) {
   const scheme = schemeOf(options.scheme)
   const timestamp = options.timestamp === undefined ? Math.floor(Date.now() / 1000) : options.timestamp
-  if (!Number.isSafeInteger(timestamp) || timestamp < 0) throw misuse('ERR_INVALID_TIMESTAMP', 'timestamp must be whole unix seconds >= 0')
+  if (!Number.isSafeInteger(timestamp) || timestamp < 0)
+    throw misuse('ERR_INVALID_TIMESTAMP', 'timestamp must be whole unix seconds >= 0')
   const [key] = secretsOf(secret)
-  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', await importKey(key, scheme.hash), signedBytes(scheme, String(timestamp), bodyOf(body))))
+  const mac = new Uint8Array(
+    await crypto.subtle.sign(
+      'HMAC',
+      await importKey(key, scheme.hash),
+      signedBytes(scheme, String(timestamp), bodyOf(body)),
+    ),
+  )
   const hex = Array.from(mac, (byte) => byte.toString(16).padStart(2, '0')).join('')
   if (scheme === SCHEMES.pipelines) return { 'x-signature': hex }
   return { 'x-cio-timestamp': String(timestamp), 'x-cio-signature': hex }
@@ -235,10 +251,20 @@ function limitOf(value) {
 
 async function readBody(request, limit) {
   const declared = request.headers.get('content-length')
-  const tooLarge = () => json(413, { error: 'PAYLOAD_TOO_LARGE', message: `customerio-security: the body is larger than the limit of ${limit} bytes` })
+  const tooLarge = () =>
+    json(413, {
+      error: 'PAYLOAD_TOO_LARGE',
+      message: `customerio-security: the body is larger than the limit of ${limit} bytes`,
+    })
   if (declared !== null && Number(declared) > limit) return { response: tooLarge() }
   if (request.bodyUsed) {
-    return { response: json(500, { error: 'BODY_NOT_RAW', message: 'customerio-security: the request body was already read, and the signature covers the raw bytes. Verify the request before calling request.json(), text() or formData().' }) }
+    return {
+      response: json(500, {
+        error: 'BODY_NOT_RAW',
+        message:
+          'customerio-security: the request body was already read, and the signature covers the raw bytes. Verify the request before calling request.json(), text() or formData().',
+      }),
+    }
   }
   if (request.body === null) return { body: new Uint8Array(0) }
   const reader = request.body.getReader()
@@ -256,7 +282,12 @@ async function readBody(request, limit) {
       chunks.push(value)
     }
   } catch {
-    return { response: json(400, { error: 'REQUEST_ABORTED', message: 'customerio-security: the request body could not be read' }) }
+    return {
+      response: json(400, {
+        error: 'REQUEST_ABORTED',
+        message: 'customerio-security: the request body could not be read',
+      }),
+    }
   } finally {
     reader.releaseLock()
   }
@@ -286,11 +317,17 @@ export async function verifyWebhookRequest(request, options) {
   const scheme = schemeOf(options.scheme)
   secretsOf(typeof options.secret === 'function' ? options.secret() : options.secret)
   if (options.dedupe !== undefined && options.dedupe !== false) {
-    throw misuse('ERR_INVALID_DEDUPE', 'dedupe needs a store: use the Node entry point, or de-duplicate by event_id in your own storage')
+    throw misuse(
+      'ERR_INVALID_DEDUPE',
+      'dedupe needs a store: use the Node entry point, or de-duplicate by event_id in your own storage',
+    )
   }
   const limit = limitOf(options.limit)
   if (request.method !== 'POST') {
-    return { ok: false, response: json(405, { error: 'METHOD_NOT_ALLOWED' }, { allow: 'POST' }, request.method === 'HEAD') }
+    return {
+      ok: false,
+      response: json(405, { error: 'METHOD_NOT_ALLOWED' }, { allow: 'POST' }, request.method === 'HEAD'),
+    }
   }
   const read = await readBody(request, limit)
   if (read.response !== undefined) return { ok: false, response: read.response }
@@ -325,7 +362,8 @@ export async function verifyWebhookRequest(request, options) {
  * (or 200 `{"ok":true}`) is the answer. A throwing onEvent gives 500 `{"error":"INTERNAL_ERROR"}`.
  */
 export function customerioFetchHandler(options, onEvent) {
-  if (typeof onEvent !== 'function') throw misuse('ERR_INVALID_ARGUMENT', 'customerioFetchHandler needs an onEvent function')
+  if (typeof onEvent !== 'function')
+    throw misuse('ERR_INVALID_ARGUMENT', 'customerioFetchHandler needs an onEvent function')
   return async function handle(request) {
     const result = await verifyWebhookRequest(request, options)
     if (!result.ok) return result.response

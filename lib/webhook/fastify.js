@@ -57,7 +57,8 @@ async function customerioFastify(fastify, options) {
   const url = (fastify.prefix || '') + path
   const supported = Array.isArray(fastify.supportedMethods) ? fastify.supportedMethods : FASTIFY_4_METHODS
   const others = supported.filter(
-    (method) => method !== WEBHOOK_METHOD && !(typeof fastify.hasRoute === 'function' && fastify.hasRoute({ method, url })),
+    (method) =>
+      method !== WEBHOOK_METHOD && !(typeof fastify.hasRoute === 'function' && fastify.hasRoute({ method, url })),
   )
   if (others.length > 0) {
     fastify.route({

@@ -6,7 +6,6 @@ const net = require('node:net')
 
 const { typeError } = require('../errors.js')
 
-
 /**
  * An address as the guard compares it: IPv4-mapped IPv6 (`::ffff:1.2.3.4`, what a dual-stack
  * server reports for an IPv4 client) as the IPv4 address, an IPv6 zone (`%eth0`) removed, and
@@ -53,7 +52,8 @@ function ipv4Mapped(address) {
 
 /** A `BlockList` of addresses and CIDR ranges; throws a coded TypeError naming the bad entry's position. */
 function addressList(entries, what) {
-  if (!Array.isArray(entries)) throw typeError('ERR_INVALID_ARGUMENT', `${what} must be an array of IP addresses or CIDR ranges`)
+  if (!Array.isArray(entries))
+    throw typeError('ERR_INVALID_ARGUMENT', `${what} must be an array of IP addresses or CIDR ranges`)
   const list = new net.BlockList()
   entries.forEach((entry, index) => {
     const [address, prefix, extra] = typeof entry === 'string' ? entry.split('/') : []
@@ -61,7 +61,11 @@ function addressList(entries, what) {
     const family = normal === null ? 0 : net.isIP(normal)
     const bits = prefix === undefined ? null : Number(prefix)
     const maxBits = family === 4 ? 32 : 128
-    if (family === 0 || extra !== undefined || (bits !== null && !(Number.isInteger(bits) && bits >= 0 && bits <= maxBits && /^\d+$/.test(prefix)))) {
+    if (
+      family === 0 ||
+      extra !== undefined ||
+      (bits !== null && !(Number.isInteger(bits) && bits >= 0 && bits <= maxBits && /^\d+$/.test(prefix)))
+    ) {
       throw typeError('ERR_INVALID_ARGUMENT', `${what}[${index}] is not an IP address or CIDR range`)
     }
     const type = family === 4 ? 'ipv4' : 'ipv6'

@@ -27,12 +27,18 @@ function trustPolicy(value) {
   if (value === undefined || value === false || value === 0) return { hops: 0, proxies: null }
   if (typeof value === 'number') {
     if (!Number.isInteger(value) || value < 0) {
-      throw typeError('ERR_INVALID_ARGUMENT', 'trustProxy must be false, a whole number of proxies, or a list of proxy addresses')
+      throw typeError(
+        'ERR_INVALID_ARGUMENT',
+        'trustProxy must be false, a whole number of proxies, or a list of proxy addresses',
+      )
     }
     return { hops: value, proxies: null }
   }
   if (Array.isArray(value)) return { hops: 0, proxies: addressList(value, 'trustProxy') }
-  throw typeError('ERR_INVALID_ARGUMENT', 'trustProxy must be false, a whole number of proxies, or a list of proxy addresses')
+  throw typeError(
+    'ERR_INVALID_ARGUMENT',
+    'trustProxy must be false, a whole number of proxies, or a list of proxy addresses',
+  )
 }
 
 /** The X-Forwarded-For entries, left to right (a repeated header is its copies in order). */
@@ -155,9 +161,11 @@ function customerioIpAllowList(options = {}) {
     /** Replaces one region's list (checked whole first: a bad list changes nothing). */
     update: {
       value(region, addresses) {
-        if (!regions.includes(region)) throw typeError('ERR_INVALID_ARGUMENT', `this allow-list has no region '${region}'`)
+        if (!regions.includes(region))
+          throw typeError('ERR_INVALID_ARGUMENT', `this allow-list has no region '${region}'`)
         addressList(addresses, 'addresses')
-        if (addresses.length === 0) throw typeError('ERR_INVALID_ARGUMENT', 'an empty address list would refuse every request')
+        if (addresses.length === 0)
+          throw typeError('ERR_INVALID_ARGUMENT', 'an empty address list would refuse every request')
         current[region] = [...addresses]
         list = build()
       },

@@ -32,7 +32,10 @@ function takeSlot() {
 function keyText(appApiKey) {
   const key = appApiKey instanceof SecretValue ? appApiKey.reveal() : appApiKey
   if (typeof key !== 'string' || key.trim() === '' || key !== key.trim()) {
-    throw typeError('ERR_INVALID_SECRET', 'appApiKey must be a non-empty string or SecretValue without surrounding whitespace')
+    throw typeError(
+      'ERR_INVALID_SECRET',
+      'appApiKey must be a non-empty string or SecretValue without surrounding whitespace',
+    )
   }
   return key
 }
@@ -52,10 +55,16 @@ function addressesOf(answer) {
   if (list === null || list.length === 0) return null
   const addresses = []
   for (const entry of list) {
-    const text = typeof entry === 'string' ? entry : entry !== null && typeof entry === 'object' ? entry.ip ?? entry.address : undefined
+    const text =
+      typeof entry === 'string'
+        ? entry
+        : entry !== null && typeof entry === 'object'
+          ? (entry.ip ?? entry.address)
+          : undefined
     if (typeof text !== 'string') return null
     const [address, bits, extra] = text.split('/')
-    if (normalizeAddress(address) === null || extra !== undefined || (bits !== undefined && !/^\d{1,3}$/.test(bits))) return null
+    if (normalizeAddress(address) === null || extra !== undefined || (bits !== undefined && !/^\d{1,3}$/.test(bits)))
+      return null
     addresses.push(text.trim())
   }
   return addresses
@@ -82,7 +91,8 @@ async function refreshIpAllowList(options) {
   const fetchImpl = options.fetch ?? globalThis.fetch
   if (typeof fetchImpl !== 'function') throw typeError('ERR_INVALID_ARGUMENT', 'fetch must be a function')
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
-  if (typeof timeoutMs !== 'number' || !(timeoutMs > 0)) throw typeError('ERR_INVALID_ARGUMENT', 'timeoutMs must be a number > 0')
+  if (typeof timeoutMs !== 'number' || !(timeoutMs > 0))
+    throw typeError('ERR_INVALID_ARGUMENT', 'timeoutMs must be a number > 0')
   const base = (options.baseUrl ?? APP_API_URLS[region]).replace(/\/+$/, '')
 
   await takeSlot()
@@ -102,7 +112,8 @@ async function refreshIpAllowList(options) {
     throw failure('ERR_REFRESH_FAILED', `the App API answered ${response.status}`, response.status)
   }
   const text = await response.text()
-  if (text.length > MAX_ANSWER_BYTES) throw failure('ERR_INVALID_RESPONSE', 'the App API answer is too large to be an address list')
+  if (text.length > MAX_ANSWER_BYTES)
+    throw failure('ERR_INVALID_RESPONSE', 'the App API answer is too large to be an address list')
   let answer
   try {
     answer = JSON.parse(text)

@@ -42,9 +42,9 @@ function rawBody(req, limit) {
       refusal(
         'BODY_NOT_RAW',
         'customerio-security: the request body was already parsed, and the signature covers the raw ' +
-        'bytes. Mount customerioWebhook() before any body parser on this route, or use ' +
-        "express.raw({ type: 'application/json' }), or keep the bytes with " +
-        'express.json({ verify: keepRawBody }) (keepRawBody from customerio-security).',
+          'bytes. Mount customerioWebhook() before any body parser on this route, or use ' +
+          "express.raw({ type: 'application/json' }), or keep the bytes with " +
+          'express.json({ verify: keepRawBody }) (keepRawBody from customerio-security).',
       ),
     ),
   )

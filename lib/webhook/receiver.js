@@ -68,7 +68,8 @@ function createReceiver(options, what = 'customerioWebhook') {
       if (onInvalid !== undefined) onInvalid(verdict.reason, request)
       return refusal(verdict.reason)
     }
-    const rawBody = typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body.buffer, body.byteOffset, body.byteLength)
+    const rawBody =
+      typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body.buffer, body.byteOffset, body.byteLength)
     let event
     try {
       event = JSON.parse(rawBody.toString('utf8'))

@@ -94,7 +94,8 @@ export function checkRelativeReferences(dir, files) {
       if (!resolves(have, path, specifier)) broken.push(`${path} -> ${specifier}`)
     }
   }
-  if (broken.length) throw failure(`relative references to files that are not published: ${[...new Set(broken)].join(', ')}`)
+  if (broken.length)
+    throw failure(`relative references to files that are not published: ${[...new Set(broken)].join(', ')}`)
   return `${count} relative references, all to published files`
 }
 
@@ -120,7 +121,8 @@ export function checkBareRequires(dir, files, pkg) {
       else undeclared.add(`${path} -> ${name}`)
     }
   }
-  if (undeclared.size) throw failure(`loads packages that are not dependencies or peerDependencies: ${[...undeclared].join(', ')}`)
+  if (undeclared.size)
+    throw failure(`loads packages that are not dependencies or peerDependencies: ${[...undeclared].join(', ')}`)
   return used.size ? `besides builtins, only ${[...used].join(', ')} (declared)` : 'only Node builtins'
 }
 
@@ -145,7 +147,9 @@ export function checkNoSecrets(dir, files) {
 /** Lifecycle scripts npm flags when installing the package (it runs `prepare` only for git or linked installs). */
 export function installTimeScripts(pkg) {
   const scripts = pkg.scripts ?? {}
-  return ['preinstall', 'install', 'postinstall', 'prepare'].filter((name) => name in scripts).map((name) => `${name}: ${scripts[name]}`)
+  return ['preinstall', 'install', 'postinstall', 'prepare']
+    .filter((name) => name in scripts)
+    .map((name) => `${name}: ${scripts[name]}`)
 }
 
 export function readManifest(dir) {

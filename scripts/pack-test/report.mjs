@@ -6,7 +6,12 @@ export function createReport(out = process.stdout) {
   let failed = 0
   let warned = 0
   const write = (line) => out.write(`${line}\n`)
-  const indent = (text) => text.trimEnd().split('\n').map((line) => `        | ${line}`).join('\n')
+  const indent = (text) =>
+    text
+      .trimEnd()
+      .split('\n')
+      .map((line) => `        | ${line}`)
+      .join('\n')
 
   return {
     /** Runs one check; `fn` returns a detail string (or nothing) or throws. Resolves to true if it passed. */

@@ -39,7 +39,9 @@ export function cleanEnv(nodeBin) {
   }
   // Under `npm test` PATH starts with the repository's node_modules/.bin, whose `node` is the
   // node22/node24 dev dependency and whose tools would leak into the fresh project.
-  const outer = (env.PATH ?? '').split(delimiter).filter((dir) => dir && !/node_modules[\\/]\.bin$|node-gyp-bin$/.test(dir))
+  const outer = (env.PATH ?? '')
+    .split(delimiter)
+    .filter((dir) => dir && !/node_modules[\\/]\.bin$|node-gyp-bin$/.test(dir))
   env.PATH = [dirname(nodeBin), ...outer].join(delimiter)
   env.npm_config_update_notifier = 'false'
   env.npm_config_fund = 'false'

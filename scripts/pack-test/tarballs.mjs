@@ -28,7 +28,12 @@ export async function npmPack(ctx, dir, dest, { scripts = false } = {}) {
   // packed manifest has no install-time script. Staged copies are packed with --ignore-scripts.
   const args = [ctx.npm.npmCli, 'pack', ...(scripts ? [] : ['--ignore-scripts']), '--json', '--pack-destination', dest]
   const result = await ok(
-    await run(ctx.node20.bin, args, { cwd: dir, env: cleanEnv(ctx.node20.bin), timeoutMs: 120_000, deadline: ctx.deadline }),
+    await run(ctx.node20.bin, args, {
+      cwd: dir,
+      env: cleanEnv(ctx.node20.bin),
+      timeoutMs: 120_000,
+      deadline: ctx.deadline,
+    }),
     'npm pack',
   )
   const [info] = JSON.parse(result.stdout)
@@ -37,7 +42,10 @@ export async function npmPack(ctx, dir, dest, { scripts = false } = {}) {
 
 export async function extract(ctx, tarball, dest) {
   mkdirSync(dest, { recursive: true })
-  await ok(await run('tar', ['-xzf', tarball, '-C', dest], { env: process.env, timeoutMs: 60_000, deadline: ctx.deadline }), 'tar')
+  await ok(
+    await run('tar', ['-xzf', tarball, '-C', dest], { env: process.env, timeoutMs: 60_000, deadline: ctx.deadline }),
+    'tar',
+  )
   return join(dest, 'package')
 }
 
@@ -56,8 +64,25 @@ export async function stagePlatform(ctx) {
   cpSync(join(ctx.root, 'npm', PLATFORM), join(stage, 'npm', PLATFORM), { recursive: true })
   copyFileSync(built, join(stage, 'artifacts', addon))
   const napi = join(ctx.root, 'node_modules', '@napi-rs', 'cli', 'dist', 'cli.js')
-  const args = [napi, 'artifacts', '--cwd', stage, '--output-dir', join(stage, 'artifacts'), '--npm-dir', join(stage, 'npm')]
-  await ok(await run(ctx.node20.bin, args, { cwd: stage, env: cleanEnv(ctx.node20.bin), timeoutMs: 60_000, deadline: ctx.deadline }), 'napi artifacts')
+  const args = [
+    napi,
+    'artifacts',
+    '--cwd',
+    stage,
+    '--output-dir',
+    join(stage, 'artifacts'),
+    '--npm-dir',
+    join(stage, 'npm'),
+  ]
+  await ok(
+    await run(ctx.node20.bin, args, {
+      cwd: stage,
+      env: cleanEnv(ctx.node20.bin),
+      timeoutMs: 60_000,
+      deadline: ctx.deadline,
+    }),
+    'napi artifacts',
+  )
   const dir = join(stage, 'npm', PLATFORM)
   if (!existsSync(join(dir, addon))) throw failure(`napi artifacts did not put ${addon} into npm/${PLATFORM}`)
   return { dir, addon, builtBytes: readFileSync(built).length }

@@ -45,11 +45,18 @@ async function readBaseline(file, { required }) {
     throw new UsageError(`the baseline ${file} is not JSON`)
   }
   if (json === null || typeof json !== 'object' || json.version !== BASELINE_VERSION || !Array.isArray(json.accepted)) {
-    throw new UsageError(`the baseline ${file} is not a customerio-security baseline (version ${BASELINE_VERSION}, "accepted": [...])`)
+    throw new UsageError(
+      `the baseline ${file} is not a customerio-security baseline (version ${BASELINE_VERSION}, "accepted": [...])`,
+    )
   }
   const entries = new Map()
   for (const entry of json.accepted) {
-    if (entry === null || typeof entry !== 'object' || typeof entry.fingerprint !== 'string' || !/^[0-9a-f]{32}$/.test(entry.fingerprint)) {
+    if (
+      entry === null ||
+      typeof entry !== 'object' ||
+      typeof entry.fingerprint !== 'string' ||
+      !/^[0-9a-f]{32}$/.test(entry.fingerprint)
+    ) {
       throw new UsageError(`the baseline ${file} has an entry without a 32-hex "fingerprint"`)
     }
     entries.set(entry.fingerprint, entry)
@@ -79,7 +86,9 @@ function baselineText(findings, previous) {
     if (typeof reason === 'string') entry.reason = reason
     entries.set(finding.fingerprint, entry)
   }
-  const accepted = [...entries.values()].sort((a, b) => a.file.localeCompare(b.file) || a.fingerprint.localeCompare(b.fingerprint))
+  const accepted = [...entries.values()].sort(
+    (a, b) => a.file.localeCompare(b.file) || a.fingerprint.localeCompare(b.fingerprint),
+  )
   return `${JSON.stringify({ version: BASELINE_VERSION, tool: 'customerio-security audit', accepted }, null, 2)}\n`
 }
 

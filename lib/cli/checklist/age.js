@@ -12,17 +12,31 @@ function checkCredentialAge(rotatedAt, maxAgeDays, now = Date.now()) {
   const id = 'credential-age'
   const title = `credentials rotated within ${maxAgeDays} days`
   if (rotatedAt === undefined || rotatedAt.trim() === '') {
-    return { id, title, status: 'warn', summary: 'no rotation date recorded: set CUSTOMERIO_KEYS_ROTATED_AT=YYYY-MM-DD when you rotate the keys', details: [] }
+    return {
+      id,
+      title,
+      status: 'warn',
+      summary: 'no rotation date recorded: set CUSTOMERIO_KEYS_ROTATED_AT=YYYY-MM-DD when you rotate the keys',
+      details: [],
+    }
   }
   const value = rotatedAt.trim()
   const time = DATE.test(value) ? Date.parse(value) : NaN
   if (Number.isNaN(time)) {
-    return { id, title, status: 'fail', summary: 'CUSTOMERIO_KEYS_ROTATED_AT is not an ISO date (YYYY-MM-DD)', details: [] }
+    return {
+      id,
+      title,
+      status: 'fail',
+      summary: 'CUSTOMERIO_KEYS_ROTATED_AT is not an ISO date (YYYY-MM-DD)',
+      details: [],
+    }
   }
   const days = Math.floor((now - time) / DAY_MS)
-  if (days < 0) return { id, title, status: 'fail', summary: 'CUSTOMERIO_KEYS_ROTATED_AT is in the future', details: [] }
+  if (days < 0)
+    return { id, title, status: 'fail', summary: 'CUSTOMERIO_KEYS_ROTATED_AT is in the future', details: [] }
   const due = new Date(time + maxAgeDays * DAY_MS).toISOString().slice(0, 10)
-  if (days <= maxAgeDays) return { id, title, status: 'pass', summary: `rotated ${days} days ago; next rotation due ${due}`, details: [] }
+  if (days <= maxAgeDays)
+    return { id, title, status: 'pass', summary: `rotated ${days} days ago; next rotation due ${due}`, details: [] }
   const status = days > 2 * maxAgeDays ? 'fail' : 'warn'
   return { id, title, status, summary: `rotated ${days} days ago: overdue since ${due}`, details: [] }
 }

@@ -9,7 +9,8 @@ const USES = {
   'webhook-verification': {
     title: 'webhook signatures verified',
     pattern: /\b(customerioWebhook|verifyWebhook|WebhookVerifier|verifyRequestSignature)\b/,
-    missing: 'no customerioWebhook/verifyWebhook/verifyRequestSignature in the code: verify every Customer.io webhook you receive',
+    missing:
+      'no customerioWebhook/verifyWebhook/verifyRequestSignature in the code: verify every Customer.io webhook you receive',
   },
   'pii-sanitization': {
     title: 'attributes sanitized before they are sent',
@@ -35,7 +36,13 @@ class CodeUses {
     return Object.entries(USES).map(([id, { title, missing }]) => {
       const files = this.files.get(id)
       if (files.length === 0) return { id, title, status: 'warn', summary: missing, details: [] }
-      return { id, title, status: 'pass', summary: `used in ${files.length} file${files.length === 1 ? '' : 's'}`, details: files.map((f) => `used in ${f}`) }
+      return {
+        id,
+        title,
+        status: 'pass',
+        summary: `used in ${files.length} file${files.length === 1 ? '' : 's'}`,
+        details: files.map((f) => `used in ${f}`),
+      }
     })
   }
 }

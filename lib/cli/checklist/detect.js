@@ -18,7 +18,8 @@ const BEARER = /\bBearer\s+([0-9a-fA-F]{32})(?![0-9A-Za-z])/g
 const ASSIGNMENT =
   /\b(?:CUSTOMER_?IO|CIO)_(?:\w*_)?(?:SITE_?ID|API_KEY|APP_KEY|TRACK_KEY|SECRET|SECRETS|SIGNING_KEY|TOKEN|PASSWORD)\b["']?\s*[:=]\s*(["'`]?)([^\s"'`,;#()[\]{}]+)\1(?=$|[\s"'`,;#})\]])/g
 // Case-insensitive words; `cio` separately, case-sensitive, so "precious" does not count.
-const CONTEXT = /customer[._\- ]?io|site[_\- ]?id|siteid|api[_\- ]?key|apikey|track[_\- ]?(?:api|key|client|url)|trackclient|apiclient|(?<![a-z])track(?![a-z])/i
+const CONTEXT =
+  /customer[._\- ]?io|site[_\- ]?id|siteid|api[_\- ]?key|apikey|track[_\- ]?(?:api|key|client|url)|trackclient|apiclient|(?<![a-z])track(?![a-z])/i
 const CIO = /(?<![A-Za-z])(?:cio|Cio|CIO)(?![a-z])/
 // Values that stand for a secret rather than being one (`\$VAR` is a reference escaped in a string).
 const PLACEHOLDER =
@@ -47,14 +48,16 @@ function detect(line, before = '') {
   }
   for (const m of text.matchAll(BASIC)) {
     const decoded = Buffer.from(m[1], 'base64').toString('latin1')
-    if (/^[0-9a-f]{20}:[0-9a-f]{20}$/i.test(decoded)) add(m[1], 'basic-auth', 'Basic auth header (site id:Track API key)')
+    if (/^[0-9a-f]{20}:[0-9a-f]{20}$/i.test(decoded))
+      add(m[1], 'basic-auth', 'Basic auth header (site id:Track API key)')
   }
   for (const m of text.matchAll(BEARER)) add(m[1], 'bearer', 'Bearer token (App API key)')
   for (const m of text.matchAll(PAIR)) add(m[0], 'credential-pair', 'site id:Track API key pair')
   const near = `${before}\n${text}`
   if (CONTEXT.test(near) || CIO.test(near)) {
     for (const m of text.matchAll(HEX)) {
-      if (isKeyLike(m[1])) add(m[1], 'hex-near-context', m[1].length === 32 ? 'App API key (32 hex)' : 'site id or Track API key (20 hex)')
+      if (isKeyLike(m[1]))
+        add(m[1], 'hex-near-context', m[1].length === 32 ? 'App API key (32 hex)' : 'site id or Track API key (20 hex)')
     }
   }
   return [...found.values()]

@@ -27,10 +27,22 @@ async function checkEnvFiles(dir, tracked) {
     ...exposed.map((file) => `not ignored: ${file} (add it to .gitignore before a 'git add .' commits it)`),
   ]
   if (details.length > 0) {
-    return { id, title, status: 'fail', summary: `${trackedEnv.length} tracked, ${exposed.length} not ignored`, details }
+    return {
+      id,
+      title,
+      status: 'fail',
+      summary: `${trackedEnv.length} tracked, ${exposed.length} not ignored`,
+      details,
+    }
   }
   if (ignored.code !== 0) {
-    return { id, title, status: 'warn', summary: ".env is not matched by any ignore rule: add '.env' and '.env.*' to .gitignore", details: [] }
+    return {
+      id,
+      title,
+      status: 'warn',
+      summary: ".env is not matched by any ignore rule: add '.env' and '.env.*' to .gitignore",
+      details: [],
+    }
   }
   return { id, title, status: 'pass', summary: '.env is ignored and no environment file is tracked', details: [] }
 }

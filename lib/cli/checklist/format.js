@@ -22,7 +22,8 @@ function publicFinding(f) {
 }
 
 function findingLine(f) {
-  const where = f.commit === undefined ? `${f.file}:${f.line}` : `${f.file}:${f.line} in commit ${f.commit.slice(0, 12)}`
+  const where =
+    f.commit === undefined ? `${f.file}:${f.line}` : `${f.file}:${f.line} in commit ${f.commit.slice(0, 12)}`
   const state = f.present === undefined ? '' : f.present ? ' (still in the files)' : ' (deleted since)'
   return `${where}: ${f.what} ${f.masked}${state}`
 }
@@ -36,7 +37,13 @@ function totals(checks) {
 function formatJson(report) {
   const checks = report.checks.map((check) => {
     const findings = check.findings ?? []
-    const out = { id: check.id, title: check.title, status: check.status, summary: check.summary, details: check.details.slice(0, MAX_JSON_ITEMS) }
+    const out = {
+      id: check.id,
+      title: check.title,
+      status: check.status,
+      summary: check.summary,
+      details: check.details.slice(0, MAX_JSON_ITEMS),
+    }
     if (check.findings !== undefined) {
       out.findings = findings.slice(0, MAX_JSON_ITEMS).map(publicFinding)
       out.findingsOmitted = Math.max(0, findings.length - MAX_JSON_ITEMS)
@@ -59,7 +66,8 @@ function formatText(report) {
     const active = (check.findings ?? []).filter((f) => f.accepted === undefined)
     const lines = [...active.map(findingLine), ...(check.status === 'pass' ? [] : check.details)]
     for (const line of lines.slice(0, MAX_TEXT_ITEMS)) out += `      ${line}\n`
-    if (lines.length > MAX_TEXT_ITEMS) out += `      ... and ${lines.length - MAX_TEXT_ITEMS} more (--json lists up to ${MAX_JSON_ITEMS})\n`
+    if (lines.length > MAX_TEXT_ITEMS)
+      out += `      ... and ${lines.length - MAX_TEXT_ITEMS} more (--json lists up to ${MAX_JSON_ITEMS})\n`
   }
   const counts = totals(report.checks)
   out += `${counts.pass} passed, ${counts.warn} warning${counts.warn === 1 ? '' : 's'}, ${counts.fail} failed\n`

@@ -18,10 +18,15 @@ function gitEnv() {
 /** Resolves { code, stdout, stderr } (code null when git could not be started: `error` says why). */
 function git(cwd, args) {
   return new Promise((resolve) => {
-    execFile('git', [...BASE_ARGS, ...args], { cwd, env: gitEnv(), maxBuffer: MAX_BUFFER, encoding: 'utf8' }, (error, stdout, stderr) => {
-      if (error && typeof error.code !== 'number') resolve({ code: null, stdout: '', stderr: '', error })
-      else resolve({ code: error ? error.code : 0, stdout, stderr })
-    })
+    execFile(
+      'git',
+      [...BASE_ARGS, ...args],
+      { cwd, env: gitEnv(), maxBuffer: MAX_BUFFER, encoding: 'utf8' },
+      (error, stdout, stderr) => {
+        if (error && typeof error.code !== 'number') resolve({ code: null, stdout: '', stderr: '', error })
+        else resolve({ code: error ? error.code : 0, stdout, stderr })
+      },
+    )
   })
 }
 

@@ -79,14 +79,20 @@ function result(check, finding, index, report) {
 }
 
 function message(finding) {
-  const where = finding.commit === undefined ? '' : ` added in commit ${finding.commit.slice(0, 12)}${finding.present ? ' (still in the files)' : ' (deleted since: rotate it)'}`
+  const where =
+    finding.commit === undefined
+      ? ''
+      : ` added in commit ${finding.commit.slice(0, 12)}${finding.present ? ' (still in the files)' : ' (deleted since: rotate it)'}`
   return `${finding.what} ${finding.masked}${where}: move it to the environment or a secret manager, and rotate it`
 }
 
 // History paths come from git's diff, relative to the repository root; current files are
 // relative to the audited directory, which may be below the root.
 function uriOf(finding, report) {
-  const file = finding.commit !== undefined || report.gitRoot === null ? finding.file : path.posix.join(prefix(report), finding.file)
+  const file =
+    finding.commit !== undefined || report.gitRoot === null
+      ? finding.file
+      : path.posix.join(prefix(report), finding.file)
   return file.split('/').map(encodeURIComponent).join('/')
 }
 

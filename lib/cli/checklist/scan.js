@@ -58,8 +58,20 @@ async function scanHistory(dir) {
   let oldLeft = 0
   let newLeft = 0
   const args = [
-    'log', '--all', '--reverse', '-p', '-U2', '--no-ext-diff', '--no-textconv', '--no-renames',
-    '--src-prefix=a/', '--dst-prefix=b/', `--format=${COMMIT_MARK}%H`, `-G${PICKAXE}`, '--', '.',
+    'log',
+    '--all',
+    '--reverse',
+    '-p',
+    '-U2',
+    '--no-ext-diff',
+    '--no-textconv',
+    '--no-renames',
+    '--src-prefix=a/',
+    '--dst-prefix=b/',
+    `--format=${COMMIT_MARK}%H`,
+    `-G${PICKAXE}`,
+    '--',
+    '.',
   ]
   const result = await gitLines(dir, args, (line) => {
     if (oldLeft > 0 || newLeft > 0) {

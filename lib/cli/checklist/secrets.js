@@ -10,7 +10,14 @@ function checkFiles(findings, scanned, inGit) {
   const title = inGit ? 'no Customer.io credentials in tracked files' : 'no Customer.io credentials in files'
   const active = findings.filter((f) => f.accepted === undefined)
   if (active.length === 0) {
-    return { id, title, status: 'pass', summary: `${scanned} files scanned${acceptedNote(findings)}`, details: [], findings }
+    return {
+      id,
+      title,
+      status: 'pass',
+      summary: `${scanned} files scanned${acceptedNote(findings)}`,
+      details: [],
+      findings,
+    }
   }
   const files = new Set(active.map((f) => f.file)).size
   return {
@@ -28,15 +35,37 @@ function checkFiles(findings, scanned, inGit) {
 function checkHistory(history, current) {
   const id = 'secrets-in-history'
   const title = 'no Customer.io credentials anywhere in git history'
-  if (history.error) return { id, title, status: 'warn', summary: `git could not be run (${history.error.code ?? history.error.message})`, details: [], findings: [] }
+  if (history.error)
+    return {
+      id,
+      title,
+      status: 'warn',
+      summary: `git could not be run (${history.error.code ?? history.error.message})`,
+      details: [],
+      findings: [],
+    }
   if (history.code !== 0 && !/does not have any commits|bad default revision/.test(history.stderr)) {
-    return { id, title, status: 'warn', summary: `git log failed: ${history.stderr.split('\n')[0].slice(0, 200)}`, details: [], findings: [] }
+    return {
+      id,
+      title,
+      status: 'warn',
+      summary: `git log failed: ${history.stderr.split('\n')[0].slice(0, 200)}`,
+      details: [],
+      findings: [],
+    }
   }
   const present = new Set(current.map((f) => f.secret))
   const findings = history.findings.map((f) => ({ ...f, present: present.has(f.secret) }))
   const active = findings.filter((f) => f.accepted === undefined)
   if (active.length === 0) {
-    return { id, title, status: 'pass', summary: `no credentials in any commit of any ref${acceptedNote(findings)}`, details: [], findings }
+    return {
+      id,
+      title,
+      status: 'pass',
+      summary: `no credentials in any commit of any ref${acceptedNote(findings)}`,
+      details: [],
+      findings,
+    }
   }
   const gone = active.filter((f) => !f.present).length
   return {
@@ -58,7 +87,9 @@ function acceptedNote(findings) {
   const inline = findings.filter((f) => f.accepted === 'inline').length
   const baseline = findings.filter((f) => f.accepted === 'baseline').length
   if (inline + baseline === 0) return ''
-  const parts = [inline > 0 ? `${inline} inline` : null, baseline > 0 ? `${baseline} by the baseline` : null].filter(Boolean)
+  const parts = [inline > 0 ? `${inline} inline` : null, baseline > 0 ? `${baseline} by the baseline` : null].filter(
+    Boolean,
+  )
   return `; ${inline + baseline} finding${inline + baseline === 1 ? '' : 's'} accepted (${parts.join(', ')})`
 }
 

@@ -172,30 +172,37 @@ function createDedupe(options) {
     if (typeof store.renew !== 'function') return NOOP
     const started = Date.now()
     let lost = false
-    const timer = setInterval(() => {
-      if (Date.now() - started > maxHandlerMs) {
-        clearInterval(timer)
-        report(
-          new Error(`the handler is still running after ${maxHandlerMs / 1000} s: its claim is no longer renewed`),
-          'renew',
-          request,
-        )
-        return
-      }
-      Promise.resolve()
-        .then(() => store.renew(key, token))
-        .then(
-          (held) => {
-            if (held === false && !lost) {
-              lost = true
-              clearInterval(timer)
-              report(new Error('the claim was lost before the handler answered (its lease ran out)'), 'renew', request)
-            }
-          },
-          // A missed renewal is not yet a lost claim: a third of the lease is left to try again.
-          (error) => report(error, 'renew', request),
-        )
-    }, Math.max(1, Math.floor(leaseMs / 3)))
+    const timer = setInterval(
+      () => {
+        if (Date.now() - started > maxHandlerMs) {
+          clearInterval(timer)
+          report(
+            new Error(`the handler is still running after ${maxHandlerMs / 1000} s: its claim is no longer renewed`),
+            'renew',
+            request,
+          )
+          return
+        }
+        Promise.resolve()
+          .then(() => store.renew(key, token))
+          .then(
+            (held) => {
+              if (held === false && !lost) {
+                lost = true
+                clearInterval(timer)
+                report(
+                  new Error('the claim was lost before the handler answered (its lease ran out)'),
+                  'renew',
+                  request,
+                )
+              }
+            },
+            // A missed renewal is not yet a lost claim: a third of the lease is left to try again.
+            (error) => report(error, 'renew', request),
+          )
+      },
+      Math.max(1, Math.floor(leaseMs / 3)),
+    )
     timer.unref()
     return () => clearInterval(timer)
   }

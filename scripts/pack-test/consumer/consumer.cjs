@@ -18,7 +18,11 @@ app.post('/webhooks/customerio', customerioWebhook({ secret }), (req, res) => {
 })
 
 async function post(url, body, headers) {
-  const response = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } })
+  const response = await fetch(url, {
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/json', ...headers },
+  })
   return { status: response.status, body: await response.json() }
 }
 
