@@ -9,7 +9,12 @@ import { createRequire } from 'node:module'
 const require = createRequire(import.meta.url)
 const pkg = require('../../index.js')
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
-const typings = readFileSync(new URL('../../index.d.ts', import.meta.url), 'utf8')
+// index.d.ts and every file of types/ it re-exports from (the main entry's typings, whole).
+const indexTypings = readFileSync(new URL('../../index.d.ts', import.meta.url), 'utf8')
+const typings = [
+  indexTypings,
+  ...[...indexTypings.matchAll(/from '\.\/(types\/[\w-]+)'/g)].map((m) => readFileSync(new URL(`../../${m[1]}.d.ts`, import.meta.url), 'utf8')),
+].join('\n')
 
 test('the quick start gives the two commands, install first', () => {
   const quick = readme.slice(readme.indexOf('## Quick start'))
