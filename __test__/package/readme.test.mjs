@@ -13,7 +13,9 @@ const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
 const indexTypings = readFileSync(new URL('../../index.d.ts', import.meta.url), 'utf8')
 const typings = [
   indexTypings,
-  ...[...indexTypings.matchAll(/from '\.\/(types\/[\w-]+)'/g)].map((m) => readFileSync(new URL(`../../${m[1]}.d.ts`, import.meta.url), 'utf8')),
+  ...[...indexTypings.matchAll(/from '\.\/(types\/[\w-]+)'/g)].map((m) =>
+    readFileSync(new URL(`../../${m[1]}.d.ts`, import.meta.url), 'utf8'),
+  ),
 ].join('\n')
 
 test('the quick start gives the two commands, install first', () => {
