@@ -69,3 +69,20 @@ test('tests live in product folders, none directly in __test__', () => {
     )
   }
 })
+
+test('no module of lib/ or bin/ requires the package face (index.js): imports form a tree', () => {
+  const root = new URL('../../', import.meta.url)
+  const offenders = []
+  const walk = (url, rel) => {
+    for (const entry of readdirSync(url, { withFileTypes: true })) {
+      const child = new URL(entry.name + (entry.isDirectory() ? '/' : ''), url)
+      if (entry.isDirectory()) walk(child, `${rel}${entry.name}/`)
+      else if (/\.(c|m)?js$/.test(entry.name) && /['"](\.\.\/)+index\.(m?js)['"]/.test(readFileSync(child, 'utf8'))) {
+        offenders.push(`${rel}${entry.name}`)
+      }
+    }
+  }
+  walk(new URL('lib/', root), 'lib/')
+  walk(new URL('bin/', root), 'bin/')
+  assert.deepEqual(offenders, [])
+})

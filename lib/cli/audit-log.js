@@ -42,7 +42,7 @@ async function run(args, io) {
     return EXIT_OK
   }
   const { key } = auditKey(io.env)
-  const { verifyAuditLog, formatAuditHead } = require('../../index.js')
+  const { verifyAuditLog, formatAuditHead } = require('../audit/index.js')
   const result = verify(verifyAuditLog, options.file, key, options.head)
   if (!result.valid) {
     const why = EXPLAIN[result.reason] ?? 'it does not verify'

@@ -92,7 +92,7 @@ async function run(args, io) {
     : null
   const total = await checkIdsFile(options.ids)
   const { TrackClient, RegionEU, RegionUS } = loadCustomerio()
-  const { openAuditLog, formatAuditHead } = require('../../index.js')
+  const { openAuditLog, formatAuditHead } = require('../audit/index.js')
   const audit = openAudit(openAuditLog, options.audit, key)
   let summary
   const progress = options.quiet ? null : new EraseProgress(io.stderr)
