@@ -4,15 +4,14 @@
 
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn, spawnSync } from 'node:child_process'
-import { once } from 'node:events'
+import { spawnSync } from 'node:child_process'
 import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
-import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 import { signWebhook } from '../../index.js'
+import { freePort, startServerProcess } from '../helpers/server-process.mjs'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const SECRET = 'next-route-secret'
@@ -27,14 +26,6 @@ const PACKAGE_FILES = [
   'types',
   'package.json',
 ]
-
-async function freePort() {
-  const server = net.createServer().listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  const { port } = server.address()
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
 
 function nextApp(t) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'cio-next-'))
@@ -83,23 +74,10 @@ test('next build with serverExternalPackages, then next start: signed 200, forge
   assert.match(build.stdout, /\/webhooks\/customerio/)
 
   const port = await freePort()
-  const server = spawn(process.execPath, [next, 'start', '-p', String(port), '-H', '127.0.0.1'], { cwd: dir, env })
-  const stop = () => server.kill('SIGKILL')
-  process.once('exit', stop)
-  t.after(async () => {
-    stop()
-    if (server.exitCode === null && server.signalCode === null) await once(server, 'exit')
-    process.removeListener('exit', stop)
-  })
-  let output = ''
-  await new Promise((resolve, reject) => {
-    const onData = (chunk) => {
-      output += chunk
-      if (output.includes('Ready')) resolve()
-    }
-    server.stdout.on('data', onData)
-    server.stderr.on('data', onData)
-    server.once('exit', (code) => reject(new Error(`next start exited (${code}):\n${output}`)))
+  await startServerProcess(t, process.execPath, [next, 'start', '-p', String(port), '-H', '127.0.0.1'], {
+    cwd: dir,
+    env,
+    ready: 'Ready',
   })
 
   const body = JSON.stringify({ event_id: 'next-1', object_type: 'email', metric: 'sent' })

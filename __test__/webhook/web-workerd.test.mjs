@@ -4,27 +4,17 @@
 
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
-import { once } from 'node:events'
 import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 import { customerioFetchHandler, signWebhook } from '../../index.js'
+import { freePort, startServerProcess } from '../helpers/server-process.mjs'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const WORKERD = path.join(ROOT, 'node_modules/@cloudflare/workerd-linux-64/bin/workerd')
 const SECRET = 'workerd-secret'
-
-async function freePort() {
-  const server = net.createServer().listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  const { port } = server.address()
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
 
 const WORKER = `
 import { customerioFetchHandler } from './web.mjs'
@@ -57,25 +47,8 @@ const worker :Workerd.Worker = (
 );
 `,
   )
-  const child = spawn(WORKERD, ['serve', path.join(dir, 'config.capnp')], { stdio: ['ignore', 'pipe', 'pipe'] })
-  const kill = () => child.kill('SIGKILL')
-  process.once('exit', kill)
-  t.after(async () => {
-    kill()
-    if (child.exitCode === null && child.signalCode === null) await once(child, 'exit')
-    process.removeListener('exit', kill)
-    rmSync(dir, { recursive: true, force: true })
-  })
-  let output = ''
-  await new Promise((resolve, reject) => {
-    const onData = (chunk) => {
-      output += chunk
-      if (output.includes('Listening')) resolve()
-    }
-    child.stdout.on('data', onData)
-    child.stderr.on('data', onData)
-    child.once('exit', (code) => reject(new Error(`workerd exited (${code}):\n${output}`)))
-  })
+  t.after(() => rmSync(dir, { recursive: true, force: true }))
+  await startServerProcess(t, WORKERD, ['serve', path.join(dir, 'config.capnp')], { ready: 'Listening' })
   return `http://127.0.0.1:${port}`
 }
 
