@@ -54,6 +54,15 @@ export interface BulkErrorInfo {
 /** Ends the input: the last record, and the check that a gzip stream was complete. */
 export declare function bulkFinish(session: ExternalObject<'BulkSession'>): Promise<BulkPushResult>
 
+export interface BulkPathCount {
+  /**
+   * A path pattern: `contacts[].phone` (array indices left out, keys that carry personal
+   * data shown as `<redacted>`).
+   */
+  path: string
+  count: number
+}
+
 /** Sanitizes the next chunk (copied: the task outlives the call). */
 export declare function bulkPush(session: ExternalObject<'BulkSession'>, chunk: Uint8Array): Promise<BulkPushResult>
 
@@ -70,6 +79,8 @@ export interface BulkRuleCount {
   action: string
   rule: string
   count: number
+  /** Where, by path pattern, most frequent first. */
+  paths: Array<BulkPathCount>
 }
 
 export declare function bulkSummary(session: ExternalObject<'BulkSession'>): BulkSummary

@@ -168,10 +168,20 @@ pub fn bulk_finish(
 }
 
 #[napi(object)]
+pub struct BulkPathCount {
+    /// A path pattern: `contacts[].phone` (array indices left out, keys that carry personal
+    /// data shown as `<redacted>`).
+    pub path: String,
+    pub count: f64,
+}
+
+#[napi(object)]
 pub struct BulkRuleCount {
     pub action: String,
     pub rule: String,
     pub count: f64,
+    /// Where, by path pattern, most frequent first.
+    pub paths: Vec<BulkPathCount>,
 }
 
 #[napi(object)]
@@ -203,10 +213,18 @@ pub fn bulk_summary(
             .counts
             .sorted()
             .into_iter()
-            .map(|(action, rule, count)| BulkRuleCount {
-                action: action.to_owned(),
-                rule: rule.to_owned(),
-                count: count as f64,
+            .map(|row| BulkRuleCount {
+                action: row.action.to_owned(),
+                rule: row.rule.to_owned(),
+                count: row.count as f64,
+                paths: row
+                    .paths
+                    .into_iter()
+                    .map(|(path, count)| BulkPathCount {
+                        path: path.to_owned(),
+                        count: count as f64,
+                    })
+                    .collect(),
             })
             .collect(),
         stopped_at: summary.stopped_at.map(|line| line as f64),

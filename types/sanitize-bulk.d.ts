@@ -16,7 +16,7 @@ export interface BulkSanitizeOptions {
   onError?: 'stop' | 'skip'
   /** Write the output as gzip (input gzip is recognised by its magic bytes, always). Default false. */
   gzip?: boolean
-  /** Count the changes per action and rule for `summary.changes`. Default true. */
+  /** Count the changes per action and rule, and per path pattern, for `summary.changes`. Default true. */
   counts?: boolean
 }
 
@@ -25,14 +25,30 @@ export interface SanitizeStreamOptions extends BulkSanitizeOptions {
   format?: 'ndjson' | 'csv'
 }
 
-/** What a bulk run did: counts only, never a value or a path. */
+/** Changes of one action and rule in a bulk run, and where they were made. */
+export interface BulkRuleCount {
+  /** `'dropped'`, `'hashed'`, `'redacted'`, `'limit'`... as in a report. */
+  action: string
+  /** The field rule, `detector:<name>`, or a limit's or reason's name, as in a report. */
+  rule: string
+  count: number
+  /**
+   * The same changes by path pattern, most frequent first: the path with array indices left
+   * out (`contacts[].phone`), keys that carry personal data shown as `<redacted>`, keys over 64
+   * bytes as `<long key>`, cut at 256 bytes. A run keeps at most 1,000 patterns; changes
+   * elsewhere count under `'<other paths>'`. CSV: the column's name.
+   */
+  paths: Array<{ path: string; count: number }>
+}
+
+/** What a bulk run did: counts by rule and by path pattern, never a value. */
 export interface BulkSanitizeSummary {
   /** Records read (blank lines and the CSV header are not records). */
   records: number
   written: number
   malformed: number
   /** Changes per action and rule, most frequent first. */
-  changes: Array<{ action: string; rule: string; count: number }>
+  changes: BulkRuleCount[]
   /** The line (CSV: row) where the run stopped, or null. */
   stoppedAt: number | null
 }

@@ -53,13 +53,16 @@ test('stdin (no FILE, and FILE "-") gives the same output as the file', async ()
   }
 })
 
-test('the summary counts records and changes by action and rule, as the reports say', async () => {
+test('the summary counts records and changes by action and rule, and where, as the reports say', async () => {
   const text = piiNdjson(7)
   const expected = new Map()
+  const expectedAt = new Map()
+  const add = (map, name, n = 1) => map.set(name, (map.get(name) ?? 0) + n)
   for (const line of text.trimEnd().split('\n')) {
-    for (const { action, rule } of sanitizer.sanitizeJsonWithReport(line).report.changes) {
-      const name = `${action} ${rule}`
-      expected.set(name, (expected.get(name) ?? 0) + 1)
+    for (const { action, rule, path } of sanitizer.sanitizeJsonWithReport(line).report.changes) {
+      add(expected, `${action} ${rule}`)
+      // A pattern is the report's path without its array indices.
+      add(expectedAt, `${action} ${rule} at ${path.replace(/\[\d+\]/g, '[]')}`)
     }
   }
 
@@ -68,9 +71,18 @@ test('the summary counts records and changes by action and rule, as the reports 
   assert.equal(code, 0)
   assert.match(stderr, /7 records read, 7 written, 0 malformed/)
   const counted = new Map()
-  for (const [, name, count] of stderr.matchAll(/^ {2}(.+): (\d+)$/gm)) counted.set(name, Number(count))
+  const countedAt = new Map()
+  let rule
+  for (const [, indent, name, count] of stderr.matchAll(/^( {2}| {6}at )(\S.*): (\d+)$/gm)) {
+    if (indent === '  ') {
+      rule = name
+      counted.set(name, Number(count))
+    } else countedAt.set(`${rule} at ${name}`, Number(count))
+  }
   assert.deepEqual(counted, expected)
   assert.ok(counted.get('dropped government_id') >= 7, 'the SSN drops are counted')
+  // Every pattern is listed when a rule has at most five.
+  assert.deepEqual(countedAt, expectedAt)
 })
 
 test('--quiet: the same output, and nothing on stderr', async () => {

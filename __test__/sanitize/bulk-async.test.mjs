@@ -33,16 +33,30 @@ test('async sanitizeNdjson equals the synchronous sanitizeNdjson: string and Buf
 test('the summary counts what sanitizeJsonWithReport reports, line by line', async () => {
   const text = corpus.lines.slice(0, 300).join('\n')
   const expected = new Map()
+  const expectedAt = new Map()
+  const add = (map, name) => map.set(name, (map.get(name) ?? 0) + 1)
   for (const line of corpus.lines.slice(0, 300)) {
     if (line.trim() === '') continue
     try {
-      for (const { action, rule } of sync.sanitizeJsonWithReport(line).report.changes) {
-        expected.set(`${action} ${rule}`, (expected.get(`${action} ${rule}`) ?? 0) + 1)
+      for (const { action, rule, path } of sync.sanitizeJsonWithReport(line).report.changes) {
+        add(expected, `${action} ${rule}`)
+        // A pattern is the report's path without its array indices.
+        add(expectedAt, `${action} ${rule} at ${path.replace(/\[\d+\]/g, '[]')}`)
       }
     } catch {}
   }
   const { summary } = await sanitizeNdjson(text)
   assert.deepEqual(new Map(summary.changes.map(({ action, rule, count }) => [`${action} ${rule}`, count])), expected)
+  const at = new Map()
+  for (const { action, rule, count, paths } of summary.changes) {
+    assert.equal(
+      paths.reduce((sum, p) => sum + p.count, 0),
+      count,
+      'every change has its place',
+    )
+    for (const { path, count } of paths) at.set(`${action} ${rule} at ${path}`, count)
+  }
+  assert.deepEqual(at, expectedAt)
   assert.equal(summary.written + summary.malformed, summary.records)
   assert.equal(summary.stoppedAt, null)
 })

@@ -1,8 +1,13 @@
 'use strict'
 
 // What the sanitize command says on stderr: the progress line and the end-of-run summary.
-// Only counts, actions and rule names: never a value, never a path (a path is made of the
-// input's own keys). The counts come from the native bulk session, one entry per rule.
+// Counts, actions, rule names and path patterns, never a value. A pattern is made of the input's
+// keys, so the native side shows a key that carries personal data as `<redacted>`, and here a
+// pattern with control characters is printed JSON-quoted: a key cannot move the cursor or
+// fake a line of the summary.
+
+/** Path patterns shown under each rule; the rest are summed on one line. */
+const SHOWN_PATHS = 5
 
 /**
  * The progress line: records so far and the rate. Pure, so it can be tested without a terminal.
@@ -14,19 +19,37 @@ function formatProgress(records, elapsedMs) {
 }
 
 /**
- * The summary lines: totals, then one line per action and rule, most frequent first. `summary`
- * is the bulk run's (`{ records, written, malformed, changes: [{ action, rule, count }],
+ * The summary lines: totals, then one line per action and rule, most frequent first, each with
+ * the path patterns where it happened (the first SHOWN_PATHS, then the rest summed). `summary` is
+ * the bulk run's (`{ records, written, malformed, changes: [{ action, rule, count, paths }],
  * stoppedAt }`); `unit` is `line`, or `row` for CSV.
  */
 function formatSummary(summary, { onError, unit = 'line' }) {
   let head = `customerio-security sanitize: ${summary.records} records read, ${summary.written} written, ${summary.malformed} malformed`
   if (summary.stoppedAt !== null) head += ` (stopped at ${unit} ${summary.stoppedAt})`
   else if (summary.malformed > 0 && onError === 'skip') head += ' (skipped)'
-  const rows = summary.changes
-    .map(({ action, rule, count }) => [`${action} ${rule}`, count])
-    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+  const rows = [...summary.changes].sort(
+    (a, b) => b.count - a.count || (`${a.action} ${a.rule}` < `${b.action} ${b.rule}` ? -1 : 1),
+  )
   if (rows.length === 0) return `${head}\n  no changes\n`
-  return `${head}\n${rows.map(([name, count]) => `  ${name}: ${count}\n`).join('')}`
+  let text = `${head}\n`
+  for (const { action, rule, count, paths = [] } of rows) {
+    text += `  ${action} ${rule}: ${count}\n`
+    for (const { path, count } of paths.slice(0, SHOWN_PATHS)) text += `      at ${shownPattern(path)}: ${count}\n`
+    const rest = paths.slice(SHOWN_PATHS)
+    if (rest.length > 0) {
+      const sum = rest.reduce((total, { count }) => total + count, 0)
+      text += `      at ${rest.length} other paths: ${sum}\n`
+    }
+  }
+  return text
+}
+
+/** A pattern as printed: `(top level)` for a document that is a bare value, JSON-quoted when it holds control characters. */
+function shownPattern(path) {
+  if (path === '') return '(top level)'
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the characters this looks for
+  return /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(path) ? JSON.stringify(path) : path
 }
 
 const REDRAW_MS = 250

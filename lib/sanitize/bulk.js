@@ -73,7 +73,7 @@ class BulkRun {
     return native.bulkFinish(this.session).catch(rethrow)
   }
 
-  /** `{ records, written, malformed, changes: [{ action, rule, count }], stoppedAt }`. */
+  /** `{ records, written, malformed, changes: [{ action, rule, count, paths: [{ path, count }] }], stoppedAt }`. */
   summary() {
     const { records, written, malformed, changes, stoppedAt } = native.bulkSummary(this.session)
     return { records, written, malformed, changes, stoppedAt: stoppedAt ?? null }

@@ -2,6 +2,8 @@
 
 pub mod bulk;
 pub mod classify;
+pub mod counts;
+pub mod decisions;
 
 pub mod detect;
 pub mod json;

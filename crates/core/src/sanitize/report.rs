@@ -8,7 +8,8 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use rustc_hash::FxHashMap;
+use super::counts::{push_pattern_index, push_pattern_key};
+pub use super::counts::{RuleCount, RuleCounts};
 
 /// At most this many changes are listed per document; the rest are counted in `omitted`.
 pub const MAX_LISTED_CHANGES: usize = 10_000;
@@ -97,39 +98,6 @@ pub struct Change {
     pub rule: String,
 }
 
-/// How many changes each action and rule made: one entry per rule, whatever the input.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct RuleCounts {
-    counts: FxHashMap<(&'static str, String), u64>,
-}
-
-impl RuleCounts {
-    pub fn add(&mut self, action: &'static str, rule: String) {
-        *self.counts.entry((action, rule)).or_insert(0) += 1;
-    }
-
-    pub fn merge(&mut self, other: RuleCounts) {
-        for (key, count) in other.counts {
-            *self.counts.entry(key).or_insert(0) += count;
-        }
-    }
-
-    pub fn total(&self) -> u64 {
-        self.counts.values().sum()
-    }
-
-    /// `(action, rule, count)`, most frequent first, then by name: a stable order to print.
-    pub fn sorted(&self) -> Vec<(&'static str, &str, u64)> {
-        let mut rows: Vec<_> = self
-            .counts
-            .iter()
-            .map(|((action, rule), count)| (*action, rule.as_str(), *count))
-            .collect();
-        rows.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(b.0)).then(a.1.cmp(b.1)));
-        rows
-    }
-}
-
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Report {
     /// The changes, in document order, up to the caps.
@@ -157,14 +125,15 @@ impl Report {
         self.changes.is_empty() && self.omitted == 0
     }
 
-    /// Counts a change.
-    pub fn count(&mut self, action: &'static str, rule: String) {
-        self.counts.add(action, rule);
+    /// Counts a change of the document being walked at the pattern of `path` (staged: see
+    /// [`RuleCounts::stage`]).
+    pub fn count(&mut self, path: &PathStack<'_>, action: &'static str, rule: &str) {
+        self.counts.stage(action, rule, path);
     }
 
     /// Counts a change and lists it at `path` while the caps allow; the path is rendered only
     /// when it is listed, and only once for consecutive changes at the same place.
-    pub fn list(&mut self, path: &PathStack<'_>, action: &'static str, rule: String) {
+    pub fn list(&mut self, path: &PathStack<'_>, action: &'static str, rule: &str) {
         if self.changes.len() >= MAX_LISTED_CHANGES {
             self.counts.add(action, rule);
             self.omitted += 1;
@@ -189,8 +158,12 @@ impl Report {
                 text
             }
         };
-        self.counts.add(action, rule.clone());
-        self.changes.push(Change { path, action, rule });
+        self.counts.add(action, rule);
+        self.changes.push(Change {
+            path,
+            action,
+            rule: rule.to_owned(),
+        });
     }
 }
 
@@ -239,6 +212,38 @@ impl<'a> PathStack<'a> {
             });
         }
         len
+    }
+
+    /// The path's exact form, into `out`: each key length-prefixed, each index one byte, so two
+    /// different paths never write the same bytes. False (and `out` unfinished) when a key or
+    /// the whole would pass `max_bytes`: such a path is not worth remembering.
+    pub fn raw(&self, out: &mut Vec<u8>, max_bytes: usize) -> bool {
+        for segment in &self.segments {
+            match segment {
+                Segment::Key(key) => {
+                    if out.len() + key.len() + 4 > max_bytes {
+                        return false;
+                    }
+                    let len = u32::try_from(key.len()).unwrap_or(u32::MAX);
+                    out.push(b'k');
+                    out.extend_from_slice(&len.to_le_bytes());
+                    out.extend_from_slice(key.as_bytes());
+                }
+                Segment::Index(_) => out.push(b'i'),
+            }
+        }
+        out.len() <= max_bytes
+    }
+
+    /// The path as a pattern, into `out`: array indices left out (`contacts[].phone`), cut
+    /// short when long (see [`super::counts`]).
+    pub fn render_pattern(&self, out: &mut String) {
+        for segment in &self.segments {
+            match segment {
+                Segment::Key(key) => push_pattern_key(out, key),
+                Segment::Index(_) => push_pattern_index(out),
+            }
+        }
     }
 
     pub fn render(&self) -> String {
@@ -297,8 +302,8 @@ mod tests {
         let mut path = PathStack::default();
         path.push_key("note".into());
         let mut report = Report::for_input(100);
-        report.list(&path, "redacted", "detector:card_number".into());
-        report.list(&path, "redacted", "detector:us_ssn".into());
+        report.list(&path, "redacted", "detector:card_number");
+        report.list(&path, "redacted", "detector:us_ssn");
         assert!(Arc::ptr_eq(
             &report.changes[0].path,
             &report.changes[1].path
@@ -314,14 +319,16 @@ mod tests {
         let mut report = Report::for_input(250_000);
         for index in 0..1000 {
             path.push_index(index);
-            report.list(&path, "redacted", "detector:card_number".into());
+            report.list(&path, "redacted", "detector:card_number");
             path.pop();
         }
         assert_eq!(report.changes.len(), 2);
         assert_eq!(report.omitted, 998);
+        let rows = report.counts.sorted();
+        assert_eq!(rows.len(), 1);
         assert_eq!(
-            report.counts.sorted(),
-            [("redacted", "detector:card_number", 1000)]
+            (rows[0].action, rows[0].rule, rows[0].count),
+            ("redacted", "detector:card_number", 1000)
         );
     }
 
@@ -331,7 +338,7 @@ mod tests {
         let mut report = Report::for_input(0);
         for index in 0..(MAX_LISTED_CHANGES + 5) {
             path.push_index(index);
-            report.list(&path, "dropped", "ssn".into());
+            report.list(&path, "dropped", "ssn");
             path.pop();
         }
         assert_eq!(report.changes.len(), MAX_LISTED_CHANGES);
@@ -341,20 +348,37 @@ mod tests {
     #[test]
     fn counts_sort_by_frequency_then_name_and_merge() {
         let mut a = RuleCounts::default();
-        a.add("dropped", "ssn".into());
-        a.add("hashed", "phone".into());
+        a.add("dropped", "ssn");
+        a.add("hashed", "phone");
         let mut b = RuleCounts::default();
-        b.add("hashed", "phone".into());
-        b.add("dropped", "password".into());
-        a.merge(b);
+        b.add("hashed", "phone");
+        b.add("dropped", "password");
+        a.merge(&b);
+        let rows: Vec<_> = a
+            .sorted()
+            .into_iter()
+            .map(|row| (row.action, row.rule, row.count))
+            .collect();
         assert_eq!(
-            a.sorted(),
+            rows,
             [
                 ("hashed", "phone", 2),
                 ("dropped", "password", 1),
                 ("dropped", "ssn", 1)
             ]
         );
+    }
+
+    #[test]
+    fn patterns_leave_indices_out_and_hide_personal_keys() {
+        let mut path = PathStack::default();
+        path.push_key("contacts".into());
+        path.push_index(7);
+        path.push_key("jane@example.com".into());
+        path.push_key("phone".into());
+        let mut pattern = String::new();
+        path.render_pattern(&mut pattern);
+        assert_eq!(pattern, "contacts[].<redacted>.phone");
     }
 
     #[test]

@@ -11,6 +11,7 @@ use std::borrow::Cow;
 use csv_core::{ReadRecordResult, Reader, Terminator, WriteResult, Writer, WriterBuilder};
 
 use super::{Part, PartContext};
+use crate::sanitize::counts::push_pattern_key;
 use crate::sanitize::policy::{
     Decision, ErrorCode, LimitMode, Policy, SanitizeError, Scalar, Scan,
 };
@@ -180,6 +181,8 @@ enum Column {
 /// The header's decisions and the header row to write.
 pub struct Header {
     columns: Vec<Column>,
+    /// Each column's name as the summary's path patterns show it.
+    patterns: Vec<String>,
     /// The sanitized header row, CSV-encoded with its line ending.
     pub row: Vec<u8>,
     /// Limits the header itself breaks (`limit` counts), reported once.
@@ -191,6 +194,7 @@ impl Header {
     /// broken under `"limits": "error"`.
     pub fn new(fields: &[&[u8]], policy: &Policy, mode: ReportMode) -> Result<Self, SanitizeError> {
         let mut columns = Vec::with_capacity(fields.len());
+        let mut patterns = Vec::with_capacity(fields.len());
         let mut names: Vec<Cow<'_, str>> = Vec::with_capacity(fields.len());
         let mut counts = RuleCounts::default();
         let limits = policy.limits;
@@ -226,6 +230,9 @@ impl Header {
             if check && !matches!(column, Column::Removed(_)) && name.len() > limits.name_bytes {
                 limit(&mut counts, limits.mode, rule::ATTRIBUTE_NAME_TOO_LONG)?;
             }
+            let mut pattern = String::new();
+            push_pattern_key(&mut pattern, name);
+            patterns.push(pattern);
             columns.push(column);
         }
         if check && names.len() > limits.attributes {
@@ -235,6 +242,7 @@ impl Header {
         write_record(&mut row, names.iter().map(|name| name.as_bytes()));
         Ok(Header {
             columns,
+            patterns,
             row,
             counts,
         })
@@ -252,7 +260,7 @@ fn limit(
             format!("a Customer.io limit is exceeded ({rule})"),
         ));
     }
-    counts.add(action::LIMIT, rule.to_owned());
+    counts.add(action::LIMIT, rule);
     Ok(())
 }
 
@@ -277,8 +285,9 @@ pub fn sanitize_rows(
             Ok(cells) => {
                 write_record(&mut result.out, cells.iter().map(|cell| cell.as_ref()));
                 result.written += 1;
-                for (action, rule) in changes.drain(..) {
-                    result.counts.add(action, rule);
+                for (action, rule, column) in changes.drain(..) {
+                    let pattern = header.patterns.get(column).map_or("", String::as_str);
+                    result.counts.add_at(action, rule, pattern);
                 }
             }
             Err(error) => {
@@ -291,11 +300,14 @@ pub fn sanitize_rows(
     result
 }
 
-fn sanitize_row<'r>(
+/// A change to a cell: action, rule and column.
+type CellChange<'h> = (&'static str, &'h str, usize);
+
+fn sanitize_row<'r, 'h>(
     fields: &[&'r [u8]],
-    header: &Header,
+    header: &'h Header,
     context: &PartContext<'_>,
-    changes: &mut Vec<(&'static str, String)>,
+    changes: &mut Vec<CellChange<'h>>,
 ) -> Result<Vec<Cow<'r, [u8]>>, SanitizeError> {
     if fields.len() != header.columns.len() {
         return Err(SanitizeError::new(
@@ -309,9 +321,9 @@ fn sanitize_row<'r>(
     }
     let policy = context.policy;
     let counting = context.mode != ReportMode::Off;
-    let mut note = |action: &'static str, rule: String| {
+    let mut note = |action: &'static str, rule: &'h str, column: usize| {
         if counting {
-            changes.push((action, rule));
+            changes.push((action, rule, column));
         }
     };
     let mut cells = Vec::with_capacity(fields.len());
@@ -320,7 +332,7 @@ fn sanitize_row<'r>(
         let cell: Cow<'r, [u8]> = match column {
             Column::Removed(rule) => {
                 if !field.is_empty() {
-                    note(action::DROPPED, rule.clone());
+                    note(action::DROPPED, rule, index);
                 }
                 continue;
             }
@@ -330,19 +342,13 @@ fn sanitize_row<'r>(
                 Scan::Clean => Cow::Borrowed(field),
                 Scan::Redacted(redacted, found) => {
                     for detector in found {
-                        note(
-                            action::REDACTED,
-                            format!("{}{}", rule::DETECTOR_PREFIX, detector.as_str()),
-                        );
+                        note(action::REDACTED, detector.rule(), index);
                     }
                     Cow::Owned(redacted.into_bytes())
                 }
                 Scan::Drop(found) => {
                     for detector in found {
-                        note(
-                            action::DROPPED,
-                            format!("{}{}", rule::DETECTOR_PREFIX, detector.as_str()),
-                        );
+                        note(action::DROPPED, detector.rule(), index);
                     }
                     Cow::Borrowed(&[][..])
                 }
@@ -350,11 +356,11 @@ fn sanitize_row<'r>(
             Column::Transformed { action, rule } => {
                 match policy.transform(*action, text(field, index)?)? {
                     Scalar::Value(value) => {
-                        note(action.verb(), rule.clone());
+                        note(action.verb(), rule, index);
                         Cow::Owned(value.into_bytes())
                     }
                     Scalar::Drop(reason) => {
-                        note(action::DROPPED, reason.to_owned());
+                        note(action::DROPPED, reason, index);
                         Cow::Borrowed(&[][..])
                     }
                 }
@@ -370,7 +376,7 @@ fn sanitize_row<'r>(
                     "a Customer.io limit is exceeded (attribute_value_too_long)",
                 ));
             }
-            note(action::LIMIT, rule::ATTRIBUTE_VALUE_TOO_LONG.to_owned());
+            note(action::LIMIT, rule::ATTRIBUTE_VALUE_TOO_LONG, index);
         }
         cells.push(cell);
     }

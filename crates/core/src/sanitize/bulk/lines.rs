@@ -1,7 +1,9 @@
 //! NDJSON parts: each line sanitized as one JSON document, exactly as `sanitize_json` would.
 
 use super::{Part, PartContext};
-use crate::sanitize::json::sanitize_json_append;
+use crate::sanitize::decisions::KeyDecisions;
+use crate::sanitize::json::sanitize_json_bulk;
+use crate::sanitize::report::ReportMode;
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
@@ -14,9 +16,10 @@ pub fn sanitize_lines(part: &[u8], file_start: bool, context: &PartContext<'_>) 
         out: Vec::with_capacity(part.len() + part.len() / 8),
         ..Part::default()
     };
+    let mut keys = KeyDecisions::default();
     let mut rest = part;
     while !rest.is_empty() {
-        let (raw, next) = match rest.iter().position(|&b| b == b'\n') {
+        let (raw, next) = match memchr::memchr(b'\n', rest) {
             Some(end) => {
                 let (line, tail) = rest.split_at(end);
                 (line, tail.get(1..).unwrap_or_default())
@@ -33,11 +36,11 @@ pub fn sanitize_lines(part: &[u8], file_start: bool, context: &PartContext<'_>) 
             continue;
         }
         result.records += 1;
-        match sanitize_json_append(line, context.policy, context.mode, &mut result.out) {
-            Ok(report) => {
+        let counts = (context.mode != ReportMode::Off).then_some(&mut result.counts);
+        match sanitize_json_bulk(line, context.policy, &mut result.out, counts, &mut keys) {
+            Ok(()) => {
                 result.out.push(b'\n');
                 result.written += 1;
-                result.counts.merge(report.counts);
             }
             Err(error) => {
                 if result.fail(result.units, error, context) {

@@ -339,7 +339,7 @@ impl Session {
                     };
                     self.wrote_output = true;
                     pushed.output.push(row);
-                    self.summary.counts.merge(header.counts.clone());
+                    self.summary.counts.merge(&header.counts);
                     self.header = Some(header);
                 }
                 Err(error) => {
@@ -394,7 +394,7 @@ impl Session {
             self.summary.records += part.records;
             self.summary.written += part.written;
             self.summary.malformed += part.malformed;
-            self.summary.counts.merge(part.counts);
+            self.summary.counts.merge(&part.counts);
             self.units += part.units;
             if !part.out.is_empty() {
                 self.wrote_output = true;

@@ -1,5 +1,5 @@
 use super::*;
-use crate::sanitize::json::{sanitize_json, sanitize_json_with};
+use crate::sanitize::json::{sanitize_json, sanitize_json_mode, sanitize_json_with};
 
 fn run(input: &[u8], options: BulkOptions, chunk: usize) -> (Vec<u8>, Vec<LineError>, Summary) {
     let mut session = Session::new(Arc::new(Policy::default()), options);
@@ -46,6 +46,25 @@ fn corpus(lines: usize) -> (Vec<u8>, Vec<u64>) {
     (text.into_bytes(), bad)
 }
 
+/// `(action, rule, count)` of each row, most frequent first.
+fn rows(counts: &RuleCounts) -> Vec<(&'static str, &str, u64)> {
+    counts
+        .sorted()
+        .into_iter()
+        .map(|row| (row.action, row.rule, row.count))
+        .collect()
+}
+
+/// `(pattern, count)` under the row of `rule`.
+fn paths<'c>(counts: &'c RuleCounts, rule: &str) -> Vec<(&'c str, u64)> {
+    counts
+        .sorted()
+        .into_iter()
+        .find(|row| row.rule == rule)
+        .map(|row| row.paths)
+        .unwrap_or_default()
+}
+
 /// The oracle: each line through `sanitize_json` on its own.
 fn expected(input: &[u8]) -> (Vec<u8>, Vec<u64>, RuleCounts) {
     let mut out = Vec::new();
@@ -56,11 +75,11 @@ fn expected(input: &[u8]) -> (Vec<u8>, Vec<u64>, RuleCounts) {
         if line.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r')) {
             continue;
         }
-        match sanitize_json(line, &Policy::default()) {
+        match sanitize_json_mode(line, &Policy::default(), ReportMode::Counts) {
             Ok((record, report)) => {
                 out.extend_from_slice(&record);
                 out.push(b'\n');
-                counts.merge(report.counts);
+                counts.merge(&report.counts);
             }
             Err(_) => bad.push(index as u64 + 1),
         }
@@ -187,7 +206,7 @@ fn counts_off_records_nothing_and_reports_no_limits() {
     assert_eq!(out, [plain, b"\n".to_vec()].concat());
     let (_, _, summary) = run(input.as_bytes(), BulkOptions::default(), 100);
     assert_eq!(
-        summary.counts.sorted(),
+        rows(&summary.counts),
         [
             ("dropped", "government_id", 1),
             ("limit", "attribute_value_too_long", 1)
@@ -235,12 +254,17 @@ fn csv_columns_follow_the_rules_by_header_name() {
         );
         assert_eq!((summary.records, summary.written), (2, 2));
         assert_eq!(
-            summary.counts.sorted(),
+            rows(&summary.counts),
             [
                 ("dropped", "government_id", 1),
                 ("hashed", "phone", 1),
                 ("redacted", "detector:card_number", 1)
             ]
+        );
+        assert_eq!(paths(&summary.counts, "phone"), [("phone", 1)]);
+        assert_eq!(
+            paths(&summary.counts, "detector:card_number"),
+            [("note", 1)]
         );
     }
 }
@@ -308,12 +332,17 @@ fn a_long_line_of_card_numbers_under_a_long_key_counts_without_paths() {
     assert!(errors.is_empty());
     assert!(!out.is_empty());
     assert_eq!(
-        summary.counts.sorted(),
+        rows(&summary.counts),
         [
             ("redacted", "detector:card_number", 20_000),
             ("limit", "attribute_name_too_long", 1),
             ("limit", "attribute_value_too_long", 1),
         ]
+    );
+    // One pattern for the 20,000 changes, the key shown as too long to print.
+    assert_eq!(
+        paths(&summary.counts, "detector:card_number"),
+        [("<long key>[]", 20_000)]
     );
     // The listing report of the same line stays within its path budget.
     let (_, report) = sanitize_json(line.trim_end().as_bytes(), &Policy::default()).unwrap();
@@ -321,4 +350,21 @@ fn a_long_line_of_card_numbers_under_a_long_key_counts_without_paths() {
     assert!(listed <= line.len());
     assert!(report.omitted > 19_000);
     assert_eq!(report.counts.total(), 20_002);
+}
+
+#[test]
+fn a_refused_record_adds_nothing_to_the_counts() {
+    // Each bad line makes changes before the walk finds its error.
+    let input = "{\"ssn\":\"1\",\"contacts\":[{\"phone\":\"+15550100\"}]}\n\
+                 {\"ssn\":\"2\",\"contacts\":[{\"phone\":\"+15550101\"}],\"x\":}\n\
+                 {\"password\":\"p\",\"ssn\":\"3\",\n\
+                 {\"contacts\":[{\"phone\":\"+15550102\"},{\"phone\":\"+15550103\"}]}\n";
+    let (_, errors, summary) = run(input.as_bytes(), options(2, OnError::Skip), 16);
+    assert_eq!(errors.len(), 2);
+    assert_eq!(
+        rows(&summary.counts),
+        [("hashed", "phone", 3), ("dropped", "government_id", 1)]
+    );
+    assert_eq!(paths(&summary.counts, "phone"), [("contacts[].phone", 3)]);
+    assert_eq!(paths(&summary.counts, "government_id"), [("ssn", 1)]);
 }

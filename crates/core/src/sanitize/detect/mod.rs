@@ -84,6 +84,23 @@ impl Detector {
         }
     }
 
+    /// The rule a report names for this detector's finds, `detector:<name>`
+    /// ([`crate::sanitize::report::rule::DETECTOR_PREFIX`] and [`Detector::as_str`]). A constant, so
+    /// counting a find allocates nothing.
+    pub fn rule(self) -> &'static str {
+        match self {
+            Detector::CardNumber => "detector:card_number",
+            Detector::UsSsn => "detector:us_ssn",
+            Detector::Iban => "detector:iban",
+            Detector::Jwt => "detector:jwt",
+            Detector::PrivateKey => "detector:private_key",
+            Detector::AwsAccessKeyId => "detector:aws_access_key_id",
+            Detector::BearerToken => "detector:bearer_token",
+            Detector::Email => "detector:email",
+            Detector::Phone => "detector:phone",
+        }
+    }
+
     /// The text [`redact`] puts in place of a match, `[REDACTED:<name>]`. A constant, so
     /// redacting does not format a string per match.
     pub fn redaction(self) -> &'static str {

@@ -17,6 +17,14 @@ fn detector_names_are_stable() {
     for d in Detector::ALL {
         assert_eq!(d.to_string(), d.as_str());
         assert_eq!(d.redaction(), format!("[REDACTED:{}]", d.as_str()));
+        assert_eq!(
+            d.rule(),
+            format!(
+                "{}{}",
+                crate::sanitize::report::rule::DETECTOR_PREFIX,
+                d.as_str()
+            )
+        );
     }
 }
 

@@ -13,8 +13,9 @@
 mod lexer;
 mod walk;
 
+use super::decisions::KeyDecisions;
 use super::policy::{ErrorCode, Policy, SanitizeError};
-use super::report::{PathStack, Report, ReportMode};
+use super::report::{PathStack, Report, ReportMode, RuleCounts};
 pub use lexer::write_json_string;
 use walk::Walker;
 
@@ -63,17 +64,75 @@ pub fn sanitize_json_append(
     mode: ReportMode,
     out: &mut Vec<u8>,
 ) -> Result<Report, SanitizeError> {
+    let report = if mode == ReportMode::Full {
+        Report::for_input(input.len())
+    } else {
+        Report::default()
+    };
+    let (result, mut report, _) = walk(input, policy, mode, out, report, None);
+    result.map(|()| {
+        report.counts.commit();
+        report
+    })
+}
+
+/// Sanitizes one document of many at the end of `out`. With `counts`, its changes are counted
+/// there (by rule and path pattern) once it is written; a document refused is not counted, and
+/// `out` is left as it was. A bulk walk keeps one `counts` and one `keys` for all the documents
+/// of a thread, so a key seen before is not decided again, and counting a change allocates
+/// nothing once its rule and pattern have been seen.
+pub fn sanitize_json_bulk<'p>(
+    input: &[u8],
+    policy: &'p Policy,
+    out: &mut Vec<u8>,
+    mut counts: Option<&mut RuleCounts>,
+    keys: &mut KeyDecisions<'p>,
+) -> Result<(), SanitizeError> {
+    let mode = if counts.is_some() {
+        ReportMode::Counts
+    } else {
+        ReportMode::Off
+    };
+    let mut report = Report::default();
+    if let Some(counts) = counts.as_mut() {
+        report.counts = std::mem::take(&mut **counts);
+    }
+    let (result, report, returned) = walk(input, policy, mode, out, report, std::mem::take(keys));
+    *keys = returned.unwrap_or_default();
+    if let Some(counts) = counts {
+        *counts = report.counts;
+        match result {
+            Ok(()) => counts.commit(),
+            Err(_) => counts.discard(),
+        }
+    }
+    result
+}
+
+/// The walk of one document, handing back the report and the remembered decisions it was given.
+fn walk<'p>(
+    input: &[u8],
+    policy: &'p Policy,
+    mode: ReportMode,
+    out: &mut Vec<u8>,
+    report: Report,
+    keys: impl Into<Option<KeyDecisions<'p>>>,
+) -> (Result<(), SanitizeError>, Report, Option<KeyDecisions<'p>>) {
     // JSON text is UTF-8 (RFC 8259). Checking it once here lets every string be sliced out of
     // `text` without checking its bytes again.
-    let text = std::str::from_utf8(input).map_err(|error| {
-        SanitizeError::new(
-            ErrorCode::InvalidJson,
-            format!(
-                "invalid JSON at byte {}: the text is not UTF-8",
-                error.valid_up_to()
-            ),
-        )
-    })?;
+    let text = match std::str::from_utf8(input) {
+        Ok(text) => text,
+        Err(error) => {
+            let error = SanitizeError::new(
+                ErrorCode::InvalidJson,
+                format!(
+                    "invalid JSON at byte {}: the text is not UTF-8",
+                    error.valid_up_to()
+                ),
+            );
+            return (Err(error), report, keys.into());
+        }
+    };
     let start = out.len();
     let mut walker = Walker {
         src: input,
@@ -86,21 +145,18 @@ pub fn sanitize_json_append(
             .saturating_add(OUTPUT_SLACK)
             .saturating_add(start),
         policy,
-        report: if mode == ReportMode::Full {
-            Report::for_input(input.len())
-        } else {
-            Report::default()
-        },
+        report,
         mode,
         path: PathStack::default(),
         value_start: 0,
+        keys: keys.into(),
     };
     let result = walker.document();
     *out = walker.out;
     if result.is_err() {
         out.truncate(start);
     }
-    result.map(|()| walker.report)
+    (result, walker.report, walker.keys)
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ use std::borrow::Cow;
 
 use super::lexer::{ascii, decoded_len, write_json_string, Str};
 use super::{OUTPUT_FACTOR, OUTPUT_SLACK};
+use crate::sanitize::decisions::KeyDecisions;
 use crate::sanitize::policy::{
     Decision, ErrorCode, LimitMode, Policy, SanitizeError, Scalar, Scan,
 };
@@ -34,9 +35,11 @@ pub(super) struct Walker<'a, 'p> {
     pub(super) path: PathStack<'a>,
     /// Where the value of the member being written starts in `out` (for the size limit).
     pub(super) value_start: usize,
+    /// Decisions remembered across the documents of a bulk walk (none for a single document).
+    pub(super) keys: Option<KeyDecisions<'p>>,
 }
 
-impl<'a> Walker<'a, '_> {
+impl<'a, 'p> Walker<'a, 'p> {
     pub(super) fn document(&mut self) -> Result<(), SanitizeError> {
         self.skip_ws();
         match self.value(0)? {
@@ -66,10 +69,7 @@ impl<'a> Walker<'a, '_> {
                     .scan_number(ascii(self.src.get(start..end).unwrap_or_default()))
                 {
                     for detector in found {
-                        self.note(
-                            action::DROPPED,
-                            format!("{}{}", rule::DETECTOR_PREFIX, detector.as_str()),
-                        );
+                        self.note(action::DROPPED, detector.rule());
                     }
                     return Ok(Emitted::Dropped);
                 }
@@ -114,11 +114,11 @@ impl<'a> Walker<'a, '_> {
             }
             self.skip_ws();
             let mark = self.out.len();
-            if self.mode == ReportMode::Full {
+            if self.mode != ReportMode::Off {
                 self.path.push_key(key.text.clone());
             }
             let emitted = self.member(&key, count > 0, depth)?;
-            if self.mode == ReportMode::Full {
+            if self.mode != ReportMode::Off {
                 self.path.pop();
             }
             if emitted == Emitted::Value {
@@ -149,7 +149,11 @@ impl<'a> Walker<'a, '_> {
         comma: bool,
         depth: usize,
     ) -> Result<Emitted, SanitizeError> {
-        let rule = match self.policy.decide(&key.text) {
+        let decision = match self.keys.as_mut() {
+            Some(keys) => keys.decide(self.policy, &key.text),
+            None => self.policy.decide(&key.text),
+        };
+        let rule = match decision {
             Decision::Forbidden => {
                 return self.skip_reported(depth, action::DROPPED, rule::PROTOTYPE_KEY)
             }
@@ -165,10 +169,7 @@ impl<'a> Walker<'a, '_> {
             self.out.push(b',');
         }
         match action {
-            Action::Drop => {
-                let rule_name = rule_name.to_owned();
-                self.skip_reported(depth, action::DROPPED, rule_name)
-            }
+            Action::Drop => self.skip_reported(depth, action::DROPPED, rule_name),
             Action::Keep | Action::Allow => {
                 self.copy(key.start, key.end);
                 self.out.push(b':');
@@ -294,11 +295,11 @@ impl<'a> Walker<'a, '_> {
             if written > 0 {
                 self.out.push(b',');
             }
-            if self.mode == ReportMode::Full {
+            if self.mode != ReportMode::Off {
                 self.path.push_index(index);
             }
             let emitted = element(self)?;
-            if self.mode == ReportMode::Full {
+            if self.mode != ReportMode::Off {
                 self.path.pop();
             }
             if emitted == Emitted::Value {
@@ -331,19 +332,13 @@ impl<'a> Walker<'a, '_> {
                 write_json_string(&mut self.out, &text);
                 self.check_output_size()?;
                 for detector in found {
-                    self.note(
-                        action::REDACTED,
-                        format!("{}{}", rule::DETECTOR_PREFIX, detector.as_str()),
-                    );
+                    self.note(action::REDACTED, detector.rule());
                 }
                 Ok(Emitted::Value)
             }
             Scan::Drop(found) => {
                 for detector in found {
-                    self.note(
-                        action::DROPPED,
-                        format!("{}{}", rule::DETECTOR_PREFIX, detector.as_str()),
-                    );
+                    self.note(action::DROPPED, detector.rule());
                 }
                 Ok(Emitted::Dropped)
             }
@@ -354,7 +349,7 @@ impl<'a> Walker<'a, '_> {
         &mut self,
         depth: usize,
         action: &'static str,
-        rule: impl Into<String>,
+        rule: &str,
     ) -> Result<Emitted, SanitizeError> {
         self.skip_value(depth)?;
         self.note(action, rule);
@@ -440,23 +435,23 @@ impl<'a> Walker<'a, '_> {
                 ));
             }
             // Listed at the key's own path (the member's walk has popped it).
-            let full = self.mode == ReportMode::Full;
-            if full {
+            let counting = self.mode != ReportMode::Off;
+            if counting {
                 self.path.push_key(key.text.clone());
             }
             self.note(action::LIMIT, rule);
-            if full {
+            if counting {
                 self.path.pop();
             }
         }
         Ok(())
     }
 
-    fn note(&mut self, action: &'static str, rule: impl Into<String>) {
+    fn note(&mut self, action: &'static str, rule: &str) {
         match self.mode {
             ReportMode::Off => {}
-            ReportMode::Counts => self.report.count(action, rule.into()),
-            ReportMode::Full => self.report.list(&self.path, action, rule.into()),
+            ReportMode::Counts => self.report.count(&self.path, action, rule),
+            ReportMode::Full => self.report.list(&self.path, action, rule),
         }
     }
 
