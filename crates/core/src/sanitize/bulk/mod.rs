@@ -19,7 +19,7 @@ use self::gzip::{GzipError, Input};
 use super::policy::{ErrorCode, Policy, SanitizeError};
 use super::report::{ReportMode, RuleCounts};
 
-pub use self::gzip::{LEVEL as GZIP_LEVEL, MAGIC as GZIP_MAGIC};
+pub use self::gzip::{BLOCK as GZIP_BLOCK, LEVEL as GZIP_LEVEL, MAGIC as GZIP_MAGIC};
 pub use self::parallel::MIN_PART_BYTES;
 
 /// Complete records are sanitized once this many bytes are waiting, even mid-push (a gzip
@@ -100,7 +100,6 @@ pub struct PartContext<'p> {
     policy: &'p Policy,
     mode: ReportMode,
     stop: bool,
-    gzip_output: bool,
 }
 
 /// One part's results (line numbers relative to the part's first line).
@@ -145,6 +144,9 @@ pub struct Session {
     stopped: bool,
     finished: bool,
     wrote_output: bool,
+    /// Gzip output: sanitized bytes not yet compressed (less than a [`gzip::BLOCK`] between
+    /// calls).
+    uncompressed: Vec<u8>,
 }
 
 impl Session {
@@ -168,6 +170,7 @@ impl Session {
             stopped: false,
             finished: false,
             wrote_output: false,
+            uncompressed: Vec::new(),
         }
     }
 
@@ -190,6 +193,9 @@ impl Session {
             return pushed;
         }
         self.sanitize_complete(false, &mut pushed);
+        if self.options.gzip_output {
+            self.compress(false, &mut pushed);
+        }
         pushed.stopped = self.stopped;
         pushed
     }
@@ -210,9 +216,12 @@ impl Session {
             }
         }
         self.finished = true;
-        if self.options.gzip_output && !self.wrote_output {
-            // An empty run is still a valid gzip file.
-            pushed.output.push(gzip::member(&[]));
+        if self.options.gzip_output {
+            self.compress(true, &mut pushed);
+            if !self.wrote_output {
+                // An empty run is still a valid gzip file.
+                pushed.output.push(gzip::member(&[]));
+            }
         }
         pushed.stopped = self.stopped;
         pushed
@@ -281,7 +290,6 @@ impl Session {
                 ReportMode::Off
             },
             stop: self.options.on_error == OnError::Stop,
-            gzip_output: self.options.gzip_output,
         }
     }
 
@@ -306,10 +314,7 @@ impl Session {
         let results = parallel::run_parts(
             parts.into_iter().enumerate().collect(),
             |(index, part): (usize, &[u8])| {
-                finish_part(
-                    lines::sanitize_lines(part, file_start && index == 0, &context),
-                    &context,
-                )
+                lines::sanitize_lines(part, file_start && index == 0, &context)
             },
         );
         self.merge(results, pushed);
@@ -332,13 +337,13 @@ impl Session {
             let mode = self.context().mode;
             match Header::new(&self.csv.fields(first), &self.policy, mode) {
                 Ok(header) => {
-                    let row = if self.options.gzip_output {
-                        gzip::member(&header.row)
+                    // As `emit` does (`rows` still borrows the CSV input).
+                    if self.options.gzip_output {
+                        self.uncompressed.extend_from_slice(&header.row);
                     } else {
-                        header.row.clone()
-                    };
-                    self.wrote_output = true;
-                    pushed.output.push(row);
+                        self.wrote_output = true;
+                        pushed.output.push(header.row.clone());
+                    }
                     self.summary.counts.merge(&header.counts);
                     self.header = Some(header);
                 }
@@ -363,10 +368,70 @@ impl Session {
         let context = self.context();
         let csv = &self.csv;
         let results = parallel::run_parts(rows.chunks(per_part.max(1)).collect(), |part| {
-            finish_part(csv::sanitize_rows(csv, part, header, &context), &context)
+            csv::sanitize_rows(csv, part, header, &context)
         });
         self.merge(results, pushed);
         self.csv.clear_rows();
+    }
+
+    /// Hands on sanitized output, in order: as it is, or to be compressed.
+    fn emit(&mut self, out: Vec<u8>, pushed: &mut Pushed) {
+        if out.is_empty() {
+            return;
+        }
+        if self.options.gzip_output {
+            self.uncompressed.extend_from_slice(&out);
+        } else {
+            self.wrote_output = true;
+            pushed.output.push(out);
+        }
+    }
+
+    /// Compresses the sanitized output in blocks of [`gzip::BLOCK`] bytes counted from the start
+    /// of the output, one gzip member each, on every thread; `at_end`, the rest too. The blocks
+    /// do not depend on the chunks pushed nor on the threads, so the file is byte for byte the
+    /// same whatever `--jobs` is.
+    fn compress(&mut self, at_end: bool, pushed: &mut Pushed) {
+        let whole = if at_end {
+            self.uncompressed.len()
+        } else {
+            self.uncompressed.len() / gzip::BLOCK * gzip::BLOCK
+        };
+        if whole == 0 {
+            return;
+        }
+        let uncompressed = std::mem::take(&mut self.uncompressed);
+        let blocks: Vec<&[u8]> = uncompressed
+            .get(..whole)
+            .unwrap_or_default()
+            .chunks(gzip::BLOCK)
+            .collect();
+        let per_thread = blocks.len().div_ceil(self.jobs.max(1));
+        let groups: Vec<&[&[u8]]> = blocks.chunks(per_thread.max(1)).collect();
+        let results = parallel::run_parts(groups, |group| {
+            group
+                .iter()
+                .map(|block| gzip::member(block))
+                .collect::<Vec<_>>()
+        });
+        for members in results {
+            let Some(members) = members else {
+                // Compressing cannot fail on valid memory: a panic here is a bug.
+                pushed.errors.push(LineError {
+                    line: self.units + 1,
+                    error: SanitizeError::new(ErrorCode::Internal, "a worker thread failed"),
+                });
+                self.stopped = true;
+                self.summary.stopped_at = Some(self.units + 1);
+                pushed.stopped = true;
+                return;
+            };
+            self.wrote_output = true;
+            pushed.output.extend(members);
+        }
+        let mut rest = uncompressed;
+        rest.drain(..whole);
+        self.uncompressed = rest;
     }
 
     /// Adds the parts' results in order, renumbering their lines; stops after a part that
@@ -396,24 +461,13 @@ impl Session {
             self.summary.malformed += part.malformed;
             self.summary.counts.merge(&part.counts);
             self.units += part.units;
-            if !part.out.is_empty() {
-                self.wrote_output = true;
-                pushed.output.push(part.out);
-            }
+            self.emit(part.out, pushed);
             if part.stopped {
                 self.stopped = true;
                 return;
             }
         }
     }
-}
-
-/// The part's output compressed, when the output is gzip (on the part's own thread).
-fn finish_part(mut part: Part, context: &PartContext<'_>) -> Part {
-    if context.gzip_output && !part.out.is_empty() {
-        part.out = gzip::member(&part.out);
-    }
-    part
 }
 
 /// Cuts `region` (whole lines) into about `count` parts of similar size, at line ends.

@@ -1,8 +1,18 @@
 use super::*;
 use crate::sanitize::json::{sanitize_json, sanitize_json_mode, sanitize_json_with};
+use crate::sanitize::policy::LimitMode;
 
 fn run(input: &[u8], options: BulkOptions, chunk: usize) -> (Vec<u8>, Vec<LineError>, Summary) {
-    let mut session = Session::new(Arc::new(Policy::default()), options);
+    run_policy(Policy::default(), input, options, chunk)
+}
+
+fn run_policy(
+    policy: Policy,
+    input: &[u8],
+    options: BulkOptions,
+    chunk: usize,
+) -> (Vec<u8>, Vec<LineError>, Summary) {
+    let mut session = Session::new(Arc::new(policy), options);
     let mut out = Vec::new();
     let mut errors = Vec::new();
     let mut take = |pushed: Pushed| {
@@ -169,6 +179,36 @@ fn gzip_input_is_detected_and_gzip_output_reads_back() {
         assert!(plain == want, "chunk {chunk}");
         assert_eq!(errors.iter().map(|e| e.line).collect::<Vec<_>>(), bad);
     }
+}
+
+#[test]
+fn gzip_output_is_the_same_file_whatever_the_threads_and_chunks() {
+    // Several blocks, and a last one cut short.
+    let (input, _) = corpus(12_000);
+    let (want, _, _) = expected(&input);
+    assert!(want.len() > 3 * GZIP_BLOCK);
+    let gz_out = |jobs| BulkOptions {
+        gzip_output: true,
+        ..options(jobs, OnError::Skip)
+    };
+    let (reference, _, _) = run(&input, gz_out(1), 1 << 20);
+    for (jobs, chunk) in [(2, 4099), (3, 65_536), (8, input.len())] {
+        let (out, _, _) = run(&input, gz_out(jobs), chunk);
+        assert!(out == reference, "jobs {jobs}, chunk {chunk}");
+    }
+    // One member per block of output.
+    let members = reference
+        .windows(3)
+        .filter(|w| w == &[0x1f, 0x8b, 8])
+        .count();
+    assert!(members >= want.len().div_ceil(GZIP_BLOCK));
+    let mut plain = Vec::new();
+    let mut decoder = gzip::Input::new();
+    decoder
+        .feed(&reference, &mut |p| plain.extend_from_slice(p))
+        .unwrap();
+    decoder.finish(&mut |p| plain.extend_from_slice(p)).unwrap();
+    assert!(plain == want);
 }
 
 #[test]
@@ -367,4 +407,78 @@ fn a_refused_record_adds_nothing_to_the_counts() {
     );
     assert_eq!(paths(&summary.counts, "phone"), [("contacts[].phone", 3)]);
     assert_eq!(paths(&summary.counts, "government_id"), [("ssn", 1)]);
+}
+
+fn csv_limits(mode: LimitMode, input: &str) -> (String, Vec<LineError>, Summary) {
+    let mut policy = Policy::default();
+    policy.limits.mode = mode;
+    let options = BulkOptions {
+        format: Format::Csv,
+        ..options(2, OnError::Skip)
+    };
+    let (out, errors, summary) = run_policy(policy, input.as_bytes(), options, 64);
+    (String::from_utf8(out).unwrap(), errors, summary)
+}
+
+#[test]
+fn csv_cells_and_headers_over_customerios_limits_are_reported_or_refused() {
+    let long_name = "n".repeat(151);
+    let long_value = "v".repeat(1001);
+    let input = format!(
+        "id,{long_name},note\nu1,a,{long_value}\nu2,b,short\nu3,{long_value},{long_value}\n"
+    );
+
+    // Reported: every row is written as it is, each long cell counted at its column.
+    let (out, errors, summary) = csv_limits(LimitMode::Report, &input);
+    assert!(errors.is_empty());
+    assert_eq!(out, input.replace('\n', "\r\n"));
+    assert_eq!(
+        rows(&summary.counts),
+        [
+            ("limit", "attribute_value_too_long", 3),
+            ("limit", "attribute_name_too_long", 1)
+        ]
+    );
+    assert_eq!(
+        paths(&summary.counts, "attribute_value_too_long"),
+        [("note", 2), ("<long key>", 1)]
+    );
+
+    // Off: nothing is checked.
+    let (out, _, summary) = csv_limits(LimitMode::Off, &input);
+    assert_eq!(out, input.replace('\n', "\r\n"));
+    assert!(summary.counts.sorted().is_empty());
+
+    // Refused: a long cell is an error for its row (the header is row 1), the others go on.
+    let short_header = input.replacen(&long_name, "name", 1);
+    let (out, errors, _) = csv_limits(LimitMode::Error, &short_header);
+    assert_eq!(out, "id,name,note\r\nu2,b,short\r\n");
+    let refused: Vec<_> = errors.iter().map(|e| (e.line, e.error.code)).collect();
+    assert_eq!(
+        refused,
+        [(2, ErrorCode::LimitExceeded), (4, ErrorCode::LimitExceeded)]
+    );
+    assert!(errors.iter().all(|e| !e.error.message.contains("vvv")));
+
+    // A header name over the limit ends the run at row 1: no row can be read without it.
+    let (out, errors, summary) = csv_limits(LimitMode::Error, &input);
+    assert_eq!(out, "");
+    assert_eq!(
+        errors
+            .iter()
+            .map(|e| (e.line, e.error.code))
+            .collect::<Vec<_>>(),
+        [(1, ErrorCode::LimitExceeded)]
+    );
+    assert_eq!(summary.stopped_at, Some(1));
+}
+
+#[test]
+fn csv_with_more_columns_than_customerio_takes_is_reported_once() {
+    let header: Vec<String> = (0..301).map(|i| format!("c{i}")).collect();
+    let row = vec!["x"; 301].join(",");
+    let input = format!("{}\n{row}\n{row}\n", header.join(","));
+    let (_, errors, summary) = csv_limits(LimitMode::Report, &input);
+    assert!(errors.is_empty());
+    assert_eq!(rows(&summary.counts), [("limit", "too_many_attributes", 1)]);
 }
