@@ -270,6 +270,59 @@ test('redact: true puts a copy without the person on webhook.redacted', async ()
   })
 })
 
+test('a batch handled longer than its lease keeps every event claimed, renewed on one timer', async () => {
+  const store = memoryDedupeStore({ leaseSeconds: 0.15 })
+  const renewed = new Map()
+  const counting = {
+    ...store,
+    ttlSeconds: store.ttlSeconds,
+    leaseSeconds: store.leaseSeconds,
+    renew: (key, token) => {
+      renewed.set(key, (renewed.get(key) ?? 0) + 1)
+      return store.renew(key, token)
+    },
+  }
+  let release
+  const released = new Promise((resolve) => (release = resolve))
+  let entered
+  const running = new Promise((resolve) => (entered = resolve))
+  const app = express()
+  app.post('/hook', customerioWebhook({ scheme: 'pipelines', secret: SECRET, dedupe: counting }), async (req, res) => {
+    entered()
+    await released
+    res.status(200).json({ ok: true })
+  })
+  const server = await serve(http.createServer(app))
+  // Timers started while the batch is admitted: one for its 40 claims, not one each.
+  const realSetInterval = globalThis.setInterval
+  let intervals = 0
+  globalThis.setInterval = (...args) => {
+    intervals++
+    return realSetInterval(...args)
+  }
+  try {
+    const events = Array.from({ length: 40 }, (_, i) => segmentEvent(i, 'lease'))
+    const body = batchOf(events)
+    const first = post(server.port, '/hook', body, { headers: headers(body) })
+    await running
+    globalThis.setInterval = realSetInterval
+    assert.equal(intervals, 1)
+    // Four leases later every claim is still held: a copy is refused, not handed over.
+    await new Promise((resolve) => setTimeout(resolve, 600))
+    const copy = await post(server.port, '/hook', body, { headers: headers(body) })
+    assert.equal(copy.status, 503)
+    assert.equal(renewed.size, 40, 'every event is renewed')
+    assert.ok(Math.min(...renewed.values()) >= 2)
+    release()
+    assert.equal((await first).status, 200)
+    assert.deepEqual((await post(server.port, '/hook', body, { headers: headers(body) })).json, { duplicate: true })
+  } finally {
+    globalThis.setInterval = realSetInterval
+    release()
+    await server.close()
+  }
+})
+
 const redisPolicy = missingRedisPolicy()
 describe('per-event dedupe across two receivers sharing redis-server', {
   skip: redisPolicy.skip || (redisPolicy.missing ? 'redis-server missing' : false),

@@ -167,11 +167,14 @@ function createDedupe(options) {
     retry()
   }
 
-  /** Renews the claim while the handler runs; returns the function that stops it. */
-  function renewing(key, token, request) {
-    if (typeof store.renew !== 'function') return NOOP
+  /**
+   * Renews the claims (`[{ key, token }]`: one event's, or a batch's) while the handler runs, on
+   * one timer whatever their number; returns the function that stops it.
+   */
+  function renewing(claims, request) {
+    if (typeof store.renew !== 'function' || claims.length === 0) return NOOP
     const started = Date.now()
-    let lost = false
+    const held = new Set(claims)
     const timer = setInterval(
       () => {
         if (Date.now() - started > maxHandlerMs) {
@@ -183,23 +186,24 @@ function createDedupe(options) {
           )
           return
         }
-        Promise.resolve()
-          .then(() => store.renew(key, token))
-          .then(
-            (held) => {
-              if (held === false && !lost) {
-                lost = true
-                clearInterval(timer)
+        for (const claim of held) {
+          Promise.resolve()
+            .then(() => store.renew(claim.key, claim.token))
+            .then(
+              (renewed) => {
+                if (renewed !== false || !held.has(claim)) return
+                held.delete(claim)
+                if (held.size === 0) clearInterval(timer)
                 report(
                   new Error('the claim was lost before the handler answered (its lease ran out)'),
                   'renew',
                   request,
                 )
-              }
-            },
-            // A missed renewal is not yet a lost claim: a third of the lease is left to try again.
-            (error) => report(error, 'renew', request),
-          )
+              },
+              // A missed renewal is not yet a lost claim: a third of the lease is left to try again.
+              (error) => report(error, 'renew', request),
+            )
+        }
       },
       Math.max(1, Math.floor(leaseMs / 3)),
     )
@@ -207,8 +211,12 @@ function createDedupe(options) {
     return () => clearInterval(timer)
   }
 
-  function completer(key, token, request) {
-    const stopRenewing = renewing(key, token, request)
+  /**
+   * The `complete(status)` of a delivery holding `claims`: stops their renewal, then commits them
+   * (a 2xx) or releases them (anything else), retrying in the background while the lease lasts.
+   */
+  function completer(claims, request) {
+    const stopRenewing = renewing(claims, request)
     let done = false
     return function complete(status) {
       if (done) return Promise.resolve()
@@ -216,18 +224,22 @@ function createDedupe(options) {
       stopRenewing()
       const ok = Number.isInteger(status) && status >= 200 && status < 300
       const phase = ok ? 'commit' : 'release'
-      const call = () => (ok ? store.commit(key, token) : store.release(key, token))
-      return Promise.resolve()
-        .then(call)
-        .then(
-          () => undefined,
-          (error) => {
-            report(error, phase, request)
-            // Past the lease another copy may hold the key (a release would be a no-op by its
-            // token check, a commit would still be right): keep trying until then.
-            persist(call, Date.now() + leaseMs)
-          },
-        )
+      return Promise.all(
+        claims.map(({ key, token }) => {
+          const call = () => (ok ? store.commit(key, token) : store.release(key, token))
+          return Promise.resolve()
+            .then(call)
+            .then(
+              () => undefined,
+              (error) => {
+                report(error, phase, request)
+                // Past the lease another copy may hold the key (a release would be a no-op by its
+                // token check, a commit would still be right): keep trying until then.
+                persist(call, Date.now() + leaseMs)
+              },
+            )
+        }),
+      ).then(() => undefined)
     }
   }
 
@@ -290,9 +302,7 @@ function createDedupe(options) {
     const mine = new Set([...fresh, ...held.map(({ event }) => event)])
     const events = accepted.webhook.events.filter((event) => mine.has(event))
     if (events.length === 0) return DUPLICATE
-    const completes = held.map(({ key, token }) => completer(key, token, request))
-    const complete = (status) => Promise.all(completes.map((done) => done(status))).then(() => undefined)
-    return { ...accepted, webhook: { ...accepted.webhook, events }, complete }
+    return { ...accepted, webhook: { ...accepted.webhook, events }, complete: completer(held, request) }
   }
 
   async function admit(accepted, headers, request) {
@@ -310,7 +320,7 @@ function createDedupe(options) {
       if (onStoreError === 'accept') return { ...accepted, complete: NOOP }
       return refusal('DEDUPE_UNAVAILABLE')
     }
-    if (claimed) return { ...accepted, complete: completer(key, token, request) }
+    if (claimed) return { ...accepted, complete: completer([{ key, token }], request) }
 
     if (await copyIsDone(key, request)) return DUPLICATE
     return refusal('DELIVERY_IN_PROGRESS')
