@@ -1,7 +1,8 @@
 'use strict'
 
 // scrub(valueOrObject): a copy fit for a log line. Removes HTTP Basic and Bearer credentials,
-// user:password in URLs, and the value of every SecretValue still alive (live-secrets.js),
+// user:password in URLs, the values of query parameters that carry credentials
+// (`?api_key=...`, `access_token`, presigned URLs' `X-Amz-Signature`), and the value of every SecretValue still alive (live-secrets.js),
 // from strings and, deeply, from objects. Cycles become '[Circular]'; an object reached twice
 // by different paths is copied once and shared, so a wide DAG cannot blow up the output.
 
@@ -46,6 +47,22 @@ const SECRET_KEYS = new Set([
   'appapikey',
 ])
 
+// Query parameters whose value goes, beside SECRET_KEYS: the names credentials travel under in
+// URLs (Google's `key`, OAuth's `code`, signed URLs' signatures and credentials).
+const URL_SECRET_PARAMS = new Set([
+  ...SECRET_KEYS,
+  'key',
+  'auth',
+  'code',
+  'sig',
+  'signature',
+  'xamzsignature',
+  'xamzcredential',
+  'xamzsecuritytoken',
+  'xgoogsignature',
+  'xgoogcredential',
+])
+
 function scrub(value) {
   const secrets = liveValues(revealSecret)
   return copy(value, { secrets, ancestors: new Set(), done: new Map(), depth: 0 })
@@ -61,8 +78,42 @@ function scrubString(text, secrets = liveValues(revealSecret)) {
     isBasicCredential(token) ? `${scheme}${space}${REDACTED}` : match,
   )
   out = out.replace(BEARER, `$1$2${REDACTED}`)
-  out = out.replace(URL_TOKEN, urlUserinfo)
+  out = out.replace(URL_TOKEN, (match, scheme, rest) => urlQuery(urlUserinfo(match, scheme, rest)))
   return out
+}
+
+/**
+ * The URL with the values of its credential parameters redacted (`?api_key=[REDACTED]&page=2`):
+ * names compared as isSecretKey does, after percent-decoding; `&` and `;` both separate.
+ */
+function urlQuery(url) {
+  const question = url.indexOf('?')
+  if (question === -1) return url
+  const hash = url.indexOf('#', question)
+  const end = hash === -1 ? url.length : hash
+  const query = url
+    .slice(question + 1, end)
+    .split(/([&;])/)
+    .map((part) => {
+      const equals = part.indexOf('=')
+      if (equals <= 0) return part
+      const name = part.slice(0, equals)
+      return URL_SECRET_PARAMS.has(normalizeKey(decodeName(name))) ? `${name}=${REDACTED}` : part
+    })
+    .join('')
+  return `${url.slice(0, question + 1)}${query}${url.slice(end)}`
+}
+
+function decodeName(name) {
+  try {
+    return decodeURIComponent(name.replace(/\+/g, ' '))
+  } catch {
+    return name
+  }
+}
+
+function normalizeKey(key) {
+  return key.toLowerCase().replace(/[-_\s]/g, '')
 }
 
 /**
@@ -196,7 +247,7 @@ function plainParams(params, state) {
 }
 
 function isSecretKey(key) {
-  return typeof key === 'string' && SECRET_KEYS.has(key.toLowerCase().replace(/[-_\s]/g, ''))
+  return typeof key === 'string' && SECRET_KEYS.has(normalizeKey(key))
 }
 
 /** A key whose value goes whole; also `auth: 'user:password'` (node:http's request option). */
