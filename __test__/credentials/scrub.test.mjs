@@ -31,7 +31,10 @@ test('Basic and Bearer credentials and user:password in URLs are removed from st
 test('credential query parameters in URLs are redacted, in any spelling; the rest of the URL stays', () => {
   const key = hex(16)
   const cases = [
-    [`GET https://api.example.com/v1/people?api_key=${key}&page=2`, 'GET https://api.example.com/v1/people?api_key=[REDACTED]&page=2'],
+    [
+      `GET https://api.example.com/v1/people?api_key=${key}&page=2`,
+      'GET https://api.example.com/v1/people?api_key=[REDACTED]&page=2',
+    ],
     [`https://h.io/cb?state=abc&code=${key}#done`, 'https://h.io/cb?state=abc&code=[REDACTED]#done'],
     [`https://h.io/x?Access-Token=${key};lang=en`, 'https://h.io/x?Access-Token=[REDACTED];lang=en'],
     [`https://h.io/x?api%5Fkey=${key}`, 'https://h.io/x?api%5Fkey=[REDACTED]'],
@@ -48,7 +51,11 @@ test('credential query parameters in URLs are redacted, in any spelling; the res
   assert.equal(out.url, 'https://track.customer.io/api/v1/customers?token=[REDACTED]')
   assert.ok(!out.error.message.includes(key))
   // Parameters that are not credentials, and a query without values, are left as they are.
-  for (const text of ['https://h.io/search?q=keyboard&keywords=a&monkey=1', 'https://h.io/a?flag&x=', 'see ?key=value in prose']) {
+  for (const text of [
+    'https://h.io/search?q=keyboard&keywords=a&monkey=1',
+    'https://h.io/a?flag&x=',
+    'see ?key=value in prose',
+  ]) {
     assert.equal(scrub(text), text)
   }
 })
