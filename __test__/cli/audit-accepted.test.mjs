@@ -2,8 +2,8 @@
 // an inline allow comment, a baseline of accepted findings by fingerprint (the way out for a
 // line in a past commit), values that look written for tests, and SARIF 2.1.0 validated against
 // the official schema (oasis-tcs/sarif-spec, sarif-2.1/schema/sarif-schema-2.1.0.json, kept in
-// fixtures/) with ajv. Then this repository itself: it passes its own audit, and the README
-// shows that output.
+// fixtures/) with ajv. Then this repository itself: it passes its own audit, and the README and
+// docs/audit.md show that output.
 
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
