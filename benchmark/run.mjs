@@ -1,6 +1,6 @@
 // Benchmark driver (`npm run bench`): prints the machine, then runs each suite module and prints
 // its tables; each suite's results also go to benchmark/results/<suite>.json, which git ignores:
-// the README's tables are the record, a run must not rewrite tracked files.
+// the tables of docs/benchmarks.md are the record, a run must not rewrite tracked files.
 //
 //   node benchmark/run.mjs [--only <suite>[,<suite>...]]
 //

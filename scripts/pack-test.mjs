@@ -18,6 +18,7 @@ import { parseArgs } from 'node:util'
 import {
   checkBareRequires,
   checkEntryPoints,
+  checkManualPages,
   checkNoSecrets,
   checkNothingForbidden,
   checkRelativeReferences,
@@ -129,6 +130,9 @@ async function pack(ctx) {
   await report.step('pack', 'size', () => checkSize(packed.info))
   await report.step('pack', 'relative requires and imports resolve inside the tarball', () =>
     checkRelativeReferences(unpacked, packed.files),
+  )
+  await report.step('pack', 'the README and its pages of docs/ are packed, their links resolve', () =>
+    checkManualPages(unpacked, packed.files),
   )
   await report.step('pack', 'every package it loads is declared', () => checkBareRequires(unpacked, packed.files, pkg))
   await report.step('pack', 'no secret-shaped content', () => checkNoSecrets(unpacked, packed.files))

@@ -2,8 +2,8 @@
 // an inline allow comment, a baseline of accepted findings by fingerprint (the way out for a
 // line in a past commit), values that look written for tests, and SARIF 2.1.0 validated against
 // the official schema (oasis-tcs/sarif-spec, sarif-2.1/schema/sarif-schema-2.1.0.json, kept in
-// fixtures/) with ajv. Then this repository itself: it passes its own audit, and the README
-// shows that output.
+// fixtures/) with ajv. Then this repository itself: it passes its own audit, and the README and
+// docs/audit.md show that output.
 
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 
 import { runCli } from '../helpers/cli.mjs'
+import { pagesWith } from '../helpers/manual.mjs'
 import { GIT_ENV, tempRepo } from '../helpers/git-repo.mjs'
 
 const require = createRequire(import.meta.url)
@@ -162,7 +163,7 @@ test('--format sarif is valid SARIF 2.1.0, with locations, fingerprints and supp
   for (const secret of [kept, accepted]) assert.ok(!run.stdout.includes(secret), 'SARIF never holds a secret')
 })
 
-test('this repository passes its own audit, and the README shows that output', async (t) => {
+test('this repository passes its own audit, and the manual shows that output', async (t) => {
   // A clone of the committed branch alone: other local branches and a work tree's edits are not
   // what a user clones.
   const dir = await mkdtemp(join(tmpdir(), 'cio-self-audit-'))
@@ -180,10 +181,16 @@ test('this repository passes its own audit, and the README shows that output', a
     env: { ...GIT_ENV, CUSTOMERIO_KEYS_ROTATED_AT: '' },
   })
   assert.equal(run.code, 0, run.stdout)
-  const readme = await readFile(join(ROOT, 'README.md'), 'utf8')
-  const block = /```\n\$ customerio-security audit \.\n([\s\S]*?)```/.exec(readme)
-  assert.ok(block, 'the README shows a run of `customerio-security audit .`')
+  // The README's example and docs/audit.md both show a run; each must be this one.
+  const shown = pagesWith('```\n$ customerio-security audit .\n')
+  assert.ok(
+    shown.some((page) => page.path === 'README.md'),
+    'the README shows a run of `customerio-security audit .`',
+  )
   const numbersOff = (text) => text.replace(/\d+/g, 'N').trim()
-  assert.equal(numbersOff(block[1]), numbersOff(run.stdout))
-  assert.ok(!/\/(?:tmp|home|Users|work)\//.test(block[1]), 'no machine path in the README output')
+  for (const page of shown) {
+    const block = /```\n\$ customerio-security audit \.\n([\s\S]*?)```/.exec(page.text)
+    assert.equal(numbersOff(block[1]), numbersOff(run.stdout), page.path)
+    assert.ok(!/\/(?:tmp|home|Users|work)\//.test(block[1]), `no machine path in the output ${page.path} shows`)
+  }
 })

@@ -58,7 +58,7 @@ const ok = (status) => status >= 200 && status < 300
  * - never: events with no such run (a run cut short by `killed` is not one);
  * - more than once: events with several; each extra one is "explained" when, before it started,
  *   the journal holds as many commit failures (store-error commit) of that event as there were
- *   handled runs before it - the one case the README documents;
+ *   handled runs before it - the one case docs/webhooks.md documents;
  * - overlaps: a run that started while another run of the same event was still open (started,
  *   neither ended nor killed).
  */

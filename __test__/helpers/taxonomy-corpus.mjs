@@ -1,7 +1,8 @@
 // Measures the default policy on the labelled corpus of public field names
 // (__test__/sanitize/corpus/field-names.json): each name alone in an object, through
 // sanitizeAttributes and through sanitizeJson, and what became of it. The corpus test checks the
-// targets and that the README's table is this table; `node scripts/taxonomy-table.mjs` prints it.
+// targets and that the tables of docs/sanitize.md are these tables; `node scripts/taxonomy-table.mjs`
+// prints them (`--write` puts them on that page).
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 
@@ -11,6 +12,8 @@ const { createSanitizer } = require('../../index.js')
 export const CORPUS_URL = new URL('../sanitize/corpus/field-names.json', import.meta.url)
 /** A second corpus from other sources, which the taxonomy was not tuned on. */
 export const HELD_OUT_URL = new URL('../sanitize/corpus/held-out.json', import.meta.url)
+/** The page of the manual that shows both tables: the corpus's first, then the held-out one's. */
+export const SANITIZE_PAGE_URL = new URL('../../docs/sanitize.md', import.meta.url)
 
 /** The classes and what the default policy must do with each. */
 export const EXPECTED_ACTION = {
@@ -88,7 +91,7 @@ export function percent(value) {
   return `${(Math.floor(value * 1000) / 10).toFixed(1)}%`
 }
 
-/** The README's table. */
+/** The table docs/sanitize.md shows. */
 export function table(rows) {
   const lines = [
     '| class | labelled names | default action | right action, `sanitizeAttributes` | right action, `sanitizeJson` | precision (names put in the class that belong there) |',

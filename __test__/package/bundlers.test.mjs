@@ -1,4 +1,4 @@
-// The README's bundler recipes, each run for real: esbuild with the package left external, esbuild
+// The bundler recipes of docs/platforms.md, each run for real: esbuild with the package left external, esbuild
 // bundling it with the addon copied beside the bundle, and @vercel/nft (the file tracer of
 // serverless deploys) finding the addon. And the trap the recipes avoid: a plain bundle fails.
 

@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 const dir = new URL('../', import.meta.url)
 const GLOBS = '--test __test__/*/*.test.mjs'
 // Folders that hold the tests of one product (they mirror lib/; `package` is the package as a
-// whole: its manifest, typings, README, packing and platforms).
+// whole: its manifest, typings, the manual (README.md and docs/), packing and platforms).
 const PRODUCT_FOLDERS = ['cli', 'credentials', 'erasure', 'package', 'sanitize', 'webhook']
 const SUPPORT_FOLDERS = ['fixtures', 'helpers']
 

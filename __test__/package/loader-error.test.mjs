@@ -211,12 +211,12 @@ test('the names the message uses are the names `napi create-npm-dirs` gives the 
   assert.deepEqual(names, expected)
 })
 
-test('the README shows the message as the package writes it', () => {
-  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8')
-  const section = readme.slice(readme.indexOf('## Platforms'))
+test('docs/platforms.md shows the message as the package writes it', () => {
+  const page = readFileSync(join(ROOT, 'docs', 'platforms.md'), 'utf8')
+  const section = page.slice(page.indexOf('## When no addon loads'))
   const shown = /```text\n(customerio-security: no native addon[\s\S]*?)\n```/.exec(section)
-  assert.ok(shown, 'the Platforms section shows the error')
-  // The README's example: Linux x64 with glibc 2.36, Node 20.20.2, the platform package left out.
+  assert.ok(shown, 'the section "When no addon loads" shows the error')
+  // The page's example: Linux x64 with glibc 2.36, Node 20.20.2, the platform package left out.
   const error = nativeLoadError(new Error('Cannot find native binding.'), {
     platform: 'linux',
     arch: 'x64',

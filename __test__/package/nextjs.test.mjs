@@ -1,4 +1,4 @@
-// The README's Next.js recipe, run for real: an App Router route handler on verifyWebhookRequest,
+// The Next.js recipe of docs/platforms.md, run for real: an App Router route handler on verifyWebhookRequest,
 // the package installed in node_modules and listed in serverExternalPackages, a real `next build`,
 // then `next start` on loopback answering a signed event 200 and a forged one 401.
 

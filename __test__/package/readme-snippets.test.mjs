@@ -1,28 +1,29 @@
-// Every JavaScript and TypeScript snippet of the README compiles under `strict` as written, in a
-// consumer project that installs the packed package (npm pack, as a user gets it) next to the
+// Every JavaScript and TypeScript snippet of the manual (README.md and every page of docs/, see
+// helpers/manual.mjs) compiles under `strict` as written, in a consumer project that installs the packed package (npm pack, as a user gets it) next to the
 // frameworks the snippets use (Express's, Fastify's, Hono's, node-redis', ioredis',
 // customerio-node's own typings, linked from this repository's node_modules). JavaScript is
 // checked too (checkJs): a `require` snippet as CommonJS, an `import` one as an ES module.
 //
-// The three secret-manager SDKs of the credentials section are not installed here; their
+// The three secret-manager SDKs of docs/credentials.md are not installed here; their
 // members the snippets use are declared in fixtures/readme-sdk-stubs.d.ts with the types of the
 // SDKs' own typings (optional and nullable where theirs are), so `strict` still bites.
 
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { manual } from '../helpers/manual.mjs'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc')
 // What the snippets import, linked from the repository's node_modules (types resolve from there).
 const LINKED = ['@types', 'fastify', 'hono', 'redis', 'ioredis', 'customerio-node', '@customerio/cdp-analytics-node']
 
-/** The README's ```js / ```ts blocks, with the line each starts on. */
-export function readmeSnippets(text) {
+/** A page's ```js / ```ts blocks, with the line each starts on. */
+export function markdownSnippets(text) {
   const snippets = []
   const lines = text.split('\n')
   for (let i = 0; i < lines.length; i++) {
@@ -36,13 +37,17 @@ export function readmeSnippets(text) {
   return snippets
 }
 
-/** The file a snippet is compiled as: CommonJS for `require`, otherwise an ES module. */
+/**
+ * The file a snippet is compiled as: CommonJS for `require`, otherwise an ES module; named after
+ * its page and line (`docs-webhooks-line-12.mjs` for docs/webhooks.md line 12).
+ */
 function fileFor(snippet) {
   const commonJs = /\brequire\(/.test(snippet.code) && !/^import /m.test(snippet.code)
   const ext = snippet.lang === 'ts' ? (commonJs ? 'cts' : 'mts') : commonJs ? 'cjs' : 'mjs'
   // `export {}` makes an ES module of a snippet without imports, so snippets never share a scope.
   const code = commonJs ? snippet.code : `${snippet.code}\nexport {}\n`
-  return { name: `readme-line-${snippet.line}.${ext}`, code }
+  const page = snippet.page.replace(/\.md$/, '').replace(/[^A-Za-z0-9]+/g, '-')
+  return { name: `${page}-line-${snippet.line}.${ext}`, code }
 }
 
 function run(command, args, options) {
@@ -51,10 +56,25 @@ function run(command, args, options) {
   return result
 }
 
-test('every JS/TS snippet of the README compiles under strict against the packed package', (t) => {
-  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8')
-  const snippets = readmeSnippets(readme)
-  assert.ok(snippets.length >= 10, `found only ${snippets.length} snippets`)
+test('every JS/TS snippet of the manual compiles under strict against the packed package', (t) => {
+  const pages = manual()
+  const snippets = pages.flatMap(({ path, text }) => markdownSnippets(text).map((s) => ({ ...s, page: path })))
+  // The README's examples and the reference pages' snippets, each page that has any.
+  const withSnippets = [
+    'README.md',
+    'docs/webhooks.md',
+    'docs/sanitize.md',
+    'docs/erasure.md',
+    'docs/data-subject-requests.md',
+    'docs/credentials.md',
+  ]
+  for (const page of withSnippets) {
+    assert.ok(
+      snippets.some((snippet) => snippet.page === page),
+      `no snippet found on ${page}`,
+    )
+  }
+  assert.ok(snippets.length >= 25, `found only ${snippets.length} snippets`)
   const tmp = mkdtempSync(join(tmpdir(), 'cio-readme-snippets-'))
   t.after(() => rmSync(tmp, { recursive: true, force: true }))
 
@@ -97,10 +117,10 @@ test('every JS/TS snippet of the README compiles under strict against the packed
   assert.deepEqual(
     errors,
     [],
-    `README snippets that do not compile (file names give the README line):\n${errors.join('\n')}`,
+    `snippets of the manual that do not compile (file names give the page and line):\n${errors.join('\n')}`,
   )
   assert.equal(tsc.status, 0, output)
   // The typings checked were the packed ones, not the repository's.
   assert.ok(output.includes(join('node_modules', 'customerio-security', 'index.d.ts')), output.slice(0, 2000))
-  t.diagnostic(`${files.length} snippets compiled`)
+  t.diagnostic(`${files.length} snippets compiled, from ${new Set(snippets.map((s) => s.page)).size} pages`)
 })

@@ -6,7 +6,7 @@
 // Every handler run is journalled (start / end, see helpers/chaos-journal.mjs); afterwards the
 // journal tells, per event, how many runs handled it (2xx), and whether two runs of one event
 // ever overlapped. Required: no event handled zero times; none handled twice except after a
-// commit failure (the case the README documents); never two runs of one event at once.
+// commit failure (the case docs/webhooks.md documents); never two runs of one event at once.
 //
 // A few minutes at most: 50 s of sending, then up to 60 s for the retries to finish.
 // CHAOS_EVENTS, CHAOS_SEND_SECONDS and CHAOS_SEED change the size, pace and plan for local runs
@@ -35,9 +35,9 @@ import { missingRedisPolicy, startRedisServer } from '../helpers/redis-server.mj
 const EVENTS = Number(process.env.CHAOS_EVENTS || 2000)
 const SEND_MS = Number(process.env.CHAOS_SEND_SECONDS || 50) * 1000
 const SEED = Number(process.env.CHAOS_SEED || 20240611)
-// How redis-server persists: 'always' (AOF, appendfsync always: what CI runs and the README's
-// guarantee rests on), 'everysec' (AOF, the Redis default fsync) or 'none' (no AOF, no snapshots),
-// to measure what each keeps through kill -9; the assertions below hold for 'always' only.
+// How redis-server persists: 'always' (AOF, appendfsync always: what CI runs and the guarantee
+// of docs/webhooks.md rests on), 'everysec' (AOF, the Redis default fsync) or 'none' (no AOF, no
+// snapshots), to measure what each keeps through kill -9; the assertions below hold for 'always' only.
 const PERSISTENCE = process.env.CHAOS_PERSISTENCE || 'always'
 const PERSISTENCE_ARGS = { always: [], everysec: ['--appendfsync', 'everysec'], none: ['--appendonly', 'no'] }
 // Shorter than the 60 s default so that a claim left by a killed receiver (or a claim whose

@@ -21,7 +21,7 @@ import {
   signed,
 } from '../helpers/webhook-http-cases.mjs'
 
-// At module scope, as the README tells users: one receiver for every request.
+// At module scope, as docs/webhooks.md tells users: one receiver for every request.
 const OPTIONS = { secret: SECRET }
 const SMALL = { secret: SECRET, limit: '1kb' }
 

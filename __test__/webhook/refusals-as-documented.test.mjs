@@ -1,6 +1,6 @@
-// Refusals as the README documents them, the same from every adapter: a signed body that is JSON
-// but not an object (null, an array, a string, a number) never reaches a handler typed for an
-// event (400 INVALID_EVENT); the 413 body is the README's; a bad limit throws ERR_INVALID_LIMIT.
+// Refusals as docs/webhooks.md documents them, the same from every adapter: a signed body that is
+// JSON but not an object (null, an array, a string, a number) never reaches a handler typed for an
+// event (400 INVALID_EVENT); the 413 body is the documented one; a bad limit throws ERR_INVALID_LIMIT.
 
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
@@ -15,7 +15,7 @@ const require = createRequire(import.meta.url)
 const cio = require('../../index.js')
 const express = require('express5')
 const Fastify = require('fastify')
-const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
+const WEBHOOKS_PAGE = readFileSync(new URL('../../docs/webhooks.md', import.meta.url), 'utf8')
 const LIMIT = 64
 
 /** Each adapter as a function (body, headers) => { status, json, handled }. */
@@ -84,9 +84,9 @@ for (const [name, deliver] of Object.entries(adapters())) {
     }
   })
 
-  test(`${name}: the 413 body is the one the README shows`, async () => {
-    const row = /\| body over `limit` \| `413 (\{.*\})` \|/.exec(README)
-    assert.ok(row, 'the README table has the 413 row')
+  test(`${name}: the 413 body is the one docs/webhooks.md shows`, async () => {
+    const row = /\| body over `limit` \| `413 (\{.*\})` \|/.exec(WEBHOOKS_PAGE)
+    assert.ok(row, 'the table of answers in docs/webhooks.md has the 413 row')
     const body = JSON.stringify({ event_id: 'x', padding: 'y'.repeat(LIMIT) })
     const answer = await deliver(body, signed(body))
     assert.equal(answer.status, 413)
@@ -95,8 +95,8 @@ for (const [name, deliver] of Object.entries(adapters())) {
   })
 }
 
-test('a bad limit throws ERR_INVALID_LIMIT at mount, as the README says', () => {
-  assert.match(README, /`ERR_INVALID_LIMIT`/)
+test('a bad limit throws ERR_INVALID_LIMIT at mount, as docs/webhooks.md says', () => {
+  assert.match(WEBHOOKS_PAGE, /`ERR_INVALID_LIMIT`/)
   for (const limit of ['lots', -1, 1.5, '5 parsecs']) {
     assert.throws(() => cio.customerioWebhook({ secret: SECRET, limit }), { code: 'ERR_INVALID_LIMIT' }, String(limit))
   }

@@ -1,21 +1,24 @@
 'use strict'
 
-// The credentials `erase` and `audit-log` read from the environment. The Track API credentials go
-// through loadCredentials (the same rules as the library and `check`: shapes, trimming with a
-// warning, CUSTOMERIO_REGION, an https CUSTOMERIO_TRACK_URL); errors name the variable and the
-// problem, never the value.
+// The credentials `erase`, `audit-log`, `requests` and `export-person` read from the environment,
+// through lib/credentials: the Track API credentials through loadCredentials (the same rules as
+// the library and `check`: shapes, trimming with a warning, CUSTOMERIO_REGION, an https
+// CUSTOMERIO_TRACK_URL), the audit log key through loadAuditKey. Their coded errors become usage
+// errors (exit 2); they name the variable and the problem, never the value.
 
 const { PREFIX } = require('../errors.js')
 const { loadCredentials } = require('../credentials/load.js')
+const { loadAuditKey } = require('../credentials/audit-key.js')
 const { UsageError } = require('./usage.js')
 
-/** A required variable: set, non-empty, and without surrounding whitespace (a pasted newline). */
-function requiredVariable(env, name, what) {
-  const value = env[name]
-  if (value === undefined || value === '') throw new UsageError(`${name} is not set or empty: it must hold ${what}`)
-  if (value.trim() !== value)
-    throw new UsageError(`${name} has leading or trailing whitespace (a pasted newline?): remove it`)
-  return value
+/**
+ * A CustomerioSecurityError from lib/credentials as a UsageError, its message without the
+ * package prefix, after its code when `withCode`; anything else is rethrown as it is.
+ */
+function asUsageError(error, { withCode }) {
+  if (error?.name !== 'CustomerioSecurityError' || typeof error.code !== 'string') return error
+  const message = error.message.startsWith(PREFIX) ? error.message.slice(PREFIX.length) : error.message
+  return new UsageError(withCode ? `${error.code}: ${message}` : message)
 }
 
 /**
@@ -27,10 +30,7 @@ async function trackCredentials(env, { allowInsecureTrackUrl = false, warn = () 
   try {
     credentials = await loadCredentials({ env, allowInsecureTrackUrl, onWarning: (warning) => warn(warning.message) })
   } catch (error) {
-    if (error?.name !== 'CustomerioSecurityError' || typeof error.code !== 'string') throw error
-    throw new UsageError(
-      `${error.code}: ${error.message.startsWith(PREFIX) ? error.message.slice(PREFIX.length) : error.message}`,
-    )
+    throw asUsageError(error, { withCode: true })
   }
   const override = typeof env.CUSTOMERIO_TRACK_URL === 'string' && env.CUSTOMERIO_TRACK_URL.trim() !== ''
   // The v2 batch URL is derived from the v1 base: anything else would send batches astray.
@@ -45,10 +45,16 @@ async function trackCredentials(env, { allowInsecureTrackUrl = false, warn = () 
   }
 }
 
+/**
+ * The audit log key (a SecretValue) and its id. The message is loadAuditKey's without its code,
+ * as these commands have always printed it.
+ */
 function auditKey(env) {
-  const key = requiredVariable(env, 'CUSTOMERIO_AUDIT_KEY', 'the audit log key')
-  const keyId = env.CUSTOMERIO_AUDIT_KEY_ID
-  return { key, keyId: keyId === '' ? undefined : keyId }
+  try {
+    return loadAuditKey({ env })
+  } catch (error) {
+    throw asUsageError(error, { withCode: false })
+  }
 }
 
-module.exports = { auditKey, requiredVariable, trackCredentials }
+module.exports = { auditKey, trackCredentials }

@@ -15,7 +15,7 @@ const { createEventRedactor } = require('./redact-event.js')
 // Customer.io delivers with POST only. Any other method (a load balancer's GET or HEAD health
 // check, a CORS preflight's OPTIONS, a stray PUT) is no delivery: it is refused as 405 before
 // its body is read, so it is neither verified nor reported to onInvalid or the dedupe store,
-// and cannot raise the alert on onInvalid that the README recommends.
+// and cannot raise the alert on onInvalid that docs/webhooks.md and docs/security.md recommend.
 const METHOD_NOT_ALLOWED = refusal('METHOD_NOT_ALLOWED')
 
 /**

@@ -126,6 +126,48 @@ export function checkBareRequires(dir, files, pkg) {
   return used.size ? `besides builtins, only ${[...used].join(', ')} (declared)` : 'only Node builtins'
 }
 
+// Relative links of Markdown prose (fenced code and code spans left out).
+function markdownLinks(text) {
+  const targets = []
+  let fenced = false
+  for (const line of text.split('\n')) {
+    if (/^\s*```/.test(line)) fenced = !fenced
+    if (fenced) continue
+    for (const [, target] of line.replace(/`+[^`]*`+/g, '``').matchAll(/\]\(([^)\s]+)\)/g)) {
+      if (!/^([a-z][a-z0-9+.-]*:|#)/i.test(target)) targets.push(target.split('#')[0])
+    }
+  }
+  return targets
+}
+
+/**
+ * The manual travels with the package: README.md and the pages of docs/ it links to are packed,
+ * and every link between them resolves inside the tarball. Links to what stays in the repository
+ * (examples/, CONTRIBUTING.md, docs/design/, tests) are counted, not required.
+ */
+export function checkManualPages(dir, files) {
+  const have = new Set(files)
+  const pages = files.filter((path) => path === 'README.md' || /^docs\/[^/]+\.md$/.test(path))
+  if (!pages.some((path) => path.startsWith('docs/'))) throw failure('no page of docs/ is packed')
+  const broken = []
+  let between = 0
+  let repositoryOnly = 0
+  for (const page of pages) {
+    for (const target of markdownLinks(readFileSync(join(dir, page), 'utf8'))) {
+      const path = posix.normalize(posix.join(posix.dirname(page), target))
+      if (/^docs\/[^/]+\.md$/.test(path) || path === 'README.md') {
+        between += 1
+        if (!have.has(path)) broken.push(`${page} -> ${target}`)
+      } else {
+        repositoryOnly += 1
+      }
+    }
+  }
+  if (broken.length)
+    throw failure(`links between the manual's pages that the tarball cannot follow: ${broken.join(', ')}`)
+  return `${pages.length} pages, ${between} links between them resolve; ${repositoryOnly} links to repository-only files`
+}
+
 const SECRET_SHAPES = [
   [/-----BEGIN [A-Z ]*PRIVATE KEY-----/, 'a private key'],
   [/\bnpm_[A-Za-z0-9]{36}\b/, 'an npm token'],
