@@ -53,12 +53,20 @@ pub struct RuleCount<'c> {
 #[derive(Clone, Debug, Default)]
 pub struct RuleCounts {
     rows: Vec<Row>,
-    patterns: Vec<Box<str>>,
-    pattern_ids: FxHashMap<Box<str>, u32>,
-    /// Patterns by the exact path they were rendered from (see [`PathStack::raw`]).
-    remembered: FxHashMap<Box<[u8]>, u32>,
     /// Changes of the document being walked: `(row, pattern)`.
     staged: Vec<(u32, u32)>,
+    /// Made when the first pattern is counted: a single document's report, which counts none,
+    /// stays small to move.
+    patterns: Option<Box<Patterns>>,
+}
+
+/// The patterns seen, by id.
+#[derive(Clone, Debug, Default)]
+struct Patterns {
+    names: Vec<Box<str>>,
+    ids: FxHashMap<Box<str>, u32>,
+    /// Pattern ids by the exact path they were rendered from (see [`PathStack::raw`]).
+    remembered: FxHashMap<Box<[u8]>, u32>,
     /// Where a pattern and a raw path are rendered (kept for their capacity).
     scratch: String,
     raw: Vec<u8>,
@@ -74,7 +82,7 @@ impl RuleCounts {
     /// Counts one change at `pattern`, committed at once.
     pub fn add_at(&mut self, action: &'static str, rule: &str, pattern: &str) {
         let row = self.row(action, rule);
-        let pattern = self.pattern(pattern);
+        let pattern = self.patterns_mut().id(pattern);
         self.bump(row, pattern, 1);
     }
 
@@ -82,7 +90,7 @@ impl RuleCounts {
     /// [`RuleCounts::commit`], forgotten by [`RuleCounts::discard`].
     pub fn stage(&mut self, action: &'static str, rule: &str, path: &PathStack<'_>) {
         let row = self.row(action, rule);
-        let pattern = self.pattern_of(path);
+        let pattern = self.patterns_mut().id_of_path(path);
         self.staged.push((row, pattern));
     }
 
@@ -108,13 +116,13 @@ impl RuleCounts {
             let row = self.row(source.action, &source.rule);
             let mut placed = 0;
             for (pattern, &count) in source.at.iter().enumerate() {
-                let Some(name) = other.patterns.get(pattern) else {
+                let Some(name) = other.pattern_name(pattern) else {
                     continue;
                 };
                 if count == 0 {
                     continue;
                 }
-                let pattern = self.pattern(name);
+                let pattern = self.patterns_mut().id(name);
                 self.bump(row, pattern, count);
                 placed += count;
             }
@@ -141,9 +149,9 @@ impl RuleCounts {
                 let mut paths: Vec<(&str, u64)> = row
                     .at
                     .iter()
-                    .zip(&self.patterns)
-                    .filter(|(&count, _)| count > 0)
-                    .map(|(&count, name)| (name.as_ref(), count))
+                    .enumerate()
+                    .filter(|(_, &count)| count > 0)
+                    .filter_map(|(pattern, &count)| Some((self.pattern_name(pattern)?, count)))
                     .collect();
                 paths.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
                 RuleCount {
@@ -181,49 +189,12 @@ impl RuleCounts {
         u32::try_from(index).unwrap_or(u32::MAX)
     }
 
-    /// The pattern id of `path`. Exports repeat their paths, so the pattern of a path seen
-    /// before is found by its raw form (its keys as they are, one hash) instead of being rendered
-    /// again, which checks every key for personal data.
-    fn pattern_of(&mut self, path: &PathStack<'_>) -> u32 {
-        let mut raw = std::mem::take(&mut self.raw);
-        raw.clear();
-        let rememberable = path.raw(&mut raw, MAX_PATTERN_BYTES);
-        let id = match self.remembered.get(raw.as_slice()) {
-            Some(&id) if rememberable => id,
-            _ => {
-                let mut scratch = std::mem::take(&mut self.scratch);
-                scratch.clear();
-                path.render_pattern(&mut scratch);
-                let id = self.pattern(&scratch);
-                self.scratch = scratch;
-                if rememberable && self.remembered.len() < MAX_REMEMBERED_PATHS {
-                    self.remembered.insert(raw.as_slice().into(), id);
-                }
-                id
-            }
-        };
-        self.raw = raw;
-        id
+    fn patterns_mut(&mut self) -> &mut Patterns {
+        self.patterns.get_or_insert_with(Box::default)
     }
 
-    /// The id of `pattern`, added the first time while there is room, else [`OTHER_PATHS`]'s.
-    fn pattern(&mut self, pattern: &str) -> u32 {
-        if let Some(&id) = self.pattern_ids.get(pattern) {
-            return id;
-        }
-        // The last place is kept for OTHER_PATHS.
-        let pattern = if self.patterns.len() + 1 < MAX_PATTERNS {
-            pattern
-        } else {
-            OTHER_PATHS
-        };
-        if let Some(&id) = self.pattern_ids.get(pattern) {
-            return id;
-        }
-        let id = u32::try_from(self.patterns.len()).unwrap_or(NO_PATTERN);
-        self.patterns.push(pattern.into());
-        self.pattern_ids.insert(pattern.into(), id);
-        id
+    fn pattern_name(&self, id: usize) -> Option<&str> {
+        self.patterns.as_ref()?.names.get(id).map(AsRef::as_ref)
     }
 
     fn bump(&mut self, row: u32, pattern: u32, count: u64) {
@@ -239,6 +210,53 @@ impl RuleCounts {
                 }
             }
         }
+    }
+}
+
+impl Patterns {
+    /// The pattern id of `path`. Exports repeat their paths, so the pattern of a path seen
+    /// before is found by its raw form (its keys as they are, one hash) instead of being rendered
+    /// again, which checks every key for personal data.
+    fn id_of_path(&mut self, path: &PathStack<'_>) -> u32 {
+        let mut raw = std::mem::take(&mut self.raw);
+        raw.clear();
+        let rememberable = path.raw(&mut raw, MAX_PATTERN_BYTES);
+        let id = match self.remembered.get(raw.as_slice()) {
+            Some(&id) if rememberable => id,
+            _ => {
+                let mut scratch = std::mem::take(&mut self.scratch);
+                scratch.clear();
+                path.render_pattern(&mut scratch);
+                let id = self.id(&scratch);
+                self.scratch = scratch;
+                if rememberable && self.remembered.len() < MAX_REMEMBERED_PATHS {
+                    self.remembered.insert(raw.as_slice().into(), id);
+                }
+                id
+            }
+        };
+        self.raw = raw;
+        id
+    }
+
+    /// The id of `pattern`, added the first time while there is room, else [`OTHER_PATHS`]'s.
+    fn id(&mut self, pattern: &str) -> u32 {
+        if let Some(&id) = self.ids.get(pattern) {
+            return id;
+        }
+        // The last place is kept for OTHER_PATHS.
+        let pattern = if self.names.len() + 1 < MAX_PATTERNS {
+            pattern
+        } else {
+            OTHER_PATHS
+        };
+        if let Some(&id) = self.ids.get(pattern) {
+            return id;
+        }
+        let id = u32::try_from(self.names.len()).unwrap_or(NO_PATTERN);
+        self.names.push(pattern.into());
+        self.ids.insert(pattern.into(), id);
+        id
     }
 }
 
@@ -400,7 +418,7 @@ mod tests {
         assert_eq!(row.count, (MAX_PATTERNS + 500) as u64);
         assert_eq!(row.paths.len(), MAX_PATTERNS);
         assert_eq!(row.paths[0], (OTHER_PATHS, 501));
-        assert!(counts.patterns.len() <= MAX_PATTERNS);
+        assert!(counts.patterns.as_ref().unwrap().names.len() <= MAX_PATTERNS);
     }
 
     #[test]
@@ -440,7 +458,7 @@ mod tests {
                 ),
             ]
         );
-        assert_eq!(counts.remembered.len(), 3);
+        assert_eq!(counts.patterns.as_ref().unwrap().remembered.len(), 3);
     }
 
     #[test]
