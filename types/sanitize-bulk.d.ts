@@ -34,7 +34,7 @@ export interface BulkRuleCount {
   count: number
   /**
    * The same changes by path pattern, most frequent first: the path with array indices left
-   * out (`contacts[].phone`), keys that carry personal data shown as `<redacted>`, keys over 64
+   * out (`contacts[].phone`), keys that look like personal data (as in reports) shown as `<redacted>`, keys over 64
    * bytes as `<long key>`, cut at 256 bytes. A run keeps at most 1,000 patterns; changes
    * elsewhere count under `'<other paths>'`. CSV: the column's name.
    */

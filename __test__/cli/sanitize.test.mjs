@@ -85,6 +85,22 @@ test('the summary counts records and changes by action and rule, and where, as t
   assert.deepEqual(countedAt, expectedAt)
 })
 
+test('summary patterns: keys that look like personal data are <redacted>, control characters cannot reach the terminal', async () => {
+  const records = [
+    { contacts: { 'jane@example.com': { phone: '+15550100' } } },
+    { contacts: { '+1 555 0100 222': { phone: '+15550101' } } },
+    { 'evil\u001b[2J\nfake line': { ssn: '078-05-1120' } },
+    { items: [{ ssn: '1' }, { ssn: '2' }] },
+  ]
+  const { code, stderr } = await runCli(['sanitize'], { input: records.map((r) => JSON.stringify(r)).join('\n') })
+  assert.equal(code, 0)
+  assert.match(stderr, /^ {6}at contacts\.<redacted>\.phone: 2$/m)
+  assert.match(stderr, /^ {6}at items\[\]\.ssn: 2$/m)
+  assert.match(stderr, /^ {6}at "evil\\u001b\[2J\\nfake line\.ssn": 1$/m)
+  assert.ok(!stderr.includes('jane@example.com') && !stderr.includes('555 0100'), 'no personal key is printed')
+  assert.ok(!stderr.includes('\u001b'), 'no escape character reaches stderr')
+})
+
 test('--quiet: the same output, and nothing on stderr', async () => {
   const text = piiNdjson(5)
   const { code, stdout, stderr } = await runCli(['sanitize', '--quiet'], { input: text })
