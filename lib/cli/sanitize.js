@@ -40,10 +40,11 @@ with \\n. Blank lines are skipped. A record that cannot be sanitized is reported
 stderr with its line number (row number for CSV, the header being row 1) and
 error code, never its content. Input that is not valid gzip, or gzip that ends
 early, ends the run the same way (ERR_INVALID_GZIP, ERR_TRUNCATED_GZIP), whatever
---on-error says. The output is the same, byte for byte, whatever --jobs is.
-While it runs, a progress line (records/s) is drawn on stderr if stderr is a
+--on-error says. The output, gzip too, is the same byte for byte whatever --jobs
+is. While it runs, a progress line (records/s) is drawn on stderr if stderr is a
 terminal and the records do not go to it. At the end a summary of counts (records,
-and changes by action and rule, never a value) goes to stderr.
+and changes by action and rule, each with the path patterns where they were made,
+never a value) goes to stderr.
 
 Exit status: 0 done (also when records were skipped under --on-error skip; the
 summary counts them), 1 stopped at a record or input that cannot be read, 2 usage
