@@ -56,8 +56,8 @@ export declare function bulkFinish(session: ExternalObject<'BulkSession'>): Prom
 
 export interface BulkPathCount {
   /**
-   * A path pattern: `contacts[].phone` (array indices left out, keys that carry personal
-   * data shown as `<redacted>`).
+   * A path pattern: `contacts[].phone` (array indices left out, keys that look like personal
+   * data or ids shown as `<redacted>`).
    */
   path: string
   count: number

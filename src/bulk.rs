@@ -169,8 +169,8 @@ pub fn bulk_finish(
 
 #[napi(object)]
 pub struct BulkPathCount {
-    /// A path pattern: `contacts[].phone` (array indices left out, keys that carry personal
-    /// data shown as `<redacted>`).
+    /// A path pattern: `contacts[].phone` (array indices left out, keys that look like personal
+    /// data or ids shown as `<redacted>`).
     pub path: String,
     pub count: f64,
 }

@@ -34,9 +34,10 @@ export interface BulkRuleCount {
   count: number
   /**
    * The same changes by path pattern, most frequent first: the path with array indices left
-   * out (`contacts[].phone`), keys that look like personal data (as in reports) shown as `<redacted>`, keys over 64
-   * bytes as `<long key>`, cut at 256 bytes. A run keeps at most 1,000 patterns; changes
-   * elsewhere count under `'<other paths>'`. CSV: the column's name.
+   * out (`contacts[].phone`); keys that look like personal data or ids (an email, a detector's
+   * find, an `@`, three digits or more) shown as `<redacted>`, keys over 64 bytes as
+   * `<long key>`; cut at 256 bytes. A run keeps at most 1,000 patterns; changes elsewhere count
+   * under `'<other paths>'`. CSV: the column's name.
    */
   paths: Array<{ path: string; count: number }>
 }

@@ -130,3 +130,31 @@ test('-o into a directory that does not exist: exit 2 before reading anything', 
   assert.equal(code, 2)
   assert.match(stderr, /cannot write .*out\.gz: no such file or directory/)
 })
+
+test('-o FILE.gz of a run that stops holds every record written before the stop, as plain output does', async (t) => {
+  const dir = await tempDir(t)
+  const input = join(dir, 'stop.ndjson')
+  // 2,000 valid lines (sanitized ones: valid JSON), then one that is not JSON: --on-error stop
+  // (the default) ends the run there.
+  const valid = corpus.expected.split('\n').filter(Boolean).slice(0, 2000)
+  const text = `${valid.join('\n')}\n{oops\n`
+  await writeFile(input, text)
+  const plain = await runCli(['sanitize', input])
+  assert.equal(plain.code, 1)
+  for (const jobs of ['1', '2']) {
+    const gz = join(dir, `stop${jobs}.ndjson.gz`)
+    const { code } = await runCli(['sanitize', '--jobs', jobs, '-o', gz, input])
+    assert.equal(code, 1)
+    assert.ok(gunzipSync(await readFile(gz)).toString('utf8') === plain.stdout, `--jobs ${jobs}`)
+  }
+  assert.equal(plain.stdout.split('\n').length, 2001, 'the 2,000 lines before the stop')
+  // Gzip input that turns to garbage after a valid member: the lines before it are all there.
+  const broken = join(dir, 'broken.ndjson.gz')
+  await writeFile(broken, Buffer.concat([gzipSync(corpus.text), Buffer.from('not gzip at all')]))
+  const plainBroken = await runCli(['sanitize', '--on-error', 'skip', broken])
+  const gz = join(dir, 'broken.out.gz')
+  const { code } = await runCli(['sanitize', '--on-error', 'skip', '-o', gz, broken])
+  assert.equal(code, 1)
+  assert.ok(plainBroken.stdout.length > 0)
+  assert.ok(gunzipSync(await readFile(gz)).toString('utf8') === plainBroken.stdout)
+})

@@ -89,16 +89,20 @@ test('summary patterns: keys that look like personal data are <redacted>, contro
   const records = [
     { contacts: { 'jane@example.com': { phone: '+15550100' } } },
     { contacts: { '+1 555 0100 222': { phone: '+15550101' } } },
+    { contacts: { cust_8812: { phone: '+15550102' } } },
+    { 'bidi\u202eexe.txt': { ssn: '078-05-1120' } },
     { 'evil\u001b[2J\nfake line': { ssn: '078-05-1120' } },
     { items: [{ ssn: '1' }, { ssn: '2' }] },
   ]
   const { code, stderr } = await runCli(['sanitize'], { input: records.map((r) => JSON.stringify(r)).join('\n') })
   assert.equal(code, 0)
-  assert.match(stderr, /^ {6}at contacts\.<redacted>\.phone: 2$/m)
+  assert.match(stderr, /^ {6}at contacts\.<redacted>\.phone: 3$/m)
+  assert.match(stderr, /^ {6}at "bidi\\u202eexe\.txt\.ssn": 1$/m)
   assert.match(stderr, /^ {6}at items\[\]\.ssn: 2$/m)
-  assert.match(stderr, /^ {6}at "evil\\u001b\[2J\\nfake line\.ssn": 1$/m)
+  assert.match(stderr, /^ {6}at "evil\\u001b\[2J\\u000afake line\.ssn": 1$/m)
   assert.ok(!stderr.includes('jane@example.com') && !stderr.includes('555 0100'), 'no personal key is printed')
-  assert.ok(!stderr.includes('\u001b'), 'no escape character reaches stderr')
+  assert.ok(!stderr.includes('\u001b') && !stderr.includes('\u202e'), 'no escape or bidi character reaches stderr')
+  assert.ok(!stderr.includes('8812'), 'an id as a key is not printed')
 })
 
 test('--quiet: the same output, and nothing on stderr', async () => {

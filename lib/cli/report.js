@@ -2,9 +2,10 @@
 
 // What the sanitize command says on stderr: the progress line and the end-of-run summary.
 // Counts, actions, rule names and path patterns, never a value. A pattern is made of the input's
-// keys, so the native side shows a key that carries personal data as `<redacted>`, and here a
-// pattern with control characters is printed JSON-quoted: a key cannot move the cursor or
-// fake a line of the summary.
+// keys, so the native side shows a key that looks like personal data or an id as `<redacted>`,
+// and here a pattern holding a control, bidirectional or invisible character is printed quoted,
+// with those characters as \uXXXX: a key cannot move the cursor, reorder the line or fake a
+// line of the summary.
 
 /** Path patterns shown under each rule; the rest are summed on one line. */
 const SHOWN_PATHS = 5
@@ -39,17 +40,25 @@ function formatSummary(summary, { onError, unit = 'line' }) {
     const rest = paths.slice(SHOWN_PATHS)
     if (rest.length > 0) {
       const sum = rest.reduce((total, { count }) => total + count, 0)
-      text += `      at ${rest.length} other paths: ${sum}\n`
+      text += `      and ${rest.length} more paths: ${sum}\n`
     }
   }
   return text
 }
 
-/** A pattern as printed: `(top level)` for a document that is a bare value, JSON-quoted when it holds control characters. */
+// C0 and C1 controls, DEL, line and paragraph separators, zero-width and bidirectional marks.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the characters this looks for
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g
+
+/** A pattern as printed: `(top level)` for a document that is a bare value; quoted, with \uXXXX escapes, when it holds a character a terminal would act on. */
 function shownPattern(path) {
   if (path === '') return '(top level)'
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: the characters this looks for
-  return /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(path) ? JSON.stringify(path) : path
+  UNPRINTABLE.lastIndex = 0
+  if (!UNPRINTABLE.test(path)) return path
+  const escaped = path
+    .replace(/["\\]/g, (c) => `\\${c}`)
+    .replace(UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+  return `"${escaped}"`
 }
 
 const REDRAW_MS = 250

@@ -3,8 +3,8 @@
 // `customerio-security sanitize [FILE]`: NDJSON (or CSV) in, sanitized out, on every core. The
 // bytes go to the native bulk session in pieces (no JS objects, no line splitting in JS); each
 // piece is sanitized on threads while the next one is read, and the output is written in input
-// order, waiting for the consumer when it is slow, so memory stays bounded by a few pieces plus
-// the longest record.
+// order, waiting for the consumer when it is slow, so memory stays bounded by a few pieces and
+// their output (a gzip piece can inflate to much more than it holds), plus the longest record.
 
 const fs = require('node:fs')
 const { PREFIX, describeIoError } = require('../errors.js')

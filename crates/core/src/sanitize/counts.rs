@@ -4,13 +4,20 @@
 //! stays bounded whatever the input holds ([`MAX_PATTERNS`], [`MAX_PATTERN_BYTES`]).
 //!
 //! A bulk walk counts many documents into one `RuleCounts`. A document's changes are staged while
-//! it is walked and committed when it is written, or discarded when it is refused, so the counts
-//! never include a record that was not written. Counting looks a rule up by its name without
-//! allocating: a rule's name is copied once, the first time it is counted.
+//! it is walked and committed when it is written, or discarded when it is refused: the counts
+//! never include a record that was not written, and the patterns a refused record brought are
+//! forgotten with it (they would take places in the table). Counting allocates nothing once a
+//! rule and a pattern have been seen.
+//!
+//! Patterns are named first come, first served, up to [`MAX_PATTERNS`]; later ones count under
+//! [`OTHER_PATHS`]. A bulk run counts each part of the input on its own thread and merges the
+//! parts in input order, so below the cap the counts are the same whatever the threads and the
+//! chunks; past it, which patterns keep their name may vary with them (each part fills its own
+//! table), while every rule's total never does.
 
 use rustc_hash::FxHashMap;
 
-use super::report::PathStack;
+use super::report::{shown_key, PathStack, PatternSegment, REDACTED_KEY};
 
 /// At most this many distinct patterns are kept; changes at others count under [`OTHER_PATHS`].
 /// Objects keyed by ids (`{"users": {"u1": ...}}`) would otherwise make a pattern per record.
@@ -21,21 +28,25 @@ pub const MAX_PATTERN_BYTES: usize = 256;
 pub const MAX_PATTERN_KEY_BYTES: usize = 64;
 /// What a pattern shows in place of a key longer than [`MAX_PATTERN_KEY_BYTES`].
 pub const LONG_KEY: &str = "<long key>";
+/// What a pattern shows for the empty key.
+pub const EMPTY_KEY: &str = "\"\"";
 /// The pattern changes are counted under once [`MAX_PATTERNS`] patterns are known.
 pub const OTHER_PATHS: &str = "<other paths>";
 
 /// No pattern: a change counted by action and rule only.
 const NO_PATTERN: u32 = u32::MAX;
-/// At most this many paths remember their pattern (see [`RuleCounts::pattern_of`]).
-const MAX_REMEMBERED_PATHS: usize = 4_096;
+/// At most this many paths remember their pattern, and keys whether they are shown.
+const MAX_REMEMBERED: usize = 4_096;
+/// Up to this many rows are found by comparing names; more, through a table by rule name.
+const LINEAR_ROWS: usize = 16;
 
 #[derive(Clone, Debug, Default)]
 struct Row {
     action: &'static str,
     rule: Box<str>,
     count: u64,
-    /// Counts by pattern id (an index into `RuleCounts::patterns`, so at most [`MAX_PATTERNS`]).
-    at: Vec<u64>,
+    /// Counts by pattern id (an index into `Patterns::names`).
+    at: FxHashMap<u32, u64>,
 }
 
 /// One row of [`RuleCounts::sorted`].
@@ -53,6 +64,8 @@ pub struct RuleCount<'c> {
 #[derive(Clone, Debug, Default)]
 pub struct RuleCounts {
     rows: Vec<Row>,
+    /// Past [`LINEAR_ROWS`] rows: their indexes by rule name (a policy may name thousands).
+    by_rule: FxHashMap<Box<str>, Vec<u32>>,
     /// Changes of the document being walked: `(row, pattern)`.
     staged: Vec<(u32, u32)>,
     /// Made when the first pattern is counted: a single document's report, which counts none,
@@ -67,22 +80,30 @@ struct Patterns {
     ids: FxHashMap<Box<str>, u32>,
     /// Pattern ids by the exact path they were rendered from (see [`PathStack::raw`]).
     remembered: FxHashMap<Box<[u8]>, u32>,
+    /// Whether a key is hidden in patterns, by key (see [`hidden_in_pattern`]).
+    hidden: FxHashMap<Box<str>, bool>,
+    /// `names.len()` when the document being walked began, and the paths it remembered: what a
+    /// refused document brought is taken back.
+    committed_names: usize,
+    remembered_since: Vec<Box<[u8]>>,
     /// Where a pattern and a raw path are rendered (kept for their capacity).
     scratch: String,
     raw: Vec<u8>,
 }
 
 impl RuleCounts {
-    /// Counts one change, committed at once, without a pattern.
+    /// Counts one change, committed at once, without a pattern. Not for a document being staged.
     pub fn add(&mut self, action: &'static str, rule: &str) {
         let row = self.row(action, rule);
         self.bump(row, NO_PATTERN, 1);
     }
 
-    /// Counts one change at `pattern`, committed at once.
+    /// Counts one change at `pattern`, committed at once. Not for a document being staged.
     pub fn add_at(&mut self, action: &'static str, rule: &str, pattern: &str) {
         let row = self.row(action, rule);
-        let pattern = self.patterns_mut().id(pattern);
+        let patterns = self.patterns_mut();
+        let pattern = patterns.id(pattern);
+        patterns.mark_committed();
         self.bump(row, pattern, 1);
     }
 
@@ -102,34 +123,45 @@ impl RuleCounts {
         }
         self.staged = staged;
         self.staged.clear();
+        if let Some(patterns) = self.patterns.as_mut() {
+            patterns.mark_committed();
+        }
     }
 
-    /// Forgets the staged changes: their document was refused. Rules and patterns first seen in
-    /// it stay known with no count, and are never listed.
+    /// Forgets the staged changes, and the patterns they brought: their document was refused.
+    /// A rule first seen in it stays known with no count, and is never listed.
     pub fn discard(&mut self) {
         self.staged.clear();
+        if let Some(patterns) = self.patterns.as_mut() {
+            patterns.take_back();
+        }
     }
 
-    /// Adds `other`'s committed counts to these.
+    /// Adds `other`'s committed counts to these. `other`'s patterns are taken in the order they
+    /// were first seen, so merging parts in input order names the same patterns as one walk
+    /// would (up to the cap).
     pub fn merge(&mut self, other: &RuleCounts) {
+        let ids: Vec<u32> = match &other.patterns {
+            Some(theirs) => {
+                let ours = self.patterns_mut();
+                let ids = theirs.names.iter().map(|name| ours.id(name)).collect();
+                ours.mark_committed();
+                ids
+            }
+            None => Vec::new(),
+        };
         for source in &other.rows {
             let row = self.row(source.action, &source.rule);
             let mut placed = 0;
-            for (pattern, &count) in source.at.iter().enumerate() {
-                let Some(name) = other.pattern_name(pattern) else {
+            for (&pattern, &count) in &source.at {
+                let Some(&id) = ids.get(pattern as usize) else {
                     continue;
                 };
-                if count == 0 {
-                    continue;
-                }
-                let pattern = self.patterns_mut().id(name);
-                self.bump(row, pattern, count);
+                self.bump(row, id, count);
                 placed += count;
             }
             // Changes counted without a pattern.
-            if let Some(row) = self.rows.get_mut(row as usize) {
-                row.count += source.count.saturating_sub(placed);
-            }
+            self.bump(row, NO_PATTERN, source.count.saturating_sub(placed));
         }
     }
 
@@ -149,9 +181,8 @@ impl RuleCounts {
                 let mut paths: Vec<(&str, u64)> = row
                     .at
                     .iter()
-                    .enumerate()
                     .filter(|(_, &count)| count > 0)
-                    .filter_map(|(pattern, &count)| Some((self.pattern_name(pattern)?, count)))
+                    .filter_map(|(&pattern, &count)| Some((self.pattern_name(pattern)?, count)))
                     .collect();
                 paths.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
                 RuleCount {
@@ -171,43 +202,61 @@ impl RuleCounts {
         rows
     }
 
-    /// The row of `(action, rule)`, added the first time. A linear search: a policy has tens of
-    /// rules, and comparing a few short names costs less than hashing one.
+    /// The row of `(action, rule)`, added the first time. Few rows are compared by name (cheaper
+    /// than hashing one); past [`LINEAR_ROWS`], found by rule name in `by_rule`.
     fn row(&mut self, action: &'static str, rule: &str) -> u32 {
-        let found = self
-            .rows
-            .iter()
-            .position(|row| row.action == action && &*row.rule == rule);
-        let index = found.unwrap_or_else(|| {
-            self.rows.push(Row {
-                action,
-                rule: rule.into(),
-                ..Row::default()
-            });
-            self.rows.len() - 1
+        let found = if self.rows.len() <= LINEAR_ROWS {
+            self.rows
+                .iter()
+                .position(|row| row.action == action && &*row.rule == rule)
+        } else {
+            self.by_rule.get(rule).and_then(|rows| {
+                rows.iter()
+                    .map(|&row| row as usize)
+                    .find(|&row| self.rows.get(row).is_some_and(|row| row.action == action))
+            })
+        };
+        if let Some(index) = found {
+            return u32::try_from(index).unwrap_or(NO_PATTERN);
+        }
+        self.rows.push(Row {
+            action,
+            rule: rule.into(),
+            ..Row::default()
         });
-        u32::try_from(index).unwrap_or(u32::MAX)
+        let index = u32::try_from(self.rows.len() - 1).unwrap_or(NO_PATTERN);
+        if self.rows.len() == LINEAR_ROWS + 1 {
+            // From now on by name: index every row so far.
+            for (at, row) in self.rows.iter().enumerate() {
+                let at = u32::try_from(at).unwrap_or(NO_PATTERN);
+                self.by_rule.entry(row.rule.clone()).or_default().push(at);
+            }
+        } else if self.rows.len() > LINEAR_ROWS + 1 {
+            self.by_rule.entry(rule.into()).or_default().push(index);
+        }
+        index
     }
 
     fn patterns_mut(&mut self) -> &mut Patterns {
         self.patterns.get_or_insert_with(Box::default)
     }
 
-    fn pattern_name(&self, id: usize) -> Option<&str> {
-        self.patterns.as_ref()?.names.get(id).map(AsRef::as_ref)
+    fn pattern_name(&self, id: u32) -> Option<&str> {
+        self.patterns
+            .as_ref()?
+            .names
+            .get(id as usize)
+            .map(AsRef::as_ref)
     }
 
     fn bump(&mut self, row: u32, pattern: u32, count: u64) {
+        if count == 0 {
+            return;
+        }
         if let Some(row) = self.rows.get_mut(row as usize) {
             row.count += count;
             if pattern != NO_PATTERN {
-                let index = pattern as usize;
-                if row.at.len() <= index {
-                    row.at.resize(index + 1, 0);
-                }
-                if let Some(slot) = row.at.get_mut(index) {
-                    *slot += count;
-                }
+                *row.at.entry(pattern).or_insert(0) += count;
             }
         }
     }
@@ -216,7 +265,7 @@ impl RuleCounts {
 impl Patterns {
     /// The pattern id of `path`. Exports repeat their paths, so the pattern of a path seen
     /// before is found by its raw form (its keys as they are, one hash) instead of being rendered
-    /// again, which checks every key for personal data.
+    /// again; and whether a key is hidden is remembered too, as deciding it runs the detectors.
     fn id_of_path(&mut self, path: &PathStack<'_>) -> u32 {
         let mut raw = std::mem::take(&mut self.raw);
         raw.clear();
@@ -226,17 +275,45 @@ impl Patterns {
             _ => {
                 let mut scratch = std::mem::take(&mut self.scratch);
                 scratch.clear();
-                path.render_pattern(&mut scratch);
+                for segment in path.pattern_segments() {
+                    if scratch.len() >= MAX_PATTERN_BYTES {
+                        break;
+                    }
+                    match segment {
+                        PatternSegment::Key(key) => {
+                            let hidden = self.hidden(key);
+                            push_key_as(&mut scratch, key, hidden);
+                        }
+                        PatternSegment::Index => push_pattern_index(&mut scratch),
+                    }
+                }
                 let id = self.id(&scratch);
                 self.scratch = scratch;
-                if rememberable && self.remembered.len() < MAX_REMEMBERED_PATHS {
-                    self.remembered.insert(raw.as_slice().into(), id);
+                if rememberable && self.remembered.len() < MAX_REMEMBERED {
+                    let raw: Box<[u8]> = raw.as_slice().into();
+                    self.remembered.insert(raw.clone(), id);
+                    self.remembered_since.push(raw);
                 }
                 id
             }
         };
         self.raw = raw;
         id
+    }
+
+    /// [`hidden_in_pattern`], remembered for short keys.
+    fn hidden(&mut self, key: &str) -> bool {
+        if key.len() > MAX_PATTERN_KEY_BYTES {
+            return false; // shown as LONG_KEY, whatever it holds
+        }
+        if let Some(&hidden) = self.hidden.get(key) {
+            return hidden;
+        }
+        let hidden = hidden_in_pattern(key);
+        if self.hidden.len() < MAX_REMEMBERED {
+            self.hidden.insert(key.into(), hidden);
+        }
+        hidden
     }
 
     /// The id of `pattern`, added the first time while there is room, else [`OTHER_PATHS`]'s.
@@ -258,6 +335,21 @@ impl Patterns {
         self.ids.insert(pattern.into(), id);
         id
     }
+
+    fn mark_committed(&mut self) {
+        self.committed_names = self.names.len();
+        self.remembered_since.clear();
+    }
+
+    /// Forgets the names and remembered paths added since the last commit.
+    fn take_back(&mut self) {
+        for name in self.names.drain(self.committed_names..) {
+            self.ids.remove(&name);
+        }
+        for raw in self.remembered_since.drain(..) {
+            self.remembered.remove(&raw);
+        }
+    }
 }
 
 /// Equal when they list the same counts (what was seen but never counted does not matter).
@@ -269,21 +361,43 @@ impl PartialEq for RuleCounts {
 
 impl Eq for RuleCounts {}
 
-/// Appends `key` to a pattern being rendered in `out` as a path would show it (`.` between
-/// keys; [`super::report::REDACTED_KEY`] for a key that carries personal data, [`LONG_KEY`] for
-/// a long one), keeping the pattern within [`MAX_PATTERN_BYTES`].
+/// Whether a pattern shows `key` as [`REDACTED_KEY`]: when a report's path would (an email
+/// address, anything a value detector finds), and also when it looks like an id or an address
+/// that the detectors leave to context (three digits or more, as in `cust_8812` or
+/// `555-012-3456`; an `@` in any form). A summary adds the patterns of every record up: a key per
+/// customer would both expose them and flood the table, and under `<redacted>` they add up to one.
+pub fn hidden_in_pattern(key: &str) -> bool {
+    let digits = key.bytes().filter(u8::is_ascii_digit).count();
+    digits >= 3
+        || key.contains(['@', '\u{FF20}', '\u{FE6B}'])
+        || key.to_ascii_lowercase().contains("%40")
+        || shown_key(key) == REDACTED_KEY
+}
+
+/// Appends `key` to a pattern being rendered in `out` (`.` between keys; [`REDACTED_KEY`] for a
+/// key [`hidden_in_pattern`], [`LONG_KEY`] for a long one), keeping the pattern within
+/// [`MAX_PATTERN_BYTES`].
 pub fn push_pattern_key(out: &mut String, key: &str) {
+    let hidden = key.len() <= MAX_PATTERN_KEY_BYTES && hidden_in_pattern(key);
+    push_key_as(out, key, hidden);
+}
+
+fn push_key_as(out: &mut String, key: &str, hidden: bool) {
     if out.len() >= MAX_PATTERN_BYTES {
         return;
     }
     if !out.is_empty() {
         out.push('.');
     }
-    if key.len() > MAX_PATTERN_KEY_BYTES {
-        out.push_str(LONG_KEY);
+    out.push_str(if key.len() > MAX_PATTERN_KEY_BYTES {
+        LONG_KEY
+    } else if hidden {
+        REDACTED_KEY
+    } else if key.is_empty() {
+        EMPTY_KEY
     } else {
-        out.push_str(&super::report::shown_key(key));
-    }
+        key
+    });
     cut(out);
 }
 
@@ -435,10 +549,10 @@ mod tests {
         }
         // ...and keys are told apart exactly: `a.b` is not `a` then `b` for the raw form.
         let mut dotted = PathStack::default();
-        dotted.push_key("x@y.com".into());
+        dotted.push_key("plan.tier".into());
         let mut split = PathStack::default();
-        split.push_key("x@y".into());
-        split.push_key("com".into());
+        split.push_key("plan".into());
+        split.push_key("tier".into());
         counts.stage("dropped", "credential", &dotted);
         counts.stage("dropped", "credential", &split);
         counts.stage("dropped", "credential", &dotted);
@@ -449,7 +563,7 @@ mod tests {
                 (
                     "dropped credential".to_owned(),
                     3,
-                    vec![("<redacted>".to_owned(), 2), ("x@y.com".to_owned(), 1)]
+                    vec![("plan.tier".to_owned(), 3)]
                 ),
                 (
                     "hashed phone".to_owned(),
@@ -477,5 +591,109 @@ mod tests {
         }
         assert!(deep.len() <= MAX_PATTERN_BYTES + '…'.len_utf8());
         assert!(deep.ends_with('…'));
+    }
+
+    fn path(keys: &[&str]) -> PathStack<'static> {
+        let mut path = PathStack::default();
+        for key in keys {
+            path.push_key(key.to_string().into());
+        }
+        path
+    }
+
+    #[test]
+    fn merging_keeps_the_order_patterns_were_first_seen_in() {
+        // A part that saw `a0.password`, then `m0.phone`, then 1,100 more `aN.password`: merged,
+        // `m0.phone` (the second pattern seen) keeps its name, as in one walk of the same input.
+        let mut part = RuleCounts::default();
+        part.stage("dropped", "credential", &path(&["a0", "password"]));
+        part.stage("hashed", "phone", &path(&["m0", "phone"]));
+        for i in 1..1_100 {
+            part.stage(
+                "dropped",
+                "credential",
+                &path(&[&format!("a{i}"), "password"]),
+            );
+        }
+        part.commit();
+        let mut summary = RuleCounts::default();
+        summary.merge(&part);
+        assert_eq!(summary, part);
+        let phone = summary
+            .sorted()
+            .into_iter()
+            .find(|row| row.rule == "phone")
+            .unwrap();
+        assert_eq!(phone.paths, [("m0.phone", 1)]);
+    }
+
+    #[test]
+    fn a_refused_document_gives_back_the_patterns_it_brought() {
+        let mut counts = RuleCounts::default();
+        for i in 0..MAX_PATTERNS * 2 {
+            counts.stage(
+                "dropped",
+                "credential",
+                &path(&[&format!("u{i}"), "password"]),
+            );
+            counts.discard();
+        }
+        counts.stage("dropped", "credential", &path(&["real", "password"]));
+        counts.commit();
+        assert_eq!(counts.sorted()[0].paths, [("real.password", 1)]);
+        let patterns = counts.patterns.as_ref().unwrap();
+        assert_eq!(patterns.names.len(), 1);
+        assert_eq!(patterns.remembered.len(), 1);
+    }
+
+    #[test]
+    fn thousands_of_rules_are_found_by_name() {
+        let mut counts = RuleCounts::default();
+        for round in 0..3 {
+            for i in 0..3_000 {
+                counts.add("dropped", &format!("rule_{i}"));
+                if round == 0 && i % 2 == 0 {
+                    counts.add("hashed", &format!("rule_{i}"));
+                }
+            }
+        }
+        assert_eq!(counts.rows.len(), 4_500);
+        let rows = counts.sorted();
+        assert!(rows
+            .iter()
+            .all(|row| row.count == if row.action == "dropped" { 3 } else { 1 }));
+        assert_eq!(counts.total(), 9_000 + 1_500);
+    }
+
+    #[test]
+    fn ids_and_addresses_as_keys_are_hidden_in_patterns() {
+        for key in [
+            "cust_8812",
+            "555-012-3456",
+            "5550123456",
+            "123456789",
+            "jane@localhost",
+            "jane%40example.com",
+            "jane\u{FF20}example.com",
+            "+15550123456",
+            "4111 1111 1111 1111",
+        ] {
+            assert!(hidden_in_pattern(key), "{key}");
+        }
+        for key in [
+            "email",
+            "address_line1",
+            "utm_v2",
+            "phone_number",
+            "2fa",
+            "x",
+        ] {
+            assert!(!hidden_in_pattern(key), "{key}");
+        }
+        let mut out = String::new();
+        push_pattern_key(&mut out, "users");
+        push_pattern_key(&mut out, "cust_8812");
+        push_pattern_key(&mut out, "");
+        assert_eq!(out, "users.<redacted>.\"\"");
     }
 }

@@ -8,7 +8,6 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use super::counts::{push_pattern_index, push_pattern_key};
 pub use super::counts::{RuleCount, RuleCounts};
 
 /// At most this many changes are listed per document; the rest are counted in `omitted`.
@@ -21,7 +20,8 @@ pub const MIN_PATH_BUDGET: usize = 64 * 1024;
 pub enum ReportMode {
     /// Nothing (limits in `report` mode are then not checked: there is nowhere to list them).
     Off,
-    /// Counts per action and rule only: no path is ever rendered.
+    /// Counts per action and rule, and per path pattern (`contacts[].phone`, see
+    /// [`super::counts`]): no change is listed, and no full path rendered.
     Counts,
     /// Counts, and the changes listed with their paths (capped).
     Full,
@@ -176,6 +176,14 @@ pub struct PathStack<'a> {
     version: u64,
 }
 
+/// One step of a path as a pattern sees it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PatternSegment<'p> {
+    Key(&'p str),
+    /// An array element, whatever its index.
+    Index,
+}
+
 #[derive(Clone, Debug)]
 enum Segment<'a> {
     Key(Cow<'a, str>),
@@ -235,15 +243,13 @@ impl<'a> PathStack<'a> {
         out.len() <= max_bytes
     }
 
-    /// The path as a pattern, into `out`: array indices left out (`contacts[].phone`), cut
-    /// short when long (see [`super::counts`]).
-    pub fn render_pattern(&self, out: &mut String) {
-        for segment in &self.segments {
-            match segment {
-                Segment::Key(key) => push_pattern_key(out, key),
-                Segment::Index(_) => push_pattern_index(out),
-            }
-        }
+    /// The path as a pattern's segments: its keys, and its array elements whatever their index
+    /// (see [`super::counts`]).
+    pub fn pattern_segments(&self) -> impl Iterator<Item = PatternSegment<'_>> {
+        self.segments.iter().map(|segment| match segment {
+            Segment::Key(key) => PatternSegment::Key(key),
+            Segment::Index(_) => PatternSegment::Index,
+        })
     }
 
     pub fn render(&self) -> String {
@@ -376,9 +382,13 @@ mod tests {
         path.push_index(7);
         path.push_key("jane@example.com".into());
         path.push_key("phone".into());
-        let mut pattern = String::new();
-        path.render_pattern(&mut pattern);
-        assert_eq!(pattern, "contacts[].<redacted>.phone");
+        let mut counts = RuleCounts::default();
+        counts.stage("hashed", "phone", &path);
+        counts.commit();
+        assert_eq!(
+            counts.sorted()[0].paths,
+            [("contacts[].<redacted>.phone", 1)]
+        );
     }
 
     #[test]

@@ -1,5 +1,8 @@
 //! Bulk sanitization: a stream of NDJSON or CSV, plain or gzip, pushed chunk by chunk and
-//! sanitized on every core, in input order, in memory bounded by the longest record.
+//! sanitized on every core, in input order. Memory is bounded by the longest record and by what
+//! one batch gives: the complete records of a push, sanitized once [`BATCH_BYTES`] are waiting
+//! (a gzip chunk can inflate to far more than it holds), and their output until it is handed
+//! back (compressed batch by batch when the output is gzip).
 //!
 //! A [`Session`] takes the input in chunks of any size (a record may span many). Each push
 //! decodes gzip if the input started with its magic bytes, cuts the complete records into one
@@ -144,8 +147,8 @@ pub struct Session {
     stopped: bool,
     finished: bool,
     wrote_output: bool,
-    /// Gzip output: sanitized bytes not yet compressed (less than a [`gzip::BLOCK`] between
-    /// calls).
+    /// Gzip output: sanitized bytes not yet compressed (less than a [`gzip::BLOCK`] after each
+    /// batch while the run goes on; none once it has stopped or finished).
     uncompressed: Vec<u8>,
 }
 
@@ -188,13 +191,9 @@ impl Session {
         let mut input = std::mem::replace(&mut self.input, Input::Plain);
         let fed = input.feed(chunk, &mut |plain| self.accept(plain, &mut pushed));
         self.input = input;
-        if let Err(error) = fed {
-            self.input_failed(error, &mut pushed);
-            return pushed;
-        }
-        self.sanitize_complete(false, &mut pushed);
-        if self.options.gzip_output {
-            self.compress(false, &mut pushed);
+        match fed {
+            Ok(()) => self.sanitize_complete(false, &mut pushed),
+            Err(error) => self.input_failed(error, &mut pushed),
         }
         pushed.stopped = self.stopped;
         pushed
@@ -216,13 +215,7 @@ impl Session {
             }
         }
         self.finished = true;
-        if self.options.gzip_output {
-            self.compress(true, &mut pushed);
-            if !self.wrote_output {
-                // An empty run is still a valid gzip file.
-                pushed.output.push(gzip::member(&[]));
-            }
-        }
+        self.compress(true, &mut pushed);
         pushed.stopped = self.stopped;
         pushed
     }
@@ -269,16 +262,21 @@ impl Session {
         self.stopped = true;
         self.summary.stopped_at = Some(line);
         pushed.stopped = true;
+        // What was sanitized before the error is written out whole.
+        self.compress(true, pushed);
     }
 
+    /// Sanitizes the complete records waiting, then compresses what they gave (gzip output),
+    /// so each batch leaves at most a block uncompressed: all of it once the run has stopped,
+    /// since a caller need not call `finish` after a stop.
     fn sanitize_complete(&mut self, at_end: bool, pushed: &mut Pushed) {
-        if self.stopped {
-            return;
+        if !self.stopped {
+            match self.options.format {
+                Format::Ndjson => self.sanitize_lines(at_end, pushed),
+                Format::Csv => self.sanitize_rows(at_end, pushed),
+            }
         }
-        match self.options.format {
-            Format::Ndjson => self.sanitize_lines(at_end, pushed),
-            Format::Csv => self.sanitize_rows(at_end, pushed),
-        }
+        self.compress(self.stopped, pushed);
     }
 
     fn context(&self) -> PartContext<'_> {
@@ -388,16 +386,24 @@ impl Session {
     }
 
     /// Compresses the sanitized output in blocks of [`gzip::BLOCK`] bytes counted from the start
-    /// of the output, one gzip member each, on every thread; `at_end`, the rest too. The blocks
-    /// do not depend on the chunks pushed nor on the threads, so the file is byte for byte the
-    /// same whatever `--jobs` is.
+    /// of the output, one gzip member each, on every thread; `at_end`, the rest too (and an empty
+    /// member if nothing was written: an empty gzip file is not a gzip file). The blocks do not
+    /// depend on the chunks pushed nor on the threads, so the file is byte for byte the same
+    /// whatever `--jobs` is. Nothing to do for plain output.
     fn compress(&mut self, at_end: bool, pushed: &mut Pushed) {
+        if !self.options.gzip_output {
+            return;
+        }
         let whole = if at_end {
             self.uncompressed.len()
         } else {
             self.uncompressed.len() / gzip::BLOCK * gzip::BLOCK
         };
         if whole == 0 {
+            if at_end && !self.wrote_output {
+                self.wrote_output = true;
+                pushed.output.push(gzip::member(&[]));
+            }
             return;
         }
         let uncompressed = std::mem::take(&mut self.uncompressed);

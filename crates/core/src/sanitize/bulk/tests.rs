@@ -481,3 +481,55 @@ fn csv_with_more_columns_than_customerio_takes_is_reported_once() {
     assert!(errors.is_empty());
     assert_eq!(rows(&summary.counts), [("limit", "too_many_attributes", 1)]);
 }
+
+/// Pushes `input` in `chunk`s until the run stops, never calling `finish` (a CLI or a stream
+/// ends there); the output and the errors.
+fn run_until_stopped(
+    input: &[u8],
+    options: BulkOptions,
+    chunk: usize,
+) -> (Vec<u8>, Vec<LineError>) {
+    let mut session = Session::new(Arc::new(Policy::default()), options);
+    let (mut out, mut errors) = (Vec::new(), Vec::new());
+    for piece in input.chunks(chunk) {
+        let pushed = session.push(piece);
+        out.extend(pushed.output.into_iter().flatten());
+        errors.extend(pushed.errors);
+        if pushed.stopped {
+            return (out, errors);
+        }
+    }
+    panic!("the run did not stop");
+}
+
+#[test]
+fn gzip_output_of_a_stopped_run_holds_every_record_written_before_the_stop() {
+    let good: String = (0..3000)
+        .map(|i| format!("{{\"id\":\"u{i}\",\"ssn\":\"078-05-1120\",\"plan\":\"p{i}\"}}\n"))
+        .collect();
+    let gz = |jobs| BulkOptions {
+        gzip_output: true,
+        ..options(jobs, OnError::Stop)
+    };
+    let plain = |jobs| options(jobs, OnError::Stop);
+    // A record that cannot be sanitized, and gzip input that turns to garbage.
+    let bad_record = format!("{good}{{oops\n{good}");
+    let mut bad_gzip = gzip::member(good.as_bytes());
+    bad_gzip.extend_from_slice(b"this is not gzip");
+    for (input, chunk) in [(bad_record.as_bytes().to_vec(), 4099), (bad_gzip, 1 << 20)] {
+        let (want, _) = run_until_stopped(&input, plain(1), chunk);
+        assert!(!want.is_empty());
+        for jobs in [1, 2, 3] {
+            let (out, errors) = run_until_stopped(&input, gz(jobs), chunk);
+            assert_eq!(errors.len(), 1);
+            assert!(
+                gunzip(&out) == want,
+                "jobs {jobs}: every written record is in the gzip"
+            );
+        }
+    }
+    // Stopped before anything was written: still a gzip file (of nothing).
+    let (out, _) = run_until_stopped(b"{oops\n", gz(2), 10);
+    assert!(out.starts_with(&GZIP_MAGIC));
+    assert!(gunzip(&out).is_empty());
+}

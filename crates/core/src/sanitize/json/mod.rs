@@ -45,7 +45,7 @@ pub const OUTPUT_FACTOR: usize = 3;
 pub const OUTPUT_SLACK: usize = 1 << 20;
 
 /// [`sanitize_json`] recording as much as `mode` says: with [`ReportMode::Counts`] the report
-/// holds only the counts per action and rule, and no path is ever rendered.
+/// holds only the counts per action and rule and per path pattern, and lists no change.
 pub fn sanitize_json_mode(
     input: &[u8],
     policy: &Policy,
