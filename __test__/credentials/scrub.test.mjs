@@ -43,6 +43,29 @@ test('credential query parameters in URLs are redacted, in any spelling; the res
       '"https://bucket.s3.amazonaws.com/f.csv?X-Amz-Credential=[REDACTED]&X-Amz-Signature=[REDACTED]&X-Amz-Expires=60"',
     ],
     [`https://maps.example.com/js?key=${key}&v=3`, 'https://maps.example.com/js?key=[REDACTED]&v=3'],
+    // Relative URLs (request lines, Express's originalUrl) and fragments (OAuth's implicit flow).
+    [`GET /v1/people?api_key=${key} 200`, 'GET /v1/people?api_key=[REDACTED] 200'],
+    [
+      `https://app.example/cb#access_token=${key}&token_type=bearer`,
+      'https://app.example/cb#access_token=[REDACTED]&token_type=bearer',
+    ],
+    // A URL nested in another's parameter, as it is and percent-encoded.
+    [
+      `https://x.example/r?next=https://y.example/cb?token=${key}`,
+      'https://x.example/r?next=https://y.example/cb?token=[REDACTED]',
+    ],
+    [
+      `https://x.example/r?next=https%3A%2F%2Fy.example%2Fcb%3Ftoken%3D${key}`,
+      'https://x.example/r?next=https%3A%2F%2Fy.example%2Fcb%3Ftoken%3D[REDACTED]',
+    ],
+    // A value holding encoded separators goes whole; HTML-escaped & and sentence punctuation stay.
+    [`https://x.example/?token=${key}%26more%3D1&c=d`, 'https://x.example/?token=[REDACTED]&c=d'],
+    [`https://x.example/?a=1&amp;token=${key}`, 'https://x.example/?a=1&amp;token=[REDACTED]'],
+    [`see (https://x.example/?token=${key}), then`, 'see (https://x.example/?token=[REDACTED]), then'],
+    [
+      `/?api_token=${key}&private_token=${key}&pwd=${key}&sessionid=${key}&jwt=${key}`,
+      '/?api_token=[REDACTED]&private_token=[REDACTED]&pwd=[REDACTED]&sessionid=[REDACTED]&jwt=[REDACTED]',
+    ],
   ]
   for (const [line, want] of cases) assert.equal(scrub(line), want)
   // Inside objects, errors and URL objects too.
@@ -51,12 +74,21 @@ test('credential query parameters in URLs are redacted, in any spelling; the res
   assert.equal(out.url, 'https://track.customer.io/api/v1/customers?token=[REDACTED]')
   assert.ok(!out.error.message.includes(key))
   // Parameters that are not credentials, and a query without values, are left as they are.
-  for (const text of [
-    'https://h.io/search?q=keyboard&keywords=a&monkey=1',
-    'https://h.io/a?flag&x=',
-    'see ?key=value in prose',
-  ]) {
+  for (const text of ['https://h.io/search?q=keyboard&keywords=a&monkey=1', 'https://h.io/a?flag&x=', 'a=b;c=d']) {
     assert.equal(scrub(text), text)
+  }
+})
+
+test('URL scrubbing stays linear on hostile text', () => {
+  // Long runs that a careless pattern would try from every position.
+  for (const text of [
+    'a.'.repeat(100_000),
+    `https://x/?${'a=b;'.repeat(50_000)}`,
+    `?${'&'.repeat(100_000)}`,
+    'a://'.repeat(50_000),
+  ]) {
+    const out = scrub(text)
+    assert.equal(typeof out, 'string')
   }
 })
 

@@ -123,6 +123,34 @@ describe('a handler longer than its lease', { timeout: 60_000 }, () => {
   })
 })
 
+describe('a renewal answered after the delivery is complete', { timeout: 60_000 }, () => {
+  test('reports nothing: the claim was committed, not lost', async () => {
+    const store = memoryDedupeStore({ leaseSeconds: 0.15 })
+    const pending = []
+    const slow = {
+      ...store,
+      ttlSeconds: store.ttlSeconds,
+      leaseSeconds: store.leaseSeconds,
+      // The renewal hangs until the test answers it, after the handler has.
+      renew: () => new Promise((resolve) => pending.push(resolve)),
+    }
+    const errors = []
+    await withApp(
+      { dedupe: slow, onDedupeError: (error, phase) => errors.push([phase, error.message]) },
+      async (req, res) => {
+        assert.ok(await eventually(() => pending.length > 0, 2000), 'a renewal started')
+        res.status(200).json({ ok: true })
+      },
+      async ({ port }) => {
+        assert.equal((await deliver(port, eventBody())).status, 200)
+        for (const answer of pending) answer(false)
+        await sleep(50)
+        assert.deepEqual(errors, [])
+      },
+    )
+  })
+})
+
 describe('a store that fails', { timeout: 60_000 }, () => {
   test('a commit that fails is reported and retried: a later copy is still a duplicate', async () => {
     const store = memoryDedupeStore()

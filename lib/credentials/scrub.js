@@ -1,8 +1,9 @@
 'use strict'
 
 // scrub(valueOrObject): a copy fit for a log line. Removes HTTP Basic and Bearer credentials,
-// user:password in URLs, the values of query parameters that carry credentials
-// (`?api_key=...`, `access_token`, presigned URLs' `X-Amz-Signature`), and the value of every SecretValue still alive (live-secrets.js),
+// user:password in URLs, the values of URL parameters that carry credentials (`?api_key=...`,
+// `access_token`, presigned URLs' `X-Amz-Signature`; in absolute and relative URLs, fragments,
+// URLs nested in a parameter, percent-encoded or not), and the value of every SecretValue still alive (live-secrets.js),
 // from strings and, deeply, from objects. Cycles become '[Circular]'; an object reached twice
 // by different paths is copied once and shared, so a wide DAG cannot blow up the output.
 
@@ -16,7 +17,19 @@ const BASIC = /\b(Basic)(\s+)([A-Za-z0-9+/]{4,}={0,2})(?![A-Za-z0-9+/=])/gi
 // `Bearer <token>` (RFC 6750 token68 characters): any token of 8 or more characters.
 const BEARER = /\b(Bearer)(\s+)([A-Za-z0-9\-._~+/]{8,}=*)/gi
 // scheme://<anything up to whitespace or a quote>: the userinfo is cut out of it by urlUserinfo().
-const URL_TOKEN = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s"'<>`]+)/gi
+// The scheme is at most 32 characters (RFC 3986 sets no bound; none in use comes near): unbounded,
+// a long run of letters and dots would be tried from each of its positions.
+const URL_TOKEN = /\b([a-z][a-z0-9+.-]{0,31}:\/\/)([^\s"'<>`]+)/gi
+// A URL parameter: what starts it (the start of the text, ? & # or ;), its name, = and its value,
+// up to the next parameter, a nested URL's query or what ends a URL (percent-encoded characters
+// are part of the value: `token=a%26b` is one value).
+const PARAM = /(^|[?&#;])([A-Za-z0-9_.+%-]{1,100})(=)([^&#;?\s"'<>`]*)/g
+// The same percent-encoded, as in a URL nested in another's parameter (`next=https%3A%2F%2Fy%2Fcb%3Ftoken%3D...`):
+// the value ends at the next encoded separator.
+const ENCODED_PARAM =
+  /(%3[Ff]|%26|%23|%3[Bb])([A-Za-z0-9_.+-]{1,100})(%3[Dd])((?:[^&#;?%\s"'<>`]|%(?!3[FfBbDd]|26|23))*)/g
+// Punctuation a sentence puts after a URL, `(see https://x/?token=abc).`: not part of the value.
+const TRAILING_PUNCTUATION = /[)\].,!:]+$/
 // Keys whose whole value goes, whatever it looks like: headers (Authorization, Cookie,
 // X-API-Key...), and the fields that hold credentials in client configs and errors (axios'
 // `config.auth.password`, `client_secret`, `access_token`). Compared without case, `-` or `_`.
@@ -36,6 +49,12 @@ const SECRET_KEYS = new Set([
   'idtoken',
   'sessiontoken',
   'bearertoken',
+  'apitoken',
+  'privatetoken',
+  'sessionid',
+  'jwt',
+  'pwd',
+  'secretaccesskey',
   'password',
   'passwd',
   'secret',
@@ -78,30 +97,22 @@ function scrubString(text, secrets = liveValues(revealSecret)) {
     isBasicCredential(token) ? `${scheme}${space}${REDACTED}` : match,
   )
   out = out.replace(BEARER, `$1$2${REDACTED}`)
-  out = out.replace(URL_TOKEN, (match, scheme, rest) => urlQuery(urlUserinfo(match, scheme, rest)))
+  out = out.replace(URL_TOKEN, urlUserinfo)
+  out = out.replace(PARAM, urlParameter)
+  out = out.replace(ENCODED_PARAM, urlParameter)
   return out
 }
 
 /**
- * The URL with the values of its credential parameters redacted (`?api_key=[REDACTED]&page=2`):
- * names compared as isSecretKey does, after percent-decoding; `&` and `;` both separate.
+ * A URL parameter with its value redacted when its name is a credential's (`?api_key=[REDACTED]`):
+ * names compared as isSecretKey does, after percent-decoding. Trailing sentence punctuation stays.
  */
-function urlQuery(url) {
-  const question = url.indexOf('?')
-  if (question === -1) return url
-  const hash = url.indexOf('#', question)
-  const end = hash === -1 ? url.length : hash
-  const query = url
-    .slice(question + 1, end)
-    .split(/([&;])/)
-    .map((part) => {
-      const equals = part.indexOf('=')
-      if (equals <= 0) return part
-      const name = part.slice(0, equals)
-      return URL_SECRET_PARAMS.has(normalizeKey(decodeName(name))) ? `${name}=${REDACTED}` : part
-    })
-    .join('')
-  return `${url.slice(0, question + 1)}${query}${url.slice(end)}`
+function urlParameter(match, start, name, equals, value) {
+  // Empty, or already cut (a live secret's value): nothing to add.
+  if (value === '' || value.startsWith(REDACTED)) return match
+  if (!URL_SECRET_PARAMS.has(normalizeKey(decodeName(name)))) return match
+  const punctuation = TRAILING_PUNCTUATION.exec(value)?.[0] ?? ''
+  return `${start}${name}${equals}${REDACTED}${punctuation}`
 }
 
 function decodeName(name) {

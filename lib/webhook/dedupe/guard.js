@@ -208,7 +208,11 @@ function createDedupe(options) {
       Math.max(1, Math.floor(leaseMs / 3)),
     )
     timer.unref()
-    return () => clearInterval(timer)
+    return () => {
+      clearInterval(timer)
+      // A renewal still on its way must not report a lost claim once the delivery is complete.
+      held.clear()
+    }
   }
 
   /**
