@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use super::decisions::SharedDecisions;
 use super::detect::{self, Detector, DetectorSet};
 use super::normalize;
 use super::pseudonym::{self, Pepper};
@@ -60,6 +61,8 @@ pub struct Policy {
     pub max_depth: usize,
     /// Country code for phones written without one (`Some("1")`), for E.164 and match keys.
     pub default_country_code: Option<String>,
+    /// Keys' lookups remembered across the documents this policy sanitizes one by one.
+    pub(crate) remembered: SharedDecisions,
 }
 
 impl Default for Policy {
@@ -73,6 +76,7 @@ impl Default for Policy {
             limits: Limits::default(),
             max_depth: DEFAULT_MAX_DEPTH,
             default_country_code: None,
+            remembered: SharedDecisions::default(),
         }
     }
 }
@@ -191,10 +195,13 @@ impl Policy {
         if FORBIDDEN_KEYS.contains(&key) {
             return (Decision::Forbidden, None);
         }
-        let found = self
-            .rules
-            .lookup_index(key)
-            .and_then(|index| self.rules.rules().get(index).map(|rule| (index, rule)));
+        self.decision_for(self.rules.lookup_index(key))
+    }
+
+    /// The decision for a key that is not forbidden, from what [`FieldRules::lookup_index`]
+    /// found for it.
+    pub(crate) fn decision_for(&self, found: Option<usize>) -> (Decision<'_>, Option<usize>) {
+        let found = found.and_then(|index| self.rules.rules().get(index).map(|rule| (index, rule)));
         match found {
             // An allow-listed name is an unlisted field that may pass: walked and scanned.
             Some((_, rule)) if rule.action == Action::Allow => (Decision::Keep, None),

@@ -113,6 +113,9 @@ pub struct FieldRules {
     /// form ends otherwise is no exact name and skips that lookup.
     endings: Endings,
     pub unlisted: Unlisted,
+    /// Bumped by every change to which rule a name finds: remembered lookups of an older
+    /// generation are stale (see [`super::decisions`]).
+    generation: u64,
 }
 
 impl Default for ClassSet {
@@ -160,6 +163,7 @@ impl FieldRules {
 
     /// Adds or replaces the rule for `name` (matched in any spelling, as the whole name).
     pub fn set(&mut self, name: &str, action: Action) -> Result<(), RuleError> {
+        self.generation += 1;
         let compact = compact_key(name);
         if compact.is_empty() {
             return Err(RuleError::EmptyName);
@@ -188,6 +192,7 @@ impl FieldRules {
     /// Sets the action of a whole class (`phone`, `credential`...); false if `id` names none
     /// this policy has.
     pub fn set_class(&mut self, id: &str, action: Action) -> bool {
+        self.generation += 1;
         let Some(index) = class_index(id).filter(|&i| self.classes.contains(i)) else {
             return false;
         };
@@ -208,6 +213,7 @@ impl FieldRules {
     /// name (in any spelling) without a rule, even where its class would match it. The field is
     /// then unlisted: kept, and scanned by the detectors.
     pub fn remove(&mut self, name: &str) {
+        self.generation += 1;
         if let Some(index) = class_index(name) {
             self.classes = self.classes.without(index);
         }
@@ -228,6 +234,11 @@ impl FieldRules {
                 rule.action = to;
             }
         }
+    }
+
+    /// Which generation of the rules this is: it changes whenever a name may find another rule.
+    pub fn generation(&self) -> u64 {
+        self.generation
     }
 
     /// The rule for `key`, if one names it: the policy's own rules by the exact name first,

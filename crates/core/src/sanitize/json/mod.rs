@@ -69,7 +69,12 @@ pub fn sanitize_json_append(
     } else {
         Report::default()
     };
-    let (result, mut report, _) = walk(input, policy, mode, out, report, None);
+    // The policy's remembered lookups, lent for this walk.
+    let keys = policy.remembered.take();
+    let (result, mut report, keys) = walk(input, policy, mode, out, report, keys);
+    if let Some(keys) = keys {
+        policy.remembered.put_back(keys);
+    }
     result.map(|()| {
         report.counts.commit();
         report
@@ -81,12 +86,12 @@ pub fn sanitize_json_append(
 /// `out` is left as it was. A bulk walk keeps one `counts` and one `keys` for all the documents
 /// of a thread, so a key seen before is not decided again, and counting a change allocates
 /// nothing once its rule and pattern have been seen.
-pub fn sanitize_json_bulk<'p>(
+pub fn sanitize_json_bulk(
     input: &[u8],
-    policy: &'p Policy,
+    policy: &Policy,
     out: &mut Vec<u8>,
     mut counts: Option<&mut RuleCounts>,
-    keys: &mut KeyDecisions<'p>,
+    keys: &mut KeyDecisions,
 ) -> Result<(), SanitizeError> {
     let mode = if counts.is_some() {
         ReportMode::Counts
@@ -110,14 +115,14 @@ pub fn sanitize_json_bulk<'p>(
 }
 
 /// The walk of one document, handing back the report and the remembered decisions it was given.
-fn walk<'p>(
+fn walk(
     input: &[u8],
-    policy: &'p Policy,
+    policy: &Policy,
     mode: ReportMode,
     out: &mut Vec<u8>,
     report: Report,
-    keys: impl Into<Option<KeyDecisions<'p>>>,
-) -> (Result<(), SanitizeError>, Report, Option<KeyDecisions<'p>>) {
+    keys: impl Into<Option<KeyDecisions>>,
+) -> (Result<(), SanitizeError>, Report, Option<KeyDecisions>) {
     // JSON text is UTF-8 (RFC 8259). Checking it once here lets every string be sliced out of
     // `text` without checking its bytes again.
     let text = match std::str::from_utf8(input) {

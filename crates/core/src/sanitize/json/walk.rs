@@ -36,7 +36,7 @@ pub(super) struct Walker<'a, 'p> {
     /// Where the value of the member being written starts in `out` (for the size limit).
     pub(super) value_start: usize,
     /// Decisions remembered across the documents of a bulk walk (none for a single document).
-    pub(super) keys: Option<KeyDecisions<'p>>,
+    pub(super) keys: Option<KeyDecisions>,
 }
 
 impl<'a, 'p> Walker<'a, 'p> {
