@@ -162,6 +162,24 @@ test("the stream under onError 'stop' (the default) fails with the line's coded 
   assert.ok(bulkCorpus(corpus.bad[0].line - 1).expected.startsWith(text()))
 })
 
+test('a stream that stops has handed on every record before the stop, gzip output too', async () => {
+  const good = Array.from({ length: 3000 }, (_, i) => JSON.stringify({ id: `u${i}`, ssn: '078-05-1120', plan: 'pro' }))
+  const { ndjson: want } = await sanitizeNdjson(`${good.join('\n')}\n`)
+  for (const gzip of [false, true]) {
+    const stream = createSanitizeStream({ gzip })
+    const out = []
+    stream.on('data', (chunk) => out.push(chunk))
+    const failed = new Promise((resolve) => stream.on('error', resolve))
+    stream.end(`${good.join('\n')}\n{bad\n`)
+    const error = await failed
+    assert.equal(error.code, 'ERR_INVALID_JSON')
+    assert.equal(error.line, 3001)
+    const bytes = Buffer.concat(out)
+    assert.ok((gzip ? gunzipSync(bytes).toString('utf8') : bytes.toString('utf8')) === want, `gzip: ${gzip}`)
+    assert.equal(stream.summary.written, 3000)
+  }
+})
+
 test('the stream honours backpressure: a stalled reader stops the source', async () => {
   let produced = 0
   const total = 40 * 1024 * 1024

@@ -181,7 +181,7 @@ enum Column {
 /// The header's decisions and the header row to write.
 pub struct Header {
     columns: Vec<Column>,
-    /// Each column's name as the summary's path patterns show it.
+    /// Each column's name as the summary's path patterns show it (none when nothing is counted).
     patterns: Vec<String>,
     /// The sanitized header row, CSV-encoded with its line ending.
     pub row: Vec<u8>,
@@ -230,9 +230,11 @@ impl Header {
             if check && !matches!(column, Column::Removed(_)) && name.len() > limits.name_bytes {
                 limit(&mut counts, limits.mode, rule::ATTRIBUTE_NAME_TOO_LONG)?;
             }
-            let mut pattern = String::new();
-            push_pattern_key(&mut pattern, name);
-            patterns.push(pattern);
+            if mode != ReportMode::Off {
+                let mut pattern = String::new();
+                push_pattern_key(&mut pattern, name);
+                patterns.push(pattern);
+            }
             columns.push(column);
         }
         if check && names.len() > limits.attributes {
