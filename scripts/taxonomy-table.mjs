@@ -7,6 +7,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import {
   CORPUS_URL,
+  EXPECTED_ACTION,
   HELD_OUT_URL,
   SANITIZE_PAGE_URL,
   measure,
@@ -52,14 +53,5 @@ function write() {
 }
 
 function expected(r) {
-  return {
-    credential: 'dropped',
-    payment_card: 'dropped',
-    government_id: 'dropped',
-    bank_account: 'dropped',
-    phone: 'hashed',
-    ip_address: 'hashed',
-    street_address: 'hashed',
-    benign: 'kept',
-  }[r.class]
+  return EXPECTED_ACTION[r.class]
 }

@@ -10,6 +10,7 @@
 const fs = require('node:fs/promises')
 const path = require('node:path')
 const { randomUUID } = require('node:crypto')
+const { appendProof } = require('../audit/append.js')
 
 const { CustomerioSecurityError, typeError } = require('../errors.js')
 const { RateLimiter } = require('../erasure/rate-limiter.js')
@@ -298,15 +299,7 @@ async function appendAccessRecord(config, run, outcome, reason) {
   if (reason !== undefined) record.reason = reason
   if (config.jurisdiction !== undefined) record.jurisdiction = config.jurisdiction
   if (config.actor !== undefined) record.actor = config.actor
-  try {
-    await config.audit.append(record)
-  } catch (error) {
-    throw new CustomerioSecurityError(
-      'ERR_AUDIT_WRITE',
-      `appending the audit record failed (${error?.code ?? error?.name})`,
-      { cause: error },
-    )
-  }
+  await appendProof(config.audit, record)
 }
 
 /** 200 if any request of the call succeeded, else the most frequent failure status (null: network). */

@@ -10,7 +10,8 @@
 // equal to HTTP requests, Retry-After shared across a bulk run, and jittered backoff.
 
 const { randomUUID } = require('node:crypto')
-const { CustomerioSecurityError, typeError } = require('../errors.js')
+const { appendProof } = require('../audit/append.js')
+const { typeError } = require('../errors.js')
 const { DEFAULT_POLICY, backoffDelay, classify, sleep } = require('./retry.js')
 const {
   checkAudit,
@@ -152,17 +153,8 @@ function auditRecord(result, meta) {
   return record
 }
 
-async function appendAudit(audit, result, meta) {
-  try {
-    return await audit.append(auditRecord(result, meta))
-  } catch (error) {
-    // The erasure happened but is unproven: the caller must know. The audit log's own code is kept.
-    throw new CustomerioSecurityError(
-      'ERR_AUDIT_WRITE',
-      `appending the audit record failed (${error?.code ?? error?.name})`,
-      { cause: error },
-    )
-  }
+function appendAudit(audit, result, meta) {
+  return appendProof(audit, auditRecord(result, meta))
 }
 
 /** The public shape of a result: internal fields dropped. */
