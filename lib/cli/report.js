@@ -49,12 +49,12 @@ function formatSummary(summary, { onError, unit = 'line' }) {
 // C0 and C1 controls, DEL, line and paragraph separators, zero-width and bidirectional marks.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the characters this looks for
 const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g
+const HAS_UNPRINTABLE = new RegExp(UNPRINTABLE.source)
 
 /** A pattern as printed: `(top level)` for a document that is a bare value; quoted, with \uXXXX escapes, when it holds a character a terminal would act on. */
 function shownPattern(path) {
   if (path === '') return '(top level)'
-  UNPRINTABLE.lastIndex = 0
-  if (!UNPRINTABLE.test(path)) return path
+  if (!HAS_UNPRINTABLE.test(path)) return path
   const escaped = path
     .replace(/["\\]/g, (c) => `\\${c}`)
     .replace(UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)

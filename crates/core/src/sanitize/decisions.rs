@@ -81,9 +81,10 @@ impl SharedDecisions {
         self.0.try_lock().ok().and_then(|mut slot| slot.take())
     }
 
-    /// Gives the table back after a walk.
+    /// Gives the table back after a walk. Waits for the lock (held only to take or put the
+    /// table, never during a walk): a table dropped here would leave the slot empty for good.
     pub fn put_back(&self, decisions: KeyDecisions) {
-        if let Ok(mut slot) = self.0.try_lock() {
+        if let Ok(mut slot) = self.0.lock() {
             *slot = Some(decisions);
         }
     }
